@@ -1,0 +1,41 @@
+"""What the model fills: a short draft, turned into full records by grounding and normalisation.
+
+A 1.5B model on two cores spends about a tenth of a second per generated token, so the draft asks
+only for what the model alone can tell: who met, where, the date *as the article words it*,
+whether the meeting took place, and what was agreed. Offsets, canonical names, ISO dates and
+country codes are computed afterwards, in code that can be tested.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from schemas.vocab import MentionKind, PledgeCertainty, PledgeDomain, SummitKind, SummitStatus
+
+
+class DraftParticipant(BaseModel):
+    name: str = Field(description="Full name as written in the article, e.g. 'Lee Jae Myung'.")
+    role: str | None = Field(default=None, description="Title as written, e.g. 'President', 'defence minister'.")
+    country: str | None = Field(default=None, description="Country the person represents, e.g. 'South Korea'.")
+
+
+class DraftPledge(BaseModel):
+    description: str = Field(description="What was agreed, in at most ten words.")
+    domain: PledgeDomain = Field(description="Policy area.")
+    certainty: PledgeCertainty = Field(default="explicit", description="'explicit' if agreed or pledged; 'soft' if only discussed or hoped for.")
+
+
+class DraftSummit(BaseModel):
+    title: str = Field(description="People and place, e.g. 'Lee–Takaichi summit in Nara'.")
+    kind: SummitKind
+    status: SummitStatus = Field(description="'held' if it took place, 'planned' if announced for later.")
+    mention: MentionKind = Field(description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions.")
+    date_text: str | None = Field(default=None, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
+    city: str | None = Field(default=None, description="City of the meeting, as written.")
+    country: str | None = Field(default=None, description="Country of the meeting, e.g. 'Japan'.")
+    participants: list[DraftParticipant] = Field(description="The people who met, as named in the article.")
+    pledges: list[DraftPledge] = Field(default_factory=list, description="What was agreed at this meeting; empty for a background meeting.")
+
+
+class DraftExtraction(BaseModel):
+    summits: list[DraftSummit] = Field(description="Every meeting the article mentions, the main one first.")

@@ -1,0 +1,46 @@
+"""Errors a user can act on. The CLI prints ``str(error)`` as one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class SummitError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    exit_code = 1
+    kind = "error"
+
+
+class InputError(SummitError):
+    """An article could not be read: empty, binary, not UTF-8, bad JSON, too large, no text."""
+
+    exit_code = 2
+    kind = "input"
+
+
+class ConfigError(SummitError):
+    """Settings that cannot work: a missing model, an unreachable endpoint, a bad flag value."""
+
+    exit_code = 2
+    kind = "config"
+
+
+class ModelError(SummitError):
+    """The model server failed or refused after every retry."""
+
+    exit_code = 3
+    kind = "model"
+
+
+class ExtractionError(SummitError):
+    """The model answered, but no valid, grounded record could be made of the answer."""
+
+    exit_code = 3
+    kind = "validation"
+
+
+class ChecksumError(ConfigError):
+    """A model file whose SHA-256 is not the expected one: refused, never served."""
+
+
+class GoldFormatError(InputError):
+    """A gold file that does not follow the ``summit-gold/1`` format."""

@@ -1,0 +1,1 @@
+"""Normalisation after the model: dates, names, countries and pledge domains."""
