@@ -8,7 +8,7 @@ country codes are computed afterwards, in code that can be tested.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from schemas.vocab import MentionKind, PledgeCertainty, PledgeDomain, SummitKind, SummitStatus
 
@@ -26,16 +26,30 @@ class DraftPledge(BaseModel):
 
 
 class DraftSummit(BaseModel):
-    title: str = Field(description="People and place, e.g. 'Lee–Takaichi summit in Nara'.")
+    # Field order is generation order: the model settles who met and where before it words
+    # the date and the pledges. The title is not asked for: code builds it from these fields.
+    mention: MentionKind = Field(description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions.")
     kind: SummitKind
     status: SummitStatus = Field(description="'held' if it took place, 'planned' if announced for later.")
-    mention: MentionKind = Field(description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions.")
-    date_text: str | None = Field(default=None, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
+    participants: list[DraftParticipant] = Field(description="The people who met, as named in the article.")
     city: str | None = Field(default=None, description="City of the meeting, as written.")
     country: str | None = Field(default=None, description="Country of the meeting, e.g. 'Japan'.")
-    participants: list[DraftParticipant] = Field(description="The people who met, as named in the article.")
+    date_text: str | None = Field(default=None, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
     pledges: list[DraftPledge] = Field(default_factory=list, description="What was agreed at this meeting; empty for a background meeting.")
 
 
 class DraftExtraction(BaseModel):
     summits: list[DraftSummit] = Field(description="Every meeting the article mentions, the main one first.")
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> DraftExtraction:
+        """Re-ask the model about values the article does not support.
+
+        The check is passed in the validation context (``{"grounding_check": fn}``) by the
+        extraction step, so this model stays a plain schema when validated without one.
+        """
+        check = (info.context or {}).get("grounding_check")
+        issues = check(self) if check else []
+        if issues:
+            raise ValueError("values not supported by the article: " + "; ".join(issues))
+        return self

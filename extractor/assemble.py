@@ -1,0 +1,263 @@
+"""From the model's draft to full records: ground every value in the article, then normalise it.
+
+What is not supported by the article is left out and listed in ``dropped`` (path, value, reason),
+so nothing is lost silently. Paths index the DRAFT ("summits[0].participants[1]"), because that
+is where the value was.
+
+* participants: kept when the article names them (grounding.identify_person: full name in any
+  spelling, or surname after a title); canonical names; several spellings of one person merge.
+* a summit left with no named participant is dropped whole.
+* city: kept when the article says it; country: the draft's (to_alpha2) unless a grounded city
+  says otherwise. A city's country is the most populous city of that name, but when a city of
+  that name exists in the draft's country ("Cambridge", US), the draft's country stands.
+* date: the draft's ``date_text`` must be the article's words, then resolve_date applies the
+  publication-date rules; otherwise the date is unknown.
+* pledges: kept when some sentence supports the description; a pledge the model left as 'other'
+  gets the domain its description maps to; one pledge per domain per summit (the best supported).
+* title: the draft has none (the model is not asked): "Lee–Takaichi summit in Nara" from surnames,
+  kind and place.
+* actors: one per canonical name across summits, with every spelling and mention; role and
+  country from the draft, checked against the known-actor table (a conflict: the known value
+  wins and the draft's is listed in ``dropped``).
+
+``ungrounded_issues`` runs the same checks and words them for the model, to re-ask it before
+falling back to dropping.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.draft import DraftExtraction, DraftParticipant, DraftSummit
+from extractor.grounding import PersonMatch, identify_person, locate_phrase, sentence_support
+from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
+from extractor.normalize.dates import resolve_date
+from extractor.normalize.domains import to_domain
+from extractor.normalize.names import known_actor, role_conflicts, surname_of
+from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
+
+_NOUNS = {
+    "leaders_summit": "summit",
+    "multilateral_summit": "summit",
+    "ministerial_meeting": "meeting",
+    "state_visit": "visit",
+    "other_meeting": "meeting",
+}
+# Words the model may put before the date that the article does not ("on Tuesday" for "Tuesday").
+_DATE_LEAD = re.compile(r"^(?:on|in|at|during|by|from|since|of)\s+", re.IGNORECASE)
+
+
+@dataclass
+class AssembledRecords:
+    summits: list[Summit] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    dropped: list[DroppedValue] = field(default_factory=list)
+
+
+@dataclass
+class _Participant:
+    path: str
+    draft: DraftParticipant
+    person: PersonMatch
+
+
+@dataclass
+class _GroundedSummit:
+    """One draft summit checked against the article: what stands, what fell, and why."""
+
+    summit: Summit | None
+    participants: list[_Participant]
+    dropped: list[DroppedValue]
+    issues: list[str]
+
+
+def assemble_records(draft: DraftExtraction, text: str, published: str | None) -> AssembledRecords:
+    """The article's records from the model's draft: grounded, normalised, with what was dropped."""
+    records = AssembledRecords()
+    kept: list[_GroundedSummit] = []
+    for index, draft_summit in enumerate(draft.summits):
+        grounded = _ground_summit(index, draft_summit, text, published)
+        records.dropped += grounded.dropped
+        if grounded.summit is not None:
+            records.summits.append(grounded.summit)
+            kept.append(grounded)
+    actors, dropped = _actors([p for g in kept for p in g.participants])
+    records.actors = actors
+    records.dropped += dropped
+    return records
+
+
+def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
+    """Short messages, for the model, about the values the article does not support."""
+    issues: list[str] = []
+    for index, draft_summit in enumerate(draft.summits):
+        issues += _ground_summit(index, draft_summit, text, None).issues
+    return issues
+
+
+def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | None) -> _GroundedSummit:
+    at = f"summits[{index}]"
+    dropped: list[DroppedValue] = []
+    issues: list[str] = []
+
+    def drop(path: str, value: str, reason: str, issue: str | None = None) -> None:
+        dropped.append(DroppedValue(path=path, value=value, reason=reason))
+        if issue:
+            issues.append(f"{at}: {issue}")
+
+    # Participants: named in the article, once each.
+    participants: list[_Participant] = []
+    for j, participant in enumerate(draft.participants):
+        person = identify_person(text, participant.name)
+        if person is None:
+            drop(f"{at}.participants[{j}]", participant.name, "not named in the article",
+                 f"participant '{participant.name}' is not named in the article")
+        elif all(p.person.canonical != person.canonical for p in participants):
+            participants.append(_Participant(f"{at}.participants[{j}]", participant, person))
+    if not draft.participants:
+        issues.append(f"{at}: the meeting has no participants; name the people who met")
+
+    # Place.
+    city_evidence = locate_phrase(text, draft.city) if draft.city else None
+    if draft.city and city_evidence is None:
+        drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
+    city = city_evidence.quote if city_evidence else None
+    country = _country(at, draft.country, city, drop)
+
+    # Date: the article's words, resolved by the publication-date rules.
+    date_evidence = _locate_date(text, draft.date_text)
+    if draft.date_text and date_evidence is None:
+        drop(f"{at}.date_text", draft.date_text, "not found in the article",
+             f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null")
+    resolved = resolve_date(date_evidence.quote if date_evidence else None, published)
+
+    pledges = _pledges(at, draft, text, [p.person.canonical for p in participants], drop)
+
+    if not participants:
+        if draft.participants:
+            dropped.append(DroppedValue(path=at, value=_title(draft, [p.name for p in draft.participants], city, country),
+                                        reason="no participant is named in the article"))
+        return _GroundedSummit(None, [], dropped, issues)
+
+    canonical = [p.person.canonical for p in participants]
+    evidence = sorted((e for e in (date_evidence, city_evidence) if e), key=lambda e: e.start)
+    summit = Summit(
+        title=_title(draft, canonical, city, country),
+        kind=draft.kind,
+        status=draft.status,
+        date=resolved.date,
+        date_precision=resolved.precision,
+        date_text=resolved.text,
+        location=Location(city=city, country=country),
+        participants=canonical,
+        pledges=pledges,
+        mention=draft.mention,
+        evidence=evidence,
+    )
+    return _GroundedSummit(summit, participants, dropped, issues)
+
+
+def _country(at: str, draft_country: str | None, city: str | None, drop) -> str | None:
+    """The meeting's country: the draft's, unless the grounded city lies elsewhere."""
+    stated = to_alpha2(draft_country)
+    if draft_country and stated is None:
+        drop(f"{at}.country", draft_country, "not a recognised country")
+    if city is None or (stated and city_in_country(city, stated)):
+        return stated
+    of_city = country_of_city(city)
+    if stated and of_city and of_city != stated:
+        drop(f"{at}.country", draft_country, f"conflicts with the country of {city} ({of_city})")
+    return of_city or stated
+
+
+def _locate_date(text: str, date_text: str | None) -> Evidence | None:
+    if not date_text or not date_text.strip():
+        return None
+    return locate_phrase(text, date_text) or locate_phrase(text, _DATE_LEAD.sub("", date_text.strip()))
+
+
+def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -> list[Pledge]:
+    """Supported pledges, one per domain ('other' excepted), the best-supported kept."""
+    best: dict[str, tuple[float, int, Pledge]] = {}
+    others: list[tuple[int, Pledge]] = []
+    for k, draft_pledge in enumerate(draft.pledges):
+        support = sentence_support(text, draft_pledge.description)
+        if support is None:
+            drop(f"{at}.pledges[{k}]", draft_pledge.description, "no supporting sentence in the article",
+                 f"pledge '{draft_pledge.description}' is not supported by any sentence of the article")
+            continue
+        domain = draft_pledge.domain if draft_pledge.domain != "other" else to_domain(draft_pledge.description)
+        pledge = Pledge(
+            description=draft_pledge.description,
+            domain=domain,
+            parties=list(parties),
+            certainty=draft_pledge.certainty,
+            evidence=[support.evidence],
+        )
+        if domain == "other":
+            others.append((k, pledge))
+            continue
+        previous = best.get(domain)
+        if previous is None or support.score > previous[0]:
+            if previous:
+                drop(f"{at}.pledges[{previous[1]}]", previous[2].description,
+                     f"same domain '{domain}' as {at}.pledges[{k}], which has better evidence")
+            best[domain] = (support.score, k, pledge)
+        else:
+            drop(f"{at}.pledges[{k}]", draft_pledge.description,
+                 f"same domain '{domain}' as {at}.pledges[{previous[1]}], which has better evidence")
+    ordered = sorted([(k, pledge) for _, k, pledge in best.values()] + others, key=lambda item: item[0])
+    return [pledge for _, pledge in ordered]
+
+
+def _title(draft: DraftSummit, names: list[str], city: str | None, country: str | None) -> str:
+    """'Lee–Takaichi summit in Nara': surnames, the kind of meeting, the place."""
+    surnames = [surname_of(name) or name for name in names]
+    noun = _NOUNS.get(draft.kind, "meeting")
+    if len(surnames) > 3:
+        who = f"{noun} of {', '.join(surnames[:3])} and others"
+    elif surnames:
+        who = f"{'–'.join(surnames)} {noun}"
+    else:
+        who = noun
+    place = city or country_name(country)
+    title = f"{who} in {place}" if place else who
+    return title[0].upper() + title[1:]
+
+
+def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[DroppedValue]]:
+    """One actor per canonical name, with every spelling and mention; role and country checked."""
+    by_name: dict[str, list[_Participant]] = {}
+    for participant in participants:
+        by_name.setdefault(participant.person.canonical, []).append(participant)
+    actors: list[Actor] = []
+    dropped: list[DroppedValue] = []
+    for canonical, seen in by_name.items():
+        known = known_actor(canonical)
+        mentions = {e.start: e for p in seen for e in p.person.mentions}
+        spellings = list(dict.fromkeys(s for p in seen for s in p.person.spellings))
+        role, role_path = next(((p.draft.role, p.path) for p in seen if p.draft.role), (None, None))
+        if known and known.role and role and role_conflicts(role, known.role):
+            dropped.append(DroppedValue(path=f"{role_path}.role", value=role,
+                                        reason=f"role conflicts with known role '{known.role}'"))
+            role = None
+        role = (" ".join(role.split()) if role else None) or (known.role if known else None)
+        stated, country_path = next(((p.draft.country, p.path) for p in seen if p.draft.country), (None, None))
+        country = to_alpha2(stated)
+        if known and known.country and country and country != known.country:
+            dropped.append(DroppedValue(path=f"{country_path}.country", value=stated,
+                                        reason=f"country conflicts with known country '{known.country}'"))
+            country = None
+        country = country or (known.country if known else None)
+        actors.append(
+            Actor(
+                name=spellings[0] if spellings else seen[0].draft.name,
+                canonical_name=canonical,
+                spellings=spellings or [seen[0].draft.name],
+                role=role,
+                country=country,
+                evidence=[mentions[start] for start in sorted(mentions)],
+            )
+        )
+    return actors, dropped

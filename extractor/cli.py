@@ -1,0 +1,388 @@
+"""``summit-extract``: a thin shell over the library.
+
+stdout carries only JSON (one document) or JSONL (several); logs, progress and the batch summary
+go to stderr. Every error a user can cause ends as one line on stderr and a non-zero exit status,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from extractor.errors import InputError, SummitError
+from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
+from extractor.logs import configure_logging
+from extractor.retries import RetryPolicy
+from extractor.settings import MODES, Settings
+from schemas import ArticleExtraction, json_schemas
+
+if TYPE_CHECKING:
+    from extractor.pipeline import BatchSummary, Outcome
+
+log = logging.getLogger("extractor.cli")
+
+# Exit statuses: 0 all done; 1 some articles failed; 2 bad input or settings; 3 model failure.
+EXIT_SOME_FAILED = 1
+
+
+class SummitGroup(click.Group):
+    """Turns a ``SummitError`` anywhere below into one stderr line and its exit status."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SummitError as error:
+            click.echo(f"summit-extract: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("summit-extract: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+@click.group(cls=SummitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debugging).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.version_option(package_name="summit-extractor")
+def cli(verbose: int, quiet: bool) -> None:
+    """Extract grounded records of diplomatic meetings from news articles, and reconcile them
+    into one record per real event."""
+    configure_logging(verbose=verbose, quiet=quiet)
+
+
+def _emit_json(document: dict | list) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _emit_jsonl(record: dict) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+# -- schema ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), help="Write one <name>.json file per record into this directory instead.")
+def schema(write_dir: Path | None) -> None:
+    """Print the JSON Schemas of the records (the contract), keyed by record name."""
+    schemas = json_schemas()
+    if write_dir is None:
+        _emit_json(schemas)
+        return
+    write_dir.mkdir(parents=True, exist_ok=True)
+    for name, document in schemas.items():
+        (write_dir / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {len(schemas)} schemas to {write_dir}", err=True)
+
+
+# -- ingest ----------------------------------------------------------------------------------------
+
+_inputs = click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+_max_chars = click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse articles longer than this.")
+
+
+def _read(inputs: tuple[str, ...], max_chars: int) -> Iterator[Article | InputFailure]:
+    sources = list(inputs) or ["-"]
+    if sources == ["-"] and sys.stdin.isatty():
+        raise InputError("no input: give article files or pipe text on stdin (see --help)")
+    return read_articles(sources, max_chars=max_chars, stdin=sys.stdin.buffer)
+
+
+def _report_input_failure(item: InputFailure) -> None:
+    click.echo(f"summit-extract: {item.message}", err=True)
+
+
+@cli.command()
+@_inputs
+@_max_chars
+def ingest(inputs: tuple[str, ...], max_chars: int) -> None:
+    """Parse articles (text, JSON, JSONL, scraped pages) and print them as JSONL, without a model.
+
+    INPUTS are files, directories or - for stdin (the default).
+    """
+    failed = ok = 0
+    for item in _read(inputs, max_chars):
+        if isinstance(item, InputFailure):
+            failed += 1
+            _report_input_failure(item)
+            continue
+        ok += 1
+        _emit_jsonl(
+            {
+                "article_id": item.article_id,
+                "shape": item.shape,
+                "title": item.title,
+                "published": item.published,
+                "outlet": item.outlet,
+                "url": item.url,
+                "file": item.file,
+                "line": item.line,
+                "text": item.text,
+            }
+        )
+    _finish(ok, failed)
+
+
+def _finish(ok: int, failed: int) -> None:
+    if ok + failed > 1 or failed:
+        click.echo(f"summit-extract: {ok} ok, {failed} failed", err=True)
+    if failed:
+        # One bad input alone is an input error (2); in a batch, "some failed" (1).
+        sys.exit(2 if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
+
+
+# -- extract ---------------------------------------------------------------------------------------
+
+
+def model_options(func):
+    options = [
+        click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
+        click.option("--api-key", envvar="OPENAI_API_KEY", help="Key for that server (default: $OPENAI_API_KEY). Never logged."),
+        click.option("--model", envvar="SUMMIT_MODEL", help="Model name on that server (default: $SUMMIT_MODEL)."),
+        click.option("--mode", type=click.Choice(MODES), default="tools", show_default=True, help="How instructor asks for structured output; 'tools' works on every server we tried."),
+        click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
+        click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."),
+        click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
+        click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
+        click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SUMMIT_CACHE_DIR", help="Cache directory (default: ~/.cache/summit-extractor)."),
+        click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write failed articles, with their reasons, to this JSONL file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(options: dict) -> Settings:
+    return Settings.from_env(
+        base_url=options["base_url"],
+        api_key=options["api_key"],
+        model=options["model"],
+        mode=options["mode"],
+        gguf=options["gguf"],
+        concurrency=options["concurrency"],
+        timeout=options["timeout"],
+        retry=RetryPolicy(transport_attempts=options["retries"] + 1, validation_retries=options["validation_retries"]),
+        use_cache=not options["no_cache"],
+        cache_dir=options["cache_dir"],
+    )
+
+
+def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction) -> BatchSummary:
+    # Imported here so that --help, schema and ingest start without loading the model client.
+    from extractor.pipeline import extract_batch
+
+    settings = _settings(options)
+    failures_file = options["failures_path"].open("w", encoding="utf-8") if options["failures_path"] else None
+    items = list(_read(inputs, max_chars))
+    progress = _progress(len(items))
+
+    def on_outcome(outcome: Outcome) -> None:
+        if outcome.ok:
+            on_extraction(outcome.extraction)
+        else:
+            failure = outcome.failure
+            where = failure.source.file or "-"
+            if failure.source.line:
+                where += f":{failure.source.line}"
+            message = failure.message if failure.error == "input" else f"{where}: {failure.message}"
+            click.echo(f"summit-extract: {message}", err=True)
+            if failures_file:
+                failures_file.write(failure.model_dump_json() + "\n")
+        progress.advance()
+
+    try:
+        with progress:
+            return extract_batch(items, settings, on_outcome=on_outcome)
+    finally:
+        if failures_file:
+            failures_file.close()
+
+
+@cli.command()
+@_inputs
+@_max_chars
+@model_options
+def extract(inputs: tuple[str, ...], max_chars: int, **options) -> None:
+    """Extract summits, pledges and actors: one JSON document for one article, JSONL for several.
+
+    INPUTS are files, directories or - for stdin (the default). With no --base-url, the embedded
+    model (llama.cpp on 127.0.0.1) is started for the batch and stopped at the end.
+    """
+    records: list[ArticleExtraction] = []
+    several = len(inputs) > 1 or any(Path(p).is_dir() for p in inputs if p != "-")
+
+    def on_extraction(extraction: ArticleExtraction) -> None:
+        if several:
+            _emit_jsonl(extraction.model_dump(mode="json"))
+        else:
+            records.append(extraction)
+
+    summary = _extract(inputs, max_chars, options, on_extraction)
+    if not several:
+        if len(records) == 1 and summary.failed_total == 0:
+            _emit_json(records[0].model_dump(mode="json"))
+        else:  # JSONL input holding several articles
+            for record in records:
+                _emit_jsonl(record.model_dump(mode="json"))
+    _summarise(summary)
+
+
+def _summarise(summary: BatchSummary) -> None:
+    log.info(summary.line())
+    if summary.failed_total:
+        only_input = set(summary.failed) == {"input"}
+        if summary.extracted == 0 and summary.failed_total == 1:
+            sys.exit(2 if only_input else 3)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+# -- reconcile / run -------------------------------------------------------------------------------
+
+
+def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
+    """ArticleExtraction records from a JSONL file (failure records and blank lines skipped)."""
+    from pydantic import ValidationError
+
+    try:
+        handle = path.open(encoding="utf-8") if str(path) != "-" else sys.stdin
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+            if isinstance(record, dict) and "error" in record and "provenance" not in record:
+                continue  # a recorded failure: nothing to reconcile
+            try:
+                yield ArticleExtraction.model_validate(record)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise InputError(f"{path}:{number}: not an extraction record ({where}: {first['msg']})") from None
+
+
+def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:
+    from extractor.reconcile import reconcile_events
+
+    events = reconcile_events(extractions)
+    for event in events:
+        _emit_jsonl(event.model_dump(mode="json"))
+    return len(events)
+
+
+@cli.command()
+@click.argument("extractions", type=click.Path(dir_okay=False, path_type=Path))
+def reconcile(extractions: Path) -> None:
+    """Merge extractions (JSONL, as `extract` prints) into one event per real meeting (JSONL)."""
+    records = list(read_extractions(extractions))
+    count = _emit_events(records)
+    log.info("reconciled %d extraction(s) into %d event(s)", len(records), count)
+
+
+@cli.command()
+@_inputs
+@_max_chars
+@model_options
+@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Also save the per-article extractions (JSONL) here.")
+def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, **options) -> None:
+    """Extract the articles, then reconcile them: prints one event per line (JSONL)."""
+    records: list[ArticleExtraction] = []
+    summary = _extract(inputs, max_chars, options, records.append)
+    if extractions_path:
+        with extractions_path.open("w", encoding="utf-8") as out:
+            for record in records:
+                out.write(record.model_dump_json() + "\n")
+    count = _emit_events(records)
+    log.info("%s; %d event(s)", summary.line(), count)
+    if summary.failed_total:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+# -- evaluate --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file in the summit-gold/1 format.")
+@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Score these extractions (JSONL) instead of extracting INPUTS.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_inputs
+@_max_chars
+@model_options
+def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inputs: tuple[str, ...], max_chars: int, **options) -> None:
+    """Score extractions and their reconciliation against a gold file.
+
+    Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
+    --extractions. Prints a metrics table, or JSON with --json.
+    """
+    from extractor.evaluate import render_table, score_extractions
+    from extractor.gold import load_gold
+    from extractor.reconcile import reconcile_events
+
+    gold = load_gold(gold_path)
+    if extractions_path:
+        records = list(read_extractions(extractions_path))
+    elif inputs:
+        records = []
+        _extract(inputs, max_chars, options, records.append)
+    else:
+        raise InputError("nothing to score: give the gold's article files, or --extractions FILE")
+    report = score_extractions(gold, records, reconcile_events(records))
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        click.echo(render_table(report))
+
+
+# -- progress --------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int):
+        self._bar = None
+        if total > 1 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self._bar = Progress("extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("extract", total=total)
+
+    def __enter__(self):
+        if self._bar:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar:
+            self._bar.stop()
+
+    def advance(self) -> None:
+        if self._bar:
+            self._bar.advance(self._task)
+
+
+def _progress(total: int) -> _Progress:
+    return _Progress(total)
+
+
+def main() -> None:
+    cli(prog_name="summit-extract")
+
+
+if __name__ == "__main__":
+    main()

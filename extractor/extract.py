@@ -1,0 +1,201 @@
+"""One article in, one grounded ``ArticleExtraction`` out.
+
+prompt → model (instructor, retries) → grounding check (re-ask, then drop) → normalise → record.
+The sync and async entry points share everything but the call itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import ValidationError
+
+from extractor.assemble import assemble_records, ungrounded_issues
+from extractor.client import ModelClient
+from extractor.draft import DraftExtraction
+from extractor.errors import ExtractionError, ModelError
+from extractor.ingest import Article
+from extractor.prompting import PromptTemplate
+from extractor.retries import RetryPolicy, async_validation_retrying, validation_retrying
+from extractor.settings import Settings
+from extractor.usage import CallStats, collecting_stats, count_model_reply
+from schemas import SCHEMA_VERSION, ArticleExtraction, Provenance, SourceMeta, TokenUsage
+
+log = logging.getLogger(__name__)
+
+_SECRET_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}")
+
+
+def redact(message: str, secret: str | None = None) -> str:
+    """Remove anything key-like from a message before it reaches a log or an output."""
+    if secret:
+        message = message.replace(secret, "[redacted]")
+    return _SECRET_LIKE.sub("[redacted]", message)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def model_error(error: BaseException, base_url: str | None, secret: str | None) -> ModelError:
+    """Turn an openai exception into one line a user can act on."""
+    where = f" at {base_url}" if base_url else ""
+    if isinstance(error, openai.AuthenticationError):
+        text = f"the model server{where} refused the API key (HTTP 401); set OPENAI_API_KEY or --api-key"
+    elif isinstance(error, openai.PermissionDeniedError):
+        text = f"the model server{where} denied access (HTTP 403)"
+    elif isinstance(error, openai.NotFoundError):
+        text = f"the model server{where} answered HTTP 404: is the model name right? ({_one_line(error.message)})"
+    elif isinstance(error, openai.APIStatusError):
+        text = f"the model server{where} answered HTTP {error.status_code}: {_one_line(error.message)}"
+    elif isinstance(error, openai.APITimeoutError):
+        text = f"the model server{where} did not answer in time (raise --timeout)"
+    elif isinstance(error, openai.APIConnectionError):
+        text = f"cannot reach the model server{where}"
+    else:
+        text = f"the model call failed: {_one_line(error)}"
+    return ModelError(redact(text, secret))
+
+
+def _api_error_in(error: BaseException) -> openai.OpenAIError | None:
+    """The openai error behind an instructor exception, if one is."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, openai.OpenAIError):
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def _reply_arguments(completion: Any) -> str | None:
+    """The JSON the model produced: the tool call's arguments, or the message text."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return message.tool_calls[0].function.arguments
+    return getattr(message, "content", None)
+
+
+def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
+    """After the last re-ask, keep the last reply that fits the schema: grounding drops the rest."""
+    arguments = _reply_arguments(error.last_completion)
+    if arguments:
+        try:
+            text = arguments.strip()
+            # MD_JSON replies wrap the JSON in a fenced block.
+            text = re.sub(r"^```(?:json)?\s*|\s*```$", "", text)
+            return DraftExtraction.model_validate_json(text)
+        except (ValidationError, json.JSONDecodeError, ValueError) as exc:
+            first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": str(exc)}
+            where = ".".join(str(p) for p in first["loc"]) or "reply"
+            raise ExtractionError(
+                f"the model's reply did not fit the schema after {attempts} attempts ({where}: {_one_line(first['msg'], 160)})"
+            ) from None
+    raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
+
+
+class Extractor:
+    """Extracts articles with one client, one prompt and one retry policy."""
+
+    def __init__(self, client: ModelClient, prompt: PromptTemplate, settings: Settings, base_url: str | None = None):
+        self.client = client
+        self.prompt = prompt
+        self.settings = settings
+        self.base_url = base_url
+        client.structured.on("completion:response", count_model_reply)
+
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def _request(self, article: Article) -> dict[str, Any]:
+        return dict(
+            model=self.client.model,
+            response_model=DraftExtraction,
+            messages=self.prompt.messages(article.text),
+            context={"grounding_check": _grounding_check(article.text)},
+            temperature=self.settings.temperature,
+            max_tokens=self.settings.max_tokens,
+        )
+
+    def _on_failure(self, error: Exception, stats: CallStats) -> DraftExtraction:
+        api_error = _api_error_in(error)
+        if api_error is not None:
+            raise model_error(api_error, self.base_url, self.settings.api_key) from None
+        if isinstance(error, InstructorRetryException):
+            log.info("grounding or schema still failing after %d replies; dropping what is unsupported", stats.model_replies)
+            return _salvage(error, stats.model_replies)
+        raise error
+
+    def _record(self, article: Article, draft: DraftExtraction, stats: CallStats, started: float) -> ArticleExtraction:
+        assembled = assemble_records(draft, article.text, article.published)
+        return ArticleExtraction(
+            article_id=article.article_id,
+            source=source_meta(article),
+            summits=assembled.summits,
+            actors=assembled.actors,
+            dropped=assembled.dropped,
+            provenance=Provenance(
+                model=self.client.model,
+                prompt_version=self.prompt.version,
+                schema_version=SCHEMA_VERSION,
+                usage=TokenUsage(
+                    prompt_tokens=stats.prompt_tokens,
+                    completion_tokens=stats.completion_tokens,
+                    total_tokens=stats.total_tokens,
+                ),
+                attempts=max(1, stats.http_requests),
+                seconds=round(time.monotonic() - started, 3),
+            ),
+        )
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def extract(self, article: Article) -> ArticleExtraction:
+        started = time.monotonic()
+        with collecting_stats() as stats:
+            try:
+                draft = self.client.structured.create(
+                    max_retries=validation_retrying(self.settings.retry), **self._request(article)
+                )
+            except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
+                draft = self._on_failure(error, stats)
+            return self._record(article, draft, stats, started)
+
+    async def extract_async(self, article: Article) -> ArticleExtraction:
+        started = time.monotonic()
+        with collecting_stats() as stats:
+            try:
+                draft = await self.client.structured.create(
+                    max_retries=async_validation_retrying(self.settings.retry), **self._request(article)
+                )
+            except Exception as error:  # noqa: BLE001
+                draft = self._on_failure(error, stats)
+            return self._record(article, draft, stats, started)
+
+
+def _grounding_check(text: str) -> Callable[[DraftExtraction], list[str]]:
+    return lambda draft: ungrounded_issues(draft, text)
+
+
+def source_meta(article: Article) -> SourceMeta:
+    return SourceMeta(
+        title=article.title,
+        url=article.url,
+        outlet=article.outlet,
+        published=article.published,
+        file=article.file,
+        line=article.line,
+    )
+
+
+__all__ = ["Extractor", "RetryPolicy", "model_error", "redact", "source_meta"]

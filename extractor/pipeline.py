@@ -1,0 +1,173 @@
+"""Batches: articles in, extractions or recorded failures out, in input order.
+
+The CLI and any worker are thin shells over ``extract_batch``. Every input ends as exactly one
+``Outcome``: an extraction (fresh or cached) or a failure with its reason, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from extractor.cache import ExtractionCache, cache_key
+from extractor.client import Endpoint, make_async_client, make_client, model_endpoint
+from extractor.errors import SummitError
+from extractor.extract import Extractor, source_meta
+from extractor.ingest import Article, InputFailure
+from extractor.local_model import MODEL_NAME
+from extractor.prompting import load_prompt
+from extractor.settings import Settings
+from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    extraction: ArticleExtraction | None = None
+    failure: ExtractionFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.extraction is not None
+
+
+@dataclass
+class BatchSummary:
+    extracted: int = 0
+    cached: int = 0
+    failed: Counter = field(default_factory=Counter)
+
+    @property
+    def failed_total(self) -> int:
+        return sum(self.failed.values())
+
+    def line(self) -> str:
+        text = f"extracted {self.extracted} article(s) ({self.cached} from cache), failed {self.failed_total}"
+        if self.failed:
+            text += " (" + ", ".join(f"{kind} {count}" for kind, count in sorted(self.failed.items())) + ")"
+        return text
+
+
+def input_failure(item: InputFailure) -> ExtractionFailure:
+    return ExtractionFailure(source=SourceMeta(file=item.file, line=item.line), error="input", message=item.message)
+
+
+def article_failure(article: Article, error: SummitError) -> ExtractionFailure:
+    return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=str(error))
+
+
+def _expected_model_name(settings: Settings) -> str:
+    """The model name an extraction will record, known before any server starts (for the cache)."""
+    if settings.uses_embedded_model:
+        return settings.model or (settings.gguf.stem if settings.gguf else MODEL_NAME)
+    return settings.model or ""
+
+
+def extract_batch(
+    items: Iterable[Article | InputFailure],
+    settings: Settings,
+    *,
+    on_outcome: Callable[[Outcome], None],
+    endpoint_factory: Callable[[Settings], contextlib.AbstractContextManager[Endpoint]] = model_endpoint,
+) -> BatchSummary:
+    """Extract every article; call ``on_outcome`` once per input, in input order."""
+    items = list(items)
+    prompt = load_prompt(settings.prompt_name)
+    model_name = _expected_model_name(settings)
+    cache = ExtractionCache(settings.cache_dir / "extractions.sqlite3") if settings.use_cache else None
+    summary = BatchSummary()
+    results: dict[int, Outcome] = {}
+    pending: list[tuple[int, Article]] = []
+
+    for index, item in enumerate(items):
+        if isinstance(item, InputFailure):
+            results[index] = Outcome(failure=input_failure(item))
+            continue
+        cached = cache.get(cache_key(item.article_id, model_name, prompt.version, settings.mode)) if cache else None
+        if cached is not None:
+            # Same text, model and prompt: reuse, but report where *this* copy came from.
+            cached = cached.model_copy(update={"source": source_meta(item), "provenance": cached.provenance.model_copy(update={"cached": True})})
+            results[index] = Outcome(extraction=cached)
+        else:
+            pending.append((index, item))
+
+    emitted = 0
+
+    def flush() -> None:
+        nonlocal emitted
+        while emitted in results:
+            outcome = results.pop(emitted)
+            if outcome.ok:
+                summary.extracted += 1
+                summary.cached += outcome.extraction.provenance.cached
+            else:
+                summary.failed[outcome.failure.error] += 1
+            on_outcome(outcome)
+            emitted += 1
+
+    flush()
+    if pending:
+        log.info("%d article(s) to extract, %d from cache", len(pending), len(items) - len(pending) - sum(isinstance(i, InputFailure) for i in items))
+        try:
+            with endpoint_factory(settings) as endpoint:
+                for index, outcome in _run(pending, settings, endpoint, prompt):
+                    if outcome.ok and cache:
+                        cache.put(cache_key(outcome.extraction.article_id, model_name, prompt.version, settings.mode), outcome.extraction)
+                    results[index] = outcome
+                    flush()
+        except SummitError as error:
+            # The model could not be had at all (no server, bad model file): every article
+            # still waiting fails with that reason rather than vanishing.
+            for index, article in pending:
+                results.setdefault(index, Outcome(failure=article_failure(article, error)))
+            flush()
+    flush()
+    if cache:
+        cache.close()
+    return summary
+
+
+def _run(pending: list[tuple[int, Article]], settings: Settings, endpoint: Endpoint, prompt) -> Iterator[tuple[int, Outcome]]:
+    if settings.concurrency <= 1:
+        extractor = Extractor(make_client(settings, endpoint), prompt, settings, base_url=endpoint.base_url)
+        for index, article in pending:
+            yield index, _guarded(lambda: extractor.extract(article), article)
+        return
+    yield from _run_concurrently(pending, settings, endpoint, prompt)
+
+
+def _guarded(call: Callable[[], ArticleExtraction], article: Article) -> Outcome:
+    try:
+        return Outcome(extraction=call())
+    except SummitError as error:
+        log.warning("%s: %s", article.file or article.article_id, error)
+        return Outcome(failure=article_failure(article, error))
+
+
+def _run_concurrently(pending, settings: Settings, endpoint: Endpoint, prompt) -> Iterator[tuple[int, Outcome]]:
+    """Up to ``settings.concurrency`` requests in flight; results come back as they finish."""
+    extractor = Extractor(make_async_client(settings, endpoint), prompt, settings, base_url=endpoint.base_url)
+
+    async def gather() -> list[tuple[int, Outcome]]:
+        limit = asyncio.Semaphore(settings.concurrency)
+
+        async def one(index: int, article: Article) -> tuple[int, Outcome]:
+            async with limit:
+                try:
+                    return index, Outcome(extraction=await extractor.extract_async(article))
+                except SummitError as error:
+                    log.warning("%s: %s", article.file or article.article_id, error)
+                    return index, Outcome(failure=article_failure(article, error))
+
+        return await asyncio.gather(*(one(index, article) for index, article in pending))
+
+    yield from asyncio.run(gather())
+
+
+def with_overrides(settings: Settings, **changes) -> Settings:
+    return replace(settings, **{key: value for key, value in changes.items() if value is not None})

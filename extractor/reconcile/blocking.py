@@ -1,0 +1,81 @@
+"""Blocking: which events a mention is compared with at all.
+
+Comparing every mention with every event is quadratic. Instead each event is listed under cheap
+keys built from its folded participant names, subdivided by city, and a mention is compared only
+with the events under its own keys:
+
+* a mention of two or more people looks up every *pair* of them — any event that could share at
+  least two of its people shares one of those pairs — plus the ``solo`` key of each of them (a
+  one-person state visit that it may complete);
+* a one-person mention looks up the ``member`` key of that person (every event they are in);
+* within a key, a mention with a city looks only at events in that city and events with no city
+  yet; a mention with no city looks at all of them.
+
+Blocking only prunes: ``matching.fit`` makes every decision, so a key that lists an event too
+many costs time, never correctness. A key that lists one too few loses a merge; that happens only
+for meetings of more than ``MAX_PAIR_PEOPLE`` people, whose pairs are taken from the first
+``MAX_PAIR_PEOPLE`` names in sort order (a 20-leader summit would otherwise need 190 keys).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from extractor.reconcile.matching import Cluster
+from extractor.reconcile.mentions import MentionRow
+
+MAX_PAIR_PEOPLE = 12
+
+Key = tuple[str, ...]
+
+
+def _pairs(persons: frozenset[str]) -> list[Key]:
+    names = sorted(persons)[:MAX_PAIR_PEOPLE]
+    return [("pair", a, b) for a, b in combinations(names, 2)]
+
+
+def lookup_keys(row: MentionRow) -> list[Key]:
+    if len(row.persons) == 1:
+        return [("member", next(iter(row.persons)))]
+    return _pairs(row.persons) + [("solo", p) for p in sorted(row.persons)]
+
+
+def register_keys(cluster: Cluster) -> list[Key]:
+    keys = _pairs(cluster.persons) + [("member", p) for p in cluster.persons]
+    if len(cluster.persons) == 1:
+        keys.append(("solo", next(iter(cluster.persons))))
+    return keys
+
+
+class BlockIndex:
+    """Block key → city (None for no city yet) → the events listed there, in creation order."""
+
+    __slots__ = ("_buckets",)
+
+    def __init__(self) -> None:
+        self._buckets: dict[Key, dict[str | None, list[Cluster]]] = {}
+
+    def register(self, cluster: Cluster) -> None:
+        """List the event under every key and city it now has (called again after it grows)."""
+        city = cluster.city_key
+        for key in register_keys(cluster):
+            if (key, city) in cluster.registered:
+                continue
+            cluster.registered.add((key, city))
+            self._buckets.setdefault(key, {}).setdefault(city, []).append(cluster)
+
+    def candidates(self, row: MentionRow) -> list[Cluster]:
+        """The events worth comparing with this mention, each once, in creation order."""
+        found: dict[int, Cluster] = {}
+        for key in lookup_keys(row):
+            by_city = self._buckets.get(key)
+            if not by_city:
+                continue
+            if row.city_key is None:
+                lists = by_city.values()
+            else:
+                lists = [by_city.get(row.city_key, ()), by_city.get(None, ())]
+            for clusters in lists:
+                for cluster in clusters:
+                    found.setdefault(cluster.id, cluster)
+        return [found[i] for i in sorted(found)]

@@ -1,0 +1,123 @@
+"""Flattening extractions into mention rows: one plain, slotted row per summit mention.
+
+The hot path (blocking and matching) touches these rows only, never pydantic models: attribute
+access on a slotted dataclass is several times cheaper, and every comparison key (folded names,
+folded city, date components) is computed once here instead of at each comparison.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extractor.normalize.names import fold_name
+from extractor.reconcile.dates import DateParts, date_parts
+from schemas import Actor, ArticleExtraction, Summit
+
+# Processing-order ranks of a date: a full day says most, a weekday or nothing says nothing.
+_DATE_RANK = {(True, True, True): 5, (False, True, True): 4, (True, True, False): 3, (False, True, False): 2}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_person(name: str) -> str:
+    """The comparison key of a person's name (cached: the same names recur across articles)."""
+    return fold_name(name)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_place(name: str) -> str:
+    """A place for comparison: name folding plus diacritics dropped, so "Jeju-si" = "jeju si"."""
+    decomposed = unicodedata.normalize("NFKD", fold_name(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(slots=True)
+class MentionRow:
+    """One summit mention of one article, with its comparison keys precomputed."""
+
+    article_id: str
+    summit_index: int
+    outlet: str | None
+    file: str | None
+    published: str | None
+    summit: Summit
+    actors: dict[str, Actor]  # the article's actors by every folded spelling (shared by its rows)
+    primary: bool
+    persons: frozenset[str]  # folded participant names
+    city_key: str | None
+    country: str | None
+    date: DateParts
+    date_rank: int
+    anchored: bool  # has a place or a date at month precision or better
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.article_id, self.summit_index)
+
+    @property
+    def weight(self) -> float:
+        """How much this mention's word counts when sources are weighed (see resolution.py)."""
+        return 1.0 if self.primary else 0.5
+
+    def order_key(self) -> tuple:
+        """Canonical processing order: anchored, primary, precisely dated, placed mentions first.
+
+        Strong mentions found the events; weaker ones then attach to the event they fit best. The
+        order depends only on the mentions themselves, never on input order.
+        """
+        return (not self.anchored, not self.primary, -self.date_rank, self.city_key is None, self.article_id, self.summit_index)
+
+
+def _actor_index(actors: list[Actor]) -> dict[str, Actor]:
+    """Every folded spelling of each actor → the actor; on a clash the first by canonical name wins."""
+    index: dict[str, Actor] = {}
+    for actor in sorted(actors, key=lambda a: (a.canonical_name, a.name)):
+        for spelling in (actor.canonical_name, actor.name, *actor.spellings):
+            index.setdefault(fold_person(spelling), actor)
+    return index
+
+
+def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict[str, Actor]) -> MentionRow:
+    parts = date_parts(summit.date)
+    city = summit.location.city
+    city_key = fold_place(city) if city and city.strip() else None
+    date_rank = _DATE_RANK.get((parts[0] is not None, parts[1] is not None, parts[2] is not None), 1 if parts[0] else 0)
+    source = extraction.source
+    return MentionRow(
+        article_id=extraction.article_id,
+        summit_index=index,
+        outlet=source.outlet,
+        file=source.file,
+        published=source.published,
+        summit=summit,
+        actors=actors,
+        primary=summit.mention == "primary",
+        persons=frozenset(fold_person(p) for p in summit.participants if p.strip()),
+        city_key=city_key,
+        country=summit.location.country,
+        date=parts,
+        date_rank=date_rank,
+        anchored=city_key is not None or parts[1] is not None,
+    )
+
+
+def flatten(extractions: Iterable[ArticleExtraction]) -> list[MentionRow]:
+    """Every summit of every extraction as a row, in canonical processing order.
+
+    An article id seen twice (the same article extracted twice) keeps one extraction: the one
+    whose JSON sorts first, so the choice does not depend on input order.
+    """
+    by_id: dict[str, ArticleExtraction] = {}
+    for extraction in extractions:
+        kept = by_id.get(extraction.article_id)
+        if kept is None or (kept is not extraction and extraction.model_dump_json() < kept.model_dump_json()):
+            by_id[extraction.article_id] = extraction
+    rows = []
+    for extraction in by_id.values():
+        actors = _actor_index(extraction.actors)
+        rows.extend(_row(extraction, i, s, actors) for i, s in enumerate(extraction.summits))
+    rows.sort(key=MentionRow.order_key)
+    return rows
+

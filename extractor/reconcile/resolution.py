@@ -1,0 +1,283 @@
+"""Settling each field of an event from the values its mentions give, by named rules.
+
+Every value seen is kept (``FieldResolution.values``: value, the article ids that gave it, their
+own words where known). One value is chosen by a cascade of rules; each rule keeps the candidates
+it prefers, and the rule that narrows the candidates to one is the rule recorded:
+
+* ``only_value`` — every mention that gives the field gives the same value.
+* ``more_precise`` — a day beats a month, a month beats a year; a specific kind beats
+  ``other_meeting``; any value beats null.
+* ``primary_mention`` — a value from an article about the meeting beats one from an article that
+  mentions it in passing.
+* ``near_publication`` — (dates) a date reported by an article published within
+  ``NEAR_PUBLICATION_DAYS`` of it (or in that month, for a month) beats a later passing reference.
+* ``agreeing_sources`` — the value that more distinct articles agree with beats a lone one.
+* ``tie_break`` — nothing else separates them: the first in sort order, so the result never
+  depends on input order.
+* ``latest_report`` — (status) the furthest stage wins: held > ongoing > planned, and
+  cancelled > planned; a later report supersedes an earlier plan.
+* ``union`` — (participants) everyone named by any mention (blocking only merges mentions whose
+  people nest, so the union is the largest set reported).
+
+Order of the cascade: when the values *agree* at the coarser precision ("2026-06-28" and
+"2026-06") nothing is disputed, so the finer value wins first (``more_precise``). When they
+*contradict* ("2026-06-28" and "--09") the quality of the source decides first:
+``primary_mention``, ``near_publication``, then ``more_precise``, ``agreeing_sources``,
+``tie_break``. Only contradicting values are a ``Conflict``; titles (free wording) and status
+(stages over time) are never conflicts.
+
+Confidence: the weighted share of the mentions giving a non-null value whose value agrees with
+the chosen one (agreeing at the coarser precision counts), a primary mention weighing 1.0 and a
+background mention 0.5. With no value at all, the confidence is 0. For participants it is the
+mean, over the chosen people, of the weighted share of mentions naming them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from rapidfuzz.fuzz import token_set_ratio
+
+from extractor.reconcile.dates import DateParts, date_parts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.reconcile.mentions import MentionRow, fold_person, fold_place
+
+NEAR_PUBLICATION_DAYS = 7
+TITLE_SIMILARITY = 80  # rapidfuzz token_set_ratio at or above which two titles say the same
+
+_STATUS_STAGE = {"planned": 0, "ongoing": 1, "held": 2, "cancelled": 2}
+
+# One observation: the value as the article gives it, its comparison key, the mention, a quote.
+Obs = tuple[Any, Any, MentionRow, str | None]
+
+
+@dataclass(slots=True)
+class Resolution:
+    chosen: Any
+    rule: str
+    confidence: float
+    values: list[dict]  # SeenValue dicts
+    conflict: dict | None = None  # Conflict dict, when values contradict
+
+    def as_field(self) -> dict:
+        return {"chosen": self.chosen, "rule": self.rule, "confidence": self.confidence, "values": self.values}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """How one field compares and ranks values; None where a notion does not apply."""
+
+    name: str
+    agree: Callable[[Any, Any], bool]
+    specificity: Callable[[Any], int] | None = None
+    near_publication: Callable[[Any, MentionRow], bool] | None = None
+    conflicts: bool = True
+
+
+def seen_values(obs: Sequence[Obs]) -> list[dict]:
+    """Each distinct value (nulls included, so a reader sees who gave none) with sources and quotes."""
+    grouped: dict[Any, tuple[set[str], set[str]]] = {}
+    for value, _, row, quote in obs:
+        sources, quotes = grouped.setdefault(value, (set(), set()))
+        sources.add(row.article_id)
+        if quote:
+            quotes.add(quote)
+    ordered = sorted(grouped.items(), key=lambda kv: (kv[0] is None, -len(kv[1][0]), str(kv[0])))
+    return [{"value": v, "sources": sorted(s), "quotes": sorted(q)} for v, (s, q) in ordered]
+
+
+def _display(obs: Sequence[Obs], key: Any) -> Any:
+    """The spelling of a key most articles use; ties go to the first in sort order."""
+    counts: dict[Any, set[str]] = {}
+    for value, k, row, _ in obs:
+        if k == key:
+            counts.setdefault(value, set()).add(row.article_id)
+    return min(counts, key=lambda v: (-len(counts[v]), str(v)))
+
+
+def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) -> tuple[Any, str, list[str]]:
+    """(chosen key, deciding rule, every rule that on its own would prefer the chosen key)."""
+    given = [o for o in obs if o[1] is not None]
+
+    def more_precise(cands):
+        if rule.specificity is None:
+            return cands
+        top = max(rule.specificity(k) for k in cands)
+        return [k for k in cands if rule.specificity(k) == top]
+
+    def primary_mention(cands):
+        kept = [k for k in cands if any(o[2].primary for o in given if o[1] == k)]
+        return kept or cands
+
+    def near_publication(cands):
+        if rule.near_publication is None:
+            return cands
+        kept = [k for k in cands if any(rule.near_publication(k, o[2]) for o in given if o[1] == k)]
+        return kept or cands
+
+    def agreeing_sources(cands):
+        support = {k: len({o[2].article_id for o in given if rule.agree(o[1], k)}) for k in cands}
+        top = max(support.values())
+        return [k for k in cands if support[k] == top]
+
+    steps = [("primary_mention", primary_mention), ("near_publication", near_publication),
+             ("more_precise", more_precise), ("agreeing_sources", agreeing_sources)]
+    if agreeing:
+        steps.insert(0, steps.pop(2))
+    cands = sorted(keys, key=str)
+    decided = None
+    for name, step in steps:
+        cands = step(cands)
+        if len(cands) == 1:
+            decided = name
+            break
+    chosen = cands[0] if decided else min(cands, key=str)
+    support = [name for name, step in steps if step(sorted(keys, key=str)) == [chosen]]
+    return chosen, decided or "tie_break", support
+
+
+def confidence(rule: FieldRule, obs: Sequence[Obs], chosen_key: Any) -> float:
+    total = agree = 0.0
+    for _, key, row, _ in obs:
+        if key is None:
+            continue
+        total += row.weight
+        if rule.agree(key, chosen_key):
+            agree += row.weight
+    return round(agree / total, 4) if total else 0.0
+
+
+_WHY = {
+    "primary_mention": "it comes from an article about the meeting itself, the others only mention it in passing",
+    "near_publication": f"an article published within {NEAR_PUBLICATION_DAYS} days of that date reports it",
+    "more_precise": "it is the most precise value",
+    "agreeing_sources": "more independent articles agree with it than with any other value",
+    "tie_break": "nothing else separates the values, so the first in sort order is taken",
+}
+
+
+def _why(field: str, values: list[dict], chosen: Any, rule: str, support: list[str]) -> str:
+    listed = "; ".join(f"{v['value']} ({len(v['sources'])} article{'s' * (len(v['sources']) != 1)})" for v in values)
+    text = f"Sources disagree on the {field}: {listed}. {chosen} was chosen by {rule}: {_WHY[rule]}"
+    also = [name for name in support if name != rule]
+    if also:
+        text += "; also " + ", ".join(f"{name} ({_WHY[name]})" for name in also)
+    return text + "."
+
+
+def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
+    """Choose a value for one field by the cascade above, and record how."""
+    values = seen_values(obs)
+    keys = sorted({o[1] for o in obs if o[1] is not None}, key=str)
+    if not keys:
+        return Resolution(None, "no_value", 0.0, values)
+    has_null = any(o[1] is None for o in obs)
+    if len(keys) == 1:
+        key, name, support, agreeing = keys[0], ("more_precise" if has_null else "only_value"), [], True
+    else:
+        agreeing = all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
+        key, name, support = _cascade(rule, keys, obs, agreeing)
+    chosen = _display(obs, key)
+    result = Resolution(chosen, name, confidence(rule, obs, key), values)
+    if not agreeing and rule.conflicts:
+        disputed = [v for v in values if v["value"] is not None]
+        result.conflict = {"field": rule.name, "values": disputed, "chosen": chosen, "rule": name,
+                           "why": _why(rule.name, disputed, chosen, name, support)}
+    return result
+
+
+# --- the fields -------------------------------------------------------------------------------
+
+def _date_near_publication(parts: DateParts, row: MentionRow) -> bool:
+    published = parse_iso_day(row.published)
+    if published is None:
+        return False
+    day = to_calendar(parts)
+    if day is not None:
+        return abs(day - published) <= timedelta(days=NEAR_PUBLICATION_DAYS)
+    year, month, _ = parts
+    return year == published.year and month == published.month
+
+
+DATE = FieldRule("date", agree=parts_agree, specificity=specificity, near_publication=_date_near_publication)
+CITY = FieldRule("city", agree=lambda a, b: a == b)
+COUNTRY = FieldRule("country", agree=lambda a, b: a == b)
+KIND = FieldRule("kind", agree=lambda a, b: a == b or "other_meeting" in (a, b),
+                 specificity=lambda k: 0 if k == "other_meeting" else 1)
+TITLE = FieldRule("title", agree=lambda a, b: a == b or token_set_ratio(a, b) >= TITLE_SIMILARITY, conflicts=False)
+
+
+def _meeting_quote(row: MentionRow) -> str | None:
+    return row.summit.evidence[0].quote if row.summit.evidence else None
+
+
+def _place_quote(row: MentionRow, place: str | None) -> str | None:
+    if not place:
+        return None
+    folded = place.casefold()
+    return next((e.quote for e in row.summit.evidence if folded in e.quote.casefold()), None)
+
+
+def resolve_date(rows: Sequence[MentionRow]) -> Resolution:
+    obs = []
+    for row in rows:
+        value = row.summit.date
+        parts = date_parts(value) if value else None
+        if parts is not None and parts[0] is None and parts[1] is None:
+            parts = None  # unparseable text: shown, but not a date
+        obs.append((value, parts, row, row.summit.date_text))
+    return resolve(DATE, obs)
+
+
+def resolve_city(rows: Sequence[MentionRow]) -> Resolution:
+    obs = [(r.summit.location.city, r.city_key, r, _place_quote(r, r.summit.location.city)) for r in rows]
+    return resolve(CITY, obs)
+
+
+def resolve_country(rows: Sequence[MentionRow]) -> Resolution:
+    return resolve(COUNTRY, [(r.country, r.country, r, None) for r in rows])
+
+
+def resolve_kind(rows: Sequence[MentionRow]) -> Resolution:
+    return resolve(KIND, [(r.summit.kind, r.summit.kind, r, _meeting_quote(r)) for r in rows])
+
+
+def resolve_title(rows: Sequence[MentionRow]) -> Resolution:
+    return resolve(TITLE, [(r.summit.title, fold_place(r.summit.title), r, None) for r in rows])
+
+
+def resolve_status(rows: Sequence[MentionRow]) -> Resolution:
+    """The furthest stage reported (``latest_report``); stages over time never conflict."""
+    obs = [(r.summit.status, r.summit.status, r, _meeting_quote(r)) for r in rows]
+    values = seen_values(obs)
+    statuses = {r.summit.status for r in rows}
+    top = max(_STATUS_STAGE[s] for s in statuses)
+    # Grouping never puts cancelled with held or ongoing; "cancelled" then beats "planned".
+    chosen = min(s for s in statuses if _STATUS_STAGE[s] == top)
+    rule = "only_value" if len(statuses) == 1 else "latest_report"
+    total = sum(r.weight for r in rows)
+    agree = sum(r.weight for r in rows if r.summit.status == chosen)
+    return Resolution(chosen, rule, round(agree / total, 4), values)
+
+
+def resolve_participants(rows: Sequence[MentionRow]) -> tuple[Resolution, dict[str, str]]:
+    """The union of everyone named, each under the spelling most articles use; and key → spelling."""
+    spellings: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        for name in row.summit.participants:
+            if name.strip():
+                spellings.setdefault(fold_person(name), {}).setdefault(name, set()).add(row.article_id)
+    display = {key: min(seen, key=lambda s: (-len(seen[s]), s)) for key, seen in spellings.items()}
+    chosen = sorted(display.values())
+    sets = [(sorted(row.summit.participants), None, row, None) for row in rows]
+    values = seen_values([(tuple(v), k, r, q) for v, k, r, q in sets])
+    for value in values:
+        value["value"] = list(value["value"])
+    distinct = {frozenset(row.persons) for row in rows}
+    rule = "only_value" if len(distinct) == 1 else "union"
+    total = sum(r.weight for r in rows)
+    shares = [sum(r.weight for r in rows if key in r.persons) / total for key in display]
+    conf = round(sum(shares) / len(shares), 4) if shares else 0.0
+    return Resolution(chosen, rule, conf, values), display
