@@ -179,7 +179,7 @@ def _locate_date(text: str, date_text: str | None) -> Evidence | None:
 
 def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -> list[Pledge]:
     """Supported pledges, one per domain ('other' excepted), the best-supported kept."""
-    best: dict[str, tuple[float, int, Pledge]] = {}
+    best: dict[str, tuple[tuple[float, float], int, Pledge]] = {}
     others: list[tuple[int, Pledge]] = []
     for k, draft_pledge in enumerate(draft.pledges):
         support = sentence_support(text, draft_pledge.description)
@@ -199,11 +199,11 @@ def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -
             others.append((k, pledge))
             continue
         previous = best.get(domain)
-        if previous is None or support.score > previous[0]:
+        if previous is None or (support.score, support.similarity) > previous[0]:
             if previous:
                 drop(f"{at}.pledges[{previous[1]}]", previous[2].description,
                      f"same domain '{domain}' as {at}.pledges[{k}], which has better evidence")
-            best[domain] = (support.score, k, pledge)
+            best[domain] = ((support.score, support.similarity), k, pledge)
         else:
             drop(f"{at}.pledges[{k}]", draft_pledge.description,
                  f"same domain '{domain}' as {at}.pledges[{previous[1]}], which has better evidence")

@@ -88,7 +88,8 @@ _AFTER_BARE = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]
 _SEP = r"(?:^|^.{0,60}?[|·•]\s*)"
 
 _BROKE = re.compile(
-    rf"^(?P<outlet>\S.{{0,80}}?)\s+broke\s+the\s+news(?:\s+in\s+.{{1,60}}?)?\s+on\s+(?P<date>{_DATE}){_AFTER}\.?$",
+    rf"^(?P<outlet>\S.{{0,80}}?)\s+broke\s+the\s+news(?:\s+in\s+.{{1,60}}?)?"
+    rf"\s+on\s+(?P<date>{_DATE}){_AFTER}\.?$",
     re.IGNORECASE,
 )
 _LABELLED = re.compile(
@@ -125,7 +126,8 @@ def parse_date(phrase: str) -> str | None:
     printed is the one a reader would quote.
     """
     phrase = phrase.strip()
-    if not phrase or len(phrase) > 80:
+    # No year, no date: "June 28" or "2 days ago" would be guessed relative to today.
+    if not phrase or len(phrase) > 80 or not re.search(r"\d{4}", phrase):
         return None
     try:
         return datetime.fromisoformat(phrase.replace("Z", "+00:00")).date().isoformat()
@@ -269,8 +271,9 @@ def strip_trailing(lines: list[str]) -> list[str]:
 def plain_headline(lines: list[str]) -> str | None:
     """An obvious headline among the first lines of plain text, or None.
 
-    Obvious means: 3 to 25 words, no sentence-ending punctuation, and more text after it. Only the
-    first three non-blank lines are considered (a summary sometimes precedes the headline).
+    Obvious means: 3 to 25 words, no sentence-ending punctuation, not a byline, and more text after
+    it. Only the first three non-blank lines are considered (a summary sometimes precedes the
+    headline, as in seeds/002).
     """
     non_blank = [line.strip() for line in lines if line.strip()]
     for pos, line in enumerate(non_blank[:3]):
@@ -280,6 +283,7 @@ def plain_headline(lines: list[str]) -> str | None:
             and len(line) <= 200
             and not re.search(r"[.!?:;,\"”]$", line)
             and not _BULLET.match(line)
+            and not re.match(r"by\s", line, re.IGNORECASE)  # a byline
             and pos + 1 < len(non_blank)
         ):
             return line

@@ -45,6 +45,18 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _server_message(error: openai.APIStatusError) -> str:
+    """The server's own words, without the client's "Error code: N - {...}" wrapping."""
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        if inner.get("message"):
+            return _one_line(inner["message"])
+        if body.get("detail"):
+            return _one_line(body["detail"])
+    return _one_line(error.message)
+
+
 def model_error(error: BaseException, base_url: str | None, secret: str | None) -> ModelError:
     """Turn an openai exception into one line a user can act on."""
     where = f" at {base_url}" if base_url else ""
@@ -53,9 +65,9 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
     elif isinstance(error, openai.PermissionDeniedError):
         text = f"the model server{where} denied access (HTTP 403)"
     elif isinstance(error, openai.NotFoundError):
-        text = f"the model server{where} answered HTTP 404: is the model name right? ({_one_line(error.message)})"
+        text = f"the model server{where} answered HTTP 404: is the model name right? ({_server_message(error)})"
     elif isinstance(error, openai.APIStatusError):
-        text = f"the model server{where} answered HTTP {error.status_code}: {_one_line(error.message)}"
+        text = f"the model server{where} answered HTTP {error.status_code}: {_server_message(error)}"
     elif isinstance(error, openai.APITimeoutError):
         text = f"the model server{where} did not answer in time (raise --timeout)"
     elif isinstance(error, openai.APIConnectionError):

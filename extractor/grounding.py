@@ -121,8 +121,8 @@ def locate_phrase(text: str, phrase: str | None) -> Evidence | None:
 
 
 def _spellings(name: str) -> list[str]:
-    """The name, its cleaned and canonical forms and, for a known person, every alias."""
-    spellings = [name, clean_name(name), canonical_name(name)]
+    """The name without its titles, its canonical form and, for a known person, every alias."""
+    spellings = [clean_name(name), canonical_name(name)]
     if actor := known_actor(name):
         spellings += [actor.canonical, *actor.aliases]
     unique: dict[str, str] = {}
@@ -231,6 +231,7 @@ _EXPANSIONS = [
 class SentenceSupport:
     evidence: Evidence
     score: float  # share of the description's content words found in the sentence, 0..1
+    similarity: float  # token_set_ratio of description and sentence, 0..1: the tie-breaker
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -271,7 +272,7 @@ def sentence_support(text: str, description: str, *, min_score: float = 0.6) -> 
     if best is None or best[0] < min_score:
         return None
     evidence = _evidence(text, best[2], best[3])
-    return SentenceSupport(evidence, round(best[0], 4)) if evidence else None
+    return SentenceSupport(evidence, round(best[0], 4), round(best[1], 4)) if evidence else None
 
 
 def best_sentence(text: str, description: str, *, min_score: float = 0.6) -> Evidence | None:

@@ -49,6 +49,8 @@ _OUTLET_FIELDS = ("outlet", "source", "publisher", "site", "site_name")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # More control characters than this share of a document and it is not text at all.
 _BINARY_SHARE = 0.10
+# Where JSON begins: an object, or an array of values (not a bracketed word opening plain text).
+_JSON_START = re.compile(r'\s*(?:\{|\[\s*(?:[{\["\]\d-]|true|false|null|$))')
 # JSONL detection looks at this many non-blank lines: enough to tell, cheap on a big batch.
 _JSONL_PROBE = 20
 
@@ -176,7 +178,9 @@ def _jsonl_record(chunk: bytes, label: str, number: int, max_chars: int) -> Arti
         return InputFailure(label, number, _locate(label, number, str(error)))
 
 
-def _document_record(text: str, value: Any, label: str, max_chars: int, prefix: str = "") -> Article | InputFailure:
+def _document_record(
+    text: str, value: Any, label: str, max_chars: int, prefix: str = ""
+) -> Article | InputFailure:
     try:
         return _article(text, value, file=label, line=None, max_chars=max_chars, record_shape="json")
     except InputError as error:
@@ -228,12 +232,12 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
     text = _decode(raw)
     if not text:
         raise InputError("article is empty")
-    controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
+    controls = len(_CONTROL.findall(text))
     if controls > _BINARY_SHARE * len(text):
         raise InputError(f"binary data, not text ({controls:,} control characters in {len(text):,})")
     if not text.strip():
         raise InputError("article is only whitespace")
-    starts_json = text.lstrip()[:1] in ("{", "[")
+    starts_json = _looks_json(text)
     if expect_json and not starts_json:
         raise InputError("not a JSON object (each line of a JSONL file must hold one article object)")
     if not starts_json:
@@ -251,6 +255,11 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
             ) from None
         where = f"column {error.colno}" if error.lineno == 1 else f"line {error.lineno} column {error.colno}"
         raise InputError(f"invalid JSON ({error.msg} at {where})") from None
+
+
+def _looks_json(text: str) -> bool:
+    """Whether a document is meant as JSON: any "{", but not "[" that opens a "[Update]" tag."""
+    return bool(_JSON_START.match(text))
 
 
 def _check_size(chars: int, max_chars: int) -> None:
@@ -321,10 +330,15 @@ def _from_text(text: str, *, file: str | None, line: int | None) -> Article:
     story, shape, headline, published, outlet = _clean_story(text)
     if not story.strip():
         raise InputError("no story text left after removing page furniture (menus, ratings, pitches)")
-    return _make(story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape)
+    return _make(
+        story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape
+    )
 
 
-def _from_record(record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str) -> Article:
+def _from_record(
+    record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str
+) -> Article:
+    """An article from a JSON record: title, summary and body joined, metadata from its fields."""
     title = _field(record, _TITLE_FIELDS)
     title = " ".join(title.split()) if title else None
     summary = _field(record, ("summary",))
@@ -400,5 +414,7 @@ def _record_date(record: dict[str, Any]) -> str | None:
 
 
 def _make(text: str, **fields: Any) -> Article:
+    # Stripping lines or glyphs could leave a combining mark next to a new neighbour: NFC again.
+    text = unicodedata.normalize("NFC", text)
     article_id = hashlib.sha256(text.encode()).hexdigest()[:16]
     return Article(text=text, article_id=article_id, **fields)

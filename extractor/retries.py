@@ -88,7 +88,7 @@ class _WaitRetryAfterOrBackoff:
 
     def __init__(self, policy: RetryPolicy):
         self._policy = policy
-        self._backoff = wait_exponential_jitter(initial=policy.backoff_initial, max=policy.backoff_max, jitter=policy.jitter)
+        self._backoff = wait_exponential_jitter(multiplier=policy.backoff_initial, max=policy.backoff_max, jitter=policy.jitter)
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

@@ -142,7 +142,7 @@ def test_client_errors_are_not_retried(status):
     assert f"HTTP {status}" in str(raised.value)
     assert secret not in str(raised.value)
     # The key travelled as a header, as it should, and nowhere else.
-    assert server.completion_requests[0].headers["Authorization"] == f"Bearer {secret}"
+    assert server.completion_requests[0].headers["authorization"] == f"Bearer {secret}"
 
 
 def test_401_says_what_to_do():

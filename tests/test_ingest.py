@@ -152,11 +152,25 @@ def test_published_wins_over_updated():
     assert parse_article(text).published == "2026-01-07"
 
 
+def test_bare_date_line_at_the_top_is_the_dateline():
+    article = parse_article("Leaders Meet in Lisbon\nMarch 3, 2026, 10:30 GMT\n\nThe leaders met and talked.")
+    assert article.published == "2026-03-03"
+    assert article.text == "Leaders Meet in Lisbon\n\nThe leaders met and talked."
+    story = "March 3, 2026 - Leaders met in Rome and talked about grain."
+    article = parse_article(story)
+    assert (article.published, article.text) == (None, story)  # a story line, not a dateline
+
+
+def test_bracketed_tag_opens_plain_text_not_json():
+    assert parse_article("[Update] Leaders met in Rome.").text == "[Update] Leaders met in Rome."
+
+
 def test_plain_headline_only_when_obvious():
     article = parse_article("Ministers Meet in Lisbon\n\nThe ministers met on Friday and agreed to talk again.")
     assert article.title == "Ministers Meet in Lisbon"
     assert parse_article("The ministers met on Friday.\nThey agreed to talk again soon.").title is None
     assert parse_article("Ministers Meet in Lisbon").title is None  # nothing follows it
+    assert parse_article("By Ana Silva\n\nThe ministers met on Friday.").title is None
 
 
 def test_plain_article_with_a_widget_word_is_not_treated_as_a_page():
@@ -192,7 +206,7 @@ def test_json_title_not_repeated_when_body_starts_with_it():
 
 
 def test_json_summary_only_and_unusable_fields():
-    record = {"title": ["not", "a", "string"], "summary": "Leaders met.", "body": "   ", "published": "soon"}
+    record = {"title": ["not", "a", "string"], "summary": "Leaders met.", "body": "   ", "published": "2 days ago"}
     article = parse_article(json.dumps(record))
     assert (article.text, article.title, article.published) == ("Leaders met.", None, None)
 
@@ -378,9 +392,22 @@ def test_json_array_file_yields_each_item(tmp_path):
     assert bad.message.startswith(f"{path}: item 2: JSON article has no text field")
 
 
+def test_empty_json_array_is_reported(tmp_path):
+    path = tmp_path / "none.json"
+    path.write_text("[]", encoding="utf-8")
+    assert list(read_articles([path])) == [
+        InputFailure(str(path), None, f"{path}: JSON array is empty; expected article objects")
+    ]
+
+
 def test_real_seed_directory_in_order():
     if not SEEDS.is_dir():
         pytest.skip(f"seed articles not found at {SEEDS}")
     results = list(read_articles([SEEDS]))
     assert all(isinstance(r, Article) for r in results)
     assert [r.shape for r in results] == ["scraped_page", "text", "text", "json", "text"]
+
+
+def test_json_unix_time_as_publication_date():
+    assert parse_article(json.dumps({"body": "Leaders met.", "published_at": 1768262400})).published == "2026-01-13"
+    assert parse_article(json.dumps({"body": "Leaders met.", "published_at": 1768262400000})).published == "2026-01-13"

@@ -3,12 +3,20 @@
 Articles write one name several ways: "Lee Jae Myung", "Lee Jae-myung", "Lee Jae‑Myung" (with
 U+2011, a non-breaking hyphen). ``fold_name`` maps all of them to one key: case folded, every
 Unicode dash or hyphen and every run of spaces made one ASCII space.
+
+``canonical_name`` gives the standard spelling (titles stripped, known aliases from
+extractor/data/actors.json applied), ``known_actor`` the known person's role and country, and
+``role_conflicts`` says whether two role strings name different offices.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 # Every dash-like code point (Unicode category Pd: hyphen, U+2010, U+2011, en and em dashes ...)
 # plus the minus sign, which is not in Pd but appears in scraped text.
@@ -28,11 +36,6 @@ def fold_name(name: str) -> str:
 # known people (extractor/data/actors.json) to one canonical form. Unknown names are only cleaned:
 # their case and hyphenation are the article's, because a rule that guessed "Jae-myung" from
 # "Jae Myung" would mangle names whose spelling it does not know.
-
-import json  # noqa: E402  (kept beside the code that uses it)
-from dataclasses import dataclass  # noqa: E402
-from functools import cache  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 # Beside the package (shipped as package data); a path, because ``extractor`` may be a namespace package.
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.json"

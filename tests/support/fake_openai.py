@@ -55,7 +55,7 @@ def error_reply(status: int, message: str, headers: dict[str, str] | None = None
 @dataclass
 class RecordedRequest:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: Any
 
 
@@ -108,7 +108,7 @@ class FakeOpenAIServer:
                     pass  # the client gave up (a timeout test): nothing to answer
 
             def do_GET(self) -> None:
-                server.requests.append(RecordedRequest(self.path, dict(self.headers), None))
+                server.requests.append(RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, None))
                 if self.path.rstrip("/").endswith("/models"):
                     self._send(Reply(body={"object": "list", "data": [{"id": m, "object": "model"} for m in server.models]}))
                 else:
@@ -121,7 +121,7 @@ class FakeOpenAIServer:
                     body = json.loads(raw or b"null")
                 except json.JSONDecodeError:
                     body = raw.decode("utf-8", "replace")
-                server.requests.append(RecordedRequest(self.path, dict(self.headers), body))
+                server.requests.append(RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))
                     return

@@ -1,0 +1,281 @@
+"""Benchmark of the reconciler: wall time, peak memory and pairwise F1 on synthetic extractions.
+
+    .venv/bin/python bench/reconcile_bench.py                      # sizes 10k, 100k, 1M mentions
+    .venv/bin/python bench/reconcile_bench.py --sizes 10000,100000
+
+Each size runs in a fresh subprocess, so its peak resident memory (``ru_maxrss``) is its own.
+Only ``reconcile_events`` is timed; generating the input is not. The generator (fixed seed) makes
+many events of ~3–5 mentions each, with the noise real articles have: name spellings (hyphen,
+space, case, U+2011), dates at day, month, year-less and weekday precision, a few wrong months in
+passing references, planned-then-held reports, background mentions without a city, and the same
+pairs meeting again in other cities and, sometimes, in the same city on another date. Its truth
+(which event each mention reports) gives pairwise precision, recall and F1.
+
+Writes ``bench/results/reconcile.json`` and, when matplotlib is importable, ``reconcile.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections import deque
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+
+_CITIES = [(f"City{n:03d}", code) for n, code in zip(range(400), ["KR", "JP", "US", "CN", "AU", "CA", "IN", "BR"] * 50)]
+_DOMAINS = ["defense", "economic_security", "economy_trade", "technology_ai", "supply_chain", "energy_climate",
+            "people_exchange", "north_korea", "regional_security"]
+_WORDINGS = ["cooperation on {d}", "agreed to deepen {d} cooperation", "pledged closer {d} ties", "a joint {d} framework"]
+
+
+# --- generation -----------------------------------------------------------------------------------
+
+def _person(n: int) -> str:
+    return f"Kim Min-{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}{chr(97 + n // 676 % 26)} Lee-{n}"
+
+
+def _spell(name: str, rng: random.Random) -> str:
+    """A spelling an article might use: as is, hyphens as spaces or U+2011, case changed."""
+    roll = rng.random()
+    if roll < 0.55:
+        return name
+    if roll < 0.7:
+        return name.replace("-", " ")
+    if roll < 0.85:
+        return name.replace("-", "\u2011")
+    return name.upper() if roll < 0.92 else name.title()
+
+
+def _date_as_reported(day: date, primary: bool, rng: random.Random) -> tuple[str | None, str]:
+    """(partial date, precision) at the precision an article might give, sometimes wrong."""
+    roll = rng.random()
+    if primary:
+        if roll < 0.60:
+            return day.isoformat(), "day"
+        if roll < 0.72:
+            return f"{day:%Y-%m}", "month"
+        if roll < 0.82:
+            return f"--{day:%m-%d}", "day"
+        if roll < 0.90:
+            return None, "weekday"
+        return None, "unknown"
+    if roll < 0.05:  # a passing reference with the wrong month, no year: the Seoul case
+        wrong = (day.month + rng.randint(1, 10)) % 12 + 1
+        return f"--{wrong:02d}", "month"
+    if roll < 0.35:
+        return f"{day:%Y-%m}", "month"
+    if roll < 0.55:
+        return f"--{day:%m}", "month"
+    if roll < 0.70:
+        return day.isoformat(), "day"
+    return None, "unknown"
+
+
+def generate(n_mentions: int, seed: int = 20260628):
+    """Extractions with about ``n_mentions`` summit mentions, and the true event of each mention."""
+    from schemas import Actor, ArticleExtraction, Location, Pledge, Provenance, SourceMeta, Summit
+
+    rng = random.Random(seed)
+    n_events = max(1, n_mentions // 4)
+    n_people = max(8, n_events // 5)
+    n_pairs = max(4, n_events // 3)  # a pair meets about three times: in other cities, on other dates
+    pairs = []
+    for _ in range(n_pairs):
+        group = rng.sample(range(n_people), 3 if rng.random() < 0.1 else 2)
+        pairs.append(tuple(_person(p) for p in group))
+
+    events = []  # (people, city, country, day, kind, final status)
+    start = date(2020, 1, 1)
+    for _ in range(n_events):
+        people = rng.choice(pairs)
+        city, country = rng.choice(_CITIES)
+        kind = "multilateral_summit" if len(people) > 2 else rng.choice(["leaders_summit", "ministerial_meeting"])
+        status = "cancelled" if rng.random() < 0.02 else "held"
+        events.append((people, city, country, start + timedelta(days=rng.randrange(3650)), kind, status))
+
+    provenance = Provenance.model_construct(model="bench", prompt_version="bench")
+    articles: list[dict] = []  # article → {"summits": [(event, Summit)], "published": ...}
+    recent: deque[int] = deque(maxlen=50)  # recent primary articles, which may mention other meetings
+    made = 0
+    for number, (people, city, country, day, kind, status) in enumerate(events):
+        for position in range(rng.randint(3, 5)):
+            if made >= n_mentions:
+                break
+            made += 1
+            primary = position == 0 or rng.random() < 0.6
+            reported, precision = _date_as_reported(day, primary, rng)
+            shown = status
+            if rng.random() < 0.15:
+                shown = "planned"  # an earlier report, before the meeting
+                if reported is None or len(reported) == 10:
+                    reported, precision = f"{day:%Y-%m}", "month"
+            mention_kind = kind if rng.random() > 0.05 else "other_meeting"
+            names = [_spell(p, rng) for p in people]
+            pledges = [
+                Pledge.model_construct(description=rng.choice(_WORDINGS).format(d=d.replace("_", " ")), domain=d,
+                                       parties=names, certainty="explicit", evidence=[])
+                for d in rng.sample(_DOMAINS, rng.randint(0, 3))
+            ] if primary else []
+            summit = Summit.model_construct(
+                title=f"{' – '.join(names)} meeting in {city}", kind=mention_kind, status=shown, date=reported,
+                date_precision=precision, date_text=None,
+                location=Location.model_construct(city=city if primary or rng.random() < 0.7 else None,
+                                                  country=country, venue=None),
+                participants=names, pledges=pledges, mention="primary" if primary else "background", evidence=[],
+            )
+            target = None
+            if not primary and recent and rng.random() < 0.7:
+                candidate = rng.choice(recent)
+                if len(articles[candidate]["summits"]) < 3 and all(e != number for e, _ in articles[candidate]["summits"]):
+                    target = candidate
+            if target is None:
+                published = (day + timedelta(days=rng.randint(0, 2))).isoformat() if primary and rng.random() < 0.7 else None
+                articles.append({"summits": [], "published": published, "outlet": f"Outlet{rng.randrange(200)}"})
+                target = len(articles) - 1
+                if primary:
+                    recent.append(target)
+            articles[target]["summits"].append((number, summit))
+
+    extractions, truth = [], []
+    for number, art in enumerate(articles):
+        article_id = f"{number:016x}"
+        # The primary mention first, as an extractor lists it.
+        summits = sorted(art["summits"], key=lambda es: es[1].mention != "primary")
+        names = sorted({n for _, s in summits for n in s.participants})
+        actors = [Actor.model_construct(name=n, canonical_name=n, spellings=[n], role="Minister", country=None,
+                                        kind="person", evidence=[]) for n in names]
+        source = SourceMeta.model_construct(title=None, url=None, outlet=art["outlet"], published=art["published"],
+                                            file=None, line=None)
+        extractions.append(ArticleExtraction.model_construct(article_id=article_id, source=source,
+                                                             summits=[s for _, s in summits], actors=actors,
+                                                             dropped=[], provenance=provenance))
+        truth.extend(((article_id, index), event) for index, (event, _) in enumerate(summits))
+    return extractions, truth
+
+
+# --- one size, in its own process -----------------------------------------------------------------
+
+def _rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(n_mentions: int, seed: int) -> dict:
+    sys.path.insert(0, str(HERE.parent))
+    from extractor.reconcile import pairwise_scores, reconcile_events
+
+    started = time.perf_counter()
+    extractions, truth = generate(n_mentions, seed)
+    generated = time.perf_counter() - started
+    baseline = _rss_mb()
+
+    started = time.perf_counter()
+    events = reconcile_events(extractions)
+    seconds = time.perf_counter() - started
+    peak = _rss_mb()
+
+    gold: dict[int, list] = {}
+    for key, event in truth:
+        gold.setdefault(event, []).append(key)
+    scores = pairwise_scores(([(m.article_id, m.summit_index) for m in e.mentions] for e in events), gold.values())
+    return {
+        "mentions": len(truth),
+        "articles": len(extractions),
+        "true_events": len(gold),
+        "events": len(events),
+        "events_with_conflicts": sum(1 for e in events if e.conflicts),
+        "seconds": round(seconds, 3),
+        "mentions_per_second": round(len(truth) / seconds),
+        "generation_seconds": round(generated, 3),
+        "rss_after_generation_mb": round(baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "reconcile_rss_increase_mb": round(peak - baseline, 1),
+        "pairwise": scores.as_dict(),
+    }
+
+
+# --- the driver -----------------------------------------------------------------------------------
+
+def _machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    memory = None
+    if Path("/proc/meminfo").exists():
+        total = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        memory = round(int(total.split()[1]) / 1024 / 1024, 1)
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
+            "cpu_count": os.cpu_count(), "memory_gb": memory}
+
+
+def _plot(results: list[dict], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    sizes = [r["mentions"] for r in results]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.loglog(sizes, [r["seconds"] for r in results], "o-")
+    left.set(xlabel="mentions", ylabel="seconds", title="reconcile_events wall time")
+    right.loglog(sizes, [r["peak_rss_mb"] for r in results], "o-", label="peak RSS")
+    right.loglog(sizes, [max(r["reconcile_rss_increase_mb"], 1) for r in results], "s--", label="increase while reconciling")
+    right.set(xlabel="mentions", ylabel="MB", title="memory")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated mention counts")
+    parser.add_argument("--seed", type=int, default=20260628)
+    parser.add_argument("--out", type=Path, default=RESULTS / "reconcile.json")
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one size, in this process
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        print(json.dumps(run_one(args.worker, args.seed)))
+        return 0
+
+    results = []
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed)],
+                              capture_output=True, text=True, check=True)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(f"{result['mentions']:>9} mentions  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB  "
+              f"F1 {result['pairwise']['f1']:.4f}", flush=True)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    plot = args.out.with_suffix(".png")
+    plotted = _plot(results, plot)
+    report = {
+        "benchmark": "reconcile_events",
+        "command": " ".join([Path(sys.executable).name, "bench/reconcile_bench.py", *(argv if argv is not None else sys.argv[1:])]),
+        "seed": args.seed,
+        "machine": _machine(),
+        "results": results,
+        "plot": str(plot.relative_to(HERE.parent)) if plotted else None,
+        "note": None if plotted else "matplotlib is not installed: no plot (pip install -e '.[bench]')",
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}" + (f" and {plot}" if plotted else " (no plot: matplotlib not installed)"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
