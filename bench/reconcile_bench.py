@@ -17,6 +17,7 @@ Writes ``bench/results/reconcile.json`` and, when matplotlib is importable, ``re
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -82,6 +83,13 @@ def _date_as_reported(day: date, primary: bool, rng: random.Random) -> tuple[str
     return None, "unknown"
 
 
+def _shared(cache: dict, key, make):
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make(key)
+    return found
+
+
 def generate(n_mentions: int, seed: int = 20260628):
     """Extractions with about ``n_mentions`` summit mentions, and the true event of each mention."""
     from schemas import Actor, ArticleExtraction, Location, Pledge, Provenance, SourceMeta, Summit
@@ -105,6 +113,9 @@ def generate(n_mentions: int, seed: int = 20260628):
         events.append((people, city, country, start + timedelta(days=rng.randrange(3650)), kind, status))
 
     provenance = Provenance.model_construct(model="bench", prompt_version="bench")
+    # Identical sub-records are shared (never mutated), so a million mentions fit in memory.
+    locations: dict = {}
+    actor_records: dict = {}
     articles: list[dict] = []  # article → {"summits": [(event, Summit)], "published": ...}
     recent: deque[int] = deque(maxlen=50)  # recent primary articles, which may mention other meetings
     made = 0
@@ -130,8 +141,8 @@ def generate(n_mentions: int, seed: int = 20260628):
             summit = Summit.model_construct(
                 title=f"{' – '.join(names)} meeting in {city}", kind=mention_kind, status=shown, date=reported,
                 date_precision=precision, date_text=None,
-                location=Location.model_construct(city=city if primary or rng.random() < 0.7 else None,
-                                                  country=country, venue=None),
+                location=_shared(locations, (city if primary or rng.random() < 0.7 else None, country),
+                                 lambda c: Location.model_construct(city=c[0], country=c[1], venue=None)),
                 participants=names, pledges=pledges, mention="primary" if primary else "background", evidence=[],
             )
             target = None
@@ -153,8 +164,9 @@ def generate(n_mentions: int, seed: int = 20260628):
         # The primary mention first, as an extractor lists it.
         summits = sorted(art["summits"], key=lambda es: es[1].mention != "primary")
         names = sorted({n for _, s in summits for n in s.participants})
-        actors = [Actor.model_construct(name=n, canonical_name=n, spellings=[n], role="Minister", country=None,
-                                        kind="person", evidence=[]) for n in names]
+        actors = [_shared(actor_records, n, lambda n: Actor.model_construct(
+            name=n, canonical_name=n, spellings=[n], role="Minister", country=None, kind="person", evidence=[]))
+            for n in names]
         source = SourceMeta.model_construct(title=None, url=None, outlet=art["outlet"], published=art["published"],
                                             file=None, line=None)
         extractions.append(ArticleExtraction.model_construct(article_id=article_id, source=source,
@@ -180,10 +192,15 @@ def run_one(n_mentions: int, seed: int) -> dict:
     generated = time.perf_counter() - started
     baseline = _rss_mb()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     events = reconcile_events(extractions)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak = _rss_mb()
+    # The first full collection after reconciling walks the whole heap (input and output): the
+    # caller pays it sooner or later, so it is measured too, apart.
+    started = time.perf_counter()
+    gc.collect()
+    collect_seconds = time.perf_counter() - started
 
     gold: dict[int, list] = {}
     for key, event in truth:
@@ -196,7 +213,9 @@ def run_one(n_mentions: int, seed: int) -> dict:
         "events": len(events),
         "events_with_conflicts": sum(1 for e in events if e.conflicts),
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),  # less sensitive than wall time to other load on the machine
         "mentions_per_second": round(len(truth) / seconds),
+        "gc_collect_after_seconds": round(collect_seconds, 3),
         "generation_seconds": round(generated, 3),
         "rss_after_generation_mb": round(baseline, 1),
         "peak_rss_mb": round(peak, 1),
@@ -244,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated mention counts")
     parser.add_argument("--seed", type=int, default=20260628)
     parser.add_argument("--out", type=Path, default=RESULTS / "reconcile.json")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the results of other sizes already in --out (to rerun some sizes only)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one size, in this process
     args = parser.parse_args(argv)
 
@@ -251,21 +272,26 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(args.worker, args.seed)))
         return 0
 
+    command = " ".join([".venv/bin/python", "bench/reconcile_bench.py", *(argv if argv is not None else sys.argv[1:])])
     results = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed)],
                               capture_output=True, text=True, check=True)
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result = {"requested": size, "command": command, **json.loads(done.stdout.strip().splitlines()[-1])}
         results.append(result)
         print(f"{result['mentions']:>9} mentions  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB  "
               f"F1 {result['pairwise']['f1']:.4f}", flush=True)
 
+    if args.keep and args.out.exists():
+        rerun = {r["requested"] for r in results}
+        kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["results"] if r.get("requested") not in rerun]
+        results = sorted(kept + results, key=lambda r: r["requested"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     plot = args.out.with_suffix(".png")
     plotted = _plot(results, plot)
     report = {
         "benchmark": "reconcile_events",
-        "command": " ".join([Path(sys.executable).name, "bench/reconcile_bench.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": command,  # of this run; each result names the run that measured it
         "seed": args.seed,
         "machine": _machine(),
         "results": results,

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.draft import DraftExtraction, DraftParticipant, DraftSummit
-from extractor.grounding import PersonMatch, identify_person, locate_phrase, sentence_support
+from extractor.grounding import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import to_domain
@@ -109,7 +109,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     # Participants: named in the article, once each.
     participants: list[_Participant] = []
     for j, participant in enumerate(draft.participants):
-        person = identify_person(text, participant.name)
+        person = identify_person(text, snap_to_text_name(text, participant.name))
         if person is None:
             drop(f"{at}.participants[{j}]", participant.name, "not named in the article",
                  f"participant '{participant.name}' is not named in the article")
@@ -118,12 +118,13 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if not draft.participants:
         issues.append(f"{at}: the meeting has no participants; name the people who met")
 
-    # Place.
-    city_evidence = locate_phrase(text, draft.city) if draft.city else None
-    if draft.city and city_evidence is None:
+    # Place. "Nara, Japan" is a city and its country: keep the city, and the country as a hint.
+    draft_city, draft_country = _split_city(draft.city, draft.country)
+    city_evidence = locate_phrase(text, draft_city) if draft_city else None
+    if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
     city = city_evidence.quote if city_evidence else None
-    country = _country(at, draft.country, city, drop)
+    country = _country(at, draft_country, city, drop)
 
     # Date: the article's words, resolved by the publication-date rules.
     date_evidence = _locate_date(text, draft.date_text)
@@ -142,9 +143,10 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
 
     canonical = [p.person.canonical for p in participants]
     evidence = sorted((e for e in (date_evidence, city_evidence) if e), key=lambda e: e.start)
+    kind = _kind(draft.kind, [p.draft.role or (known_actor(p.person.canonical) or _NO_ROLE).role for p in participants])
     summit = Summit(
-        title=_title(draft, canonical, city, country),
-        kind=draft.kind,
+        title=_title(draft.model_copy(update={"kind": kind}), canonical, city, country),
+        kind=kind,
         status=draft.status,
         date=resolved.date,
         date_precision=resolved.precision,
@@ -156,6 +158,39 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         evidence=evidence,
     )
     return _GroundedSummit(summit, participants, dropped, issues)
+
+
+class _NoRole:
+    role = None
+
+
+_NO_ROLE = _NoRole()
+_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
+_HEAD = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|emperor|head of state)\b", re.IGNORECASE)
+
+
+def _kind(kind: str, roles: list[str | None]) -> str:
+    """The meeting's kind checked against who met: ministers meet at ministerial meetings,
+    heads of state or government at summits. Small models call every meeting a summit."""
+    if not roles or any(role is None for role in roles):
+        return kind
+    heads = [bool(_HEAD.search(role)) for role in roles]
+    ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(roles, heads)]
+    if kind in ("leaders_summit", "other_meeting") and all(ministers):
+        return "ministerial_meeting"
+    if kind == "ministerial_meeting" and all(heads):
+        return "leaders_summit"
+    return kind
+
+
+def _split_city(city: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """("Nara, Japan", None) → ("Nara", "Japan"): a trailing country is not part of the city."""
+    if not city or "," not in city:
+        return city, country
+    head, _, tail = city.rpartition(",")
+    if head.strip() and to_alpha2(tail.strip()):
+        return head.strip(), country or tail.strip()
+    return city, country
 
 
 def _country(at: str, draft_country: str | None, city: str | None, drop) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import InputError, SummitError
+from extractor.errors import ConfigError, InputError, SummitError
 from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging
 from extractor.retries import RetryPolicy
@@ -142,6 +142,13 @@ def _finish(ok: int, failed: int) -> None:
 # -- extract ---------------------------------------------------------------------------------------
 
 
+def _open_for_writing(path: Path, flag: str):
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{flag} {path}: cannot write ({exc.strerror or exc})") from None
+
+
 def model_options(func):
     options = [
         click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
@@ -155,6 +162,7 @@ def model_options(func):
         click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
         click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SUMMIT_CACHE_DIR", help="Cache directory (default: ~/.cache/summit-extractor)."),
+        click.option("--prompt", "prompt_name", default="extract", show_default=True, help="Prompt template in the prompts package (for measuring variants)."),
         click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write failed articles, with their reasons, to this JSONL file."),
     ]
     for option in reversed(options):
@@ -174,6 +182,7 @@ def _settings(options: dict) -> Settings:
         retry=RetryPolicy(transport_attempts=options["retries"] + 1, validation_retries=options["validation_retries"]),
         use_cache=not options["no_cache"],
         cache_dir=options["cache_dir"],
+        prompt_name=options["prompt_name"],
     )
 
 
@@ -182,7 +191,7 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
     from extractor.pipeline import extract_batch
 
     settings = _settings(options)
-    failures_file = options["failures_path"].open("w", encoding="utf-8") if options["failures_path"] else None
+    failures_file = _open_for_writing(options["failures_path"], "--failures") if options["failures_path"] else None
     items = list(_read(inputs, max_chars))
     progress = _progress(len(items))
 
@@ -239,10 +248,20 @@ def extract(inputs: tuple[str, ...], max_chars: int, **options) -> None:
 
 def _summarise(summary: BatchSummary) -> None:
     log.info(summary.line())
+    _exit_for(summary)
+
+
+# Exit status of a failure kind (extractor.errors): bad input or settings 2, the model 3.
+_KIND_EXIT = {"input": 2, "config": 2, "model": 3, "validation": 3}
+
+
+def _exit_for(summary: BatchSummary) -> None:
     if summary.failed_total:
-        only_input = set(summary.failed) == {"input"}
+        kinds = set(summary.failed)
         if summary.extracted == 0 and summary.failed_total == 1:
-            sys.exit(2 if only_input else 3)
+            sys.exit(_KIND_EXIT.get(next(iter(kinds)), EXIT_SOME_FAILED))
+        if summary.extracted == 0 and kinds == {"config"}:
+            sys.exit(2)  # settings that cannot work failed the whole batch, not "some" articles
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -254,11 +273,15 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
     from pydantic import ValidationError
 
     try:
-        handle = path.open(encoding="utf-8") if str(path) != "-" else sys.stdin
+        handle = path.open("rb") if str(path) != "-" else sys.stdin.buffer
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
             if not line.strip():
                 continue
             try:
@@ -301,15 +324,19 @@ def reconcile(extractions: Path) -> None:
 def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, **options) -> None:
     """Extract the articles, then reconcile them: prints one event per line (JSONL)."""
     records: list[ArticleExtraction] = []
-    summary = _extract(inputs, max_chars, options, records.append)
-    if extractions_path:
-        with extractions_path.open("w", encoding="utf-8") as out:
+    # Opened first: a path that cannot be written fails before the model is asked anything.
+    out = _open_for_writing(extractions_path, "--extractions") if extractions_path else None
+    try:
+        summary = _extract(inputs, max_chars, options, records.append)
+        if out:
             for record in records:
                 out.write(record.model_dump_json() + "\n")
+    finally:
+        if out:
+            out.close()
     count = _emit_events(records)
     log.info("%s; %d event(s)", summary.line(), count)
-    if summary.failed_total:
-        sys.exit(EXIT_SOME_FAILED)
+    _exit_for(summary)
 
 
 # -- evaluate --------------------------------------------------------------------------------------

@@ -279,3 +279,40 @@ def best_sentence(text: str, description: str, *, min_score: float = 0.6) -> Evi
     """The article sentence that best supports a pledge description, else None (see sentence_support)."""
     support = sentence_support(text, description, min_score=min_score)
     return support.evidence if support else None
+
+
+# --- names as the article spells them -------------------------------------------------------------
+
+# A capitalised word (hyphenated parts and Unicode hyphens allowed), and runs of them: a full
+# name in news prose is two to four consecutive capitalised words inside such a run.
+_CAP_WORD = r"[A-Z][\w'’]*(?:[-\u2010\u2011][\w'’]+)*"
+_CAP_RUN = re.compile(rf"\b{_CAP_WORD}(?:\s+{_CAP_WORD})*")
+
+
+def _name_windows(text: str):
+    """Every span of 2–4 consecutive capitalised words ("South Korean President Lee Jae‑Myung"
+    yields "Lee Jae‑Myung" among others)."""
+    for run in _CAP_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        for i in range(len(words)):
+            for j in range(i + 1, min(i + 4, len(words))):
+                yield text[run.start() + words[i].start() : run.start() + words[j].end()]
+
+
+def snap_to_text_name(text: str, name: str, *, min_score: float = 85) -> str:
+    """The article's own spelling of a name the model misspelt ("Lee Jae-Mung" → "Lee Jae‑Myung").
+
+    Small models drop or swap a letter when copying names. If the full name is not in the text
+    as given, the closest full-name-shaped span of the article (folded similarity of at least
+    ``min_score``) is taken instead; otherwise the name is returned unchanged, to be judged by
+    ``identify_person``.
+    """
+    folded = fold_name(clean_name(name))
+    if len(folded.split()) < 2 or any(not titled for _, titled in _mentions(text, name).values()):
+        return name
+    best, best_score = name, 0.0
+    for span in _name_windows(text):
+        score = fuzz.ratio(folded, fold_name(span))
+        if score > best_score:
+            best, best_score = span, score
+    return best if best_score >= min_score else name

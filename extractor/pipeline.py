@@ -145,7 +145,9 @@ def _guarded(call: Callable[[], ArticleExtraction], article: Article) -> Outcome
     try:
         return Outcome(extraction=call())
     except SummitError as error:
-        log.warning("%s: %s", article.file or article.article_id, error)
+        # The caller reports the failure (it is in the Outcome): logging it here too
+        # printed every failure twice on the CLI.
+        log.debug("%s: %s", article.file or article.article_id, error)
         return Outcome(failure=article_failure(article, error))
 
 
@@ -161,7 +163,7 @@ def _run_concurrently(pending, settings: Settings, endpoint: Endpoint, prompt) -
                 try:
                     return index, Outcome(extraction=await extractor.extract_async(article))
                 except SummitError as error:
-                    log.warning("%s: %s", article.file or article.article_id, error)
+                    log.debug("%s: %s", article.file or article.article_id, error)  # reported by the caller
                     return index, Outcome(failure=article_failure(article, error))
 
         return await asyncio.gather(*(one(index, article) for index, article in pending))

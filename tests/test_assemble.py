@@ -176,3 +176,38 @@ def test_seed_article_with_a_non_breaking_hyphen_makes_a_valid_extraction():
     for actor in extraction.actors:
         for ev in actor.evidence:
             assert text[ev.start:ev.end] == ev.quote
+
+
+def test_a_misspelt_name_is_snapped_to_the_articles_spelling():
+    # The model copied "Lee Jae‑Myung" (U+2011) as "Lee Jae-Mung".
+    misspelt = _summit(participants=[
+        DraftParticipant(name="Lee Jae-Mung", role="President", country="South Korea"),
+        DraftParticipant(name="Sanae Takaichi", role="Prime Minister", country="Japan"),
+    ])
+    records = _assemble(misspelt)
+    assert records.summits[0].participants == ["Lee Jae-myung", "Sanae Takaichi"]
+    lee = next(a for a in records.actors if a.canonical_name == "Lee Jae-myung")
+    assert "Lee Jae\u2011Myung" in lee.spellings
+
+
+def test_ministers_meet_at_a_ministerial_meeting_whatever_the_model_says():
+    text = "Defence ministers Ahn Gyu-back and Shinjiro Koizumi met in Yokosuka on Friday."
+    ministers = _summit(
+        kind="leaders_summit",
+        participants=[
+            DraftParticipant(name="Ahn Gyu-back", role="defence minister", country="South Korea"),
+            DraftParticipant(name="Shinjiro Koizumi", role="defence minister", country="Japan"),
+        ],
+        city="Yokosuka",
+        date_text="on Friday",
+    )
+    summit = _assemble(ministers, text=text, published=None).summits[0]
+    assert summit.kind == "ministerial_meeting"
+    assert "meeting in Yokosuka" in summit.title
+
+
+def test_a_city_written_with_its_country_keeps_the_city():
+    text = "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara, Japan, on Tuesday."
+    summit = _assemble(_summit(city="Nara, Japan", country=None), text=text).summits[0]
+    assert summit.location.city == "Nara"
+    assert summit.location.country == "JP"

@@ -86,6 +86,17 @@ def test_gold_perfect_input_reconciles_into_exactly_the_gold_events(gold, gold_e
         assert event.source_count == len(gold_event.sources)
 
 
+def test_example_articles_gold_reconciles_into_exactly_its_events():
+    """The ten example articles: Andong planned then held, Tokyo then Busan, three pairs in Miami."""
+    examples = load_gold(Path(__file__).resolve().parents[1] / "examples" / "gold.json")
+    events = reconcile_events(gold_to_extractions(examples))
+    expected = gold_groups(examples)
+    assert pairwise_scores(groups(events), expected.values()).f1 == 1.0
+    assert sorted(map(sorted, groups(events))) == sorted(map(sorted, expected.values()))
+    andong = event_of(events, *sorted(expected["lee-takaichi-andong-2026-06"])[0])
+    assert (andong.status, andong.date) == ("held", "2026-06-13")
+
+
 def test_seoul_date_resolves_to_the_primary_day_with_the_conflict_listed(gold_events):
     seoul = event_of(gold_events, gold_article_id("003_b4cdf23c61951344.txt"))
     assert (seoul.date, seoul.date_precision, seoul.city) == ("2026-06-28", "day", "Seoul")
@@ -341,3 +352,20 @@ def test_pairwise_scores():
     split = pairwise_scores([{1}, {2}, {3}, {4}], gold)
     assert (split.precision, split.recall, split.f1) == (1.0, 0.0, 0.0)
     assert pairwise_scores([{1, 5}], [{1}, {5}]).precision == 0.0  # an unknown item is its own group
+
+
+def test_benchmark_input_reconciles_with_few_wrong_merges():
+    """The benchmark's generator (spelling and date noise, repeat meetings) at a small size."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reconcile_bench", Path(__file__).resolve().parents[1] / "bench" / "reconcile_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    extractions, truth = bench.generate(2000, seed=1)
+    events = reconcile_events(extractions)
+    gold: dict[int, list] = {}
+    for key, event in truth:
+        gold.setdefault(event, []).append(key)
+    scores = pairwise_scores(groups(events), gold.values())
+    assert scores.precision >= 0.99 and scores.recall >= 0.9
+    assert sum(len(e.mentions) for e in events) == len(truth)

@@ -13,7 +13,9 @@ The stages, one module each:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from extractor.reconcile.events import build_event, event_id
 from extractor.reconcile.grouping import group_mentions
@@ -22,10 +24,29 @@ from extractor.reconcile.scoring import PairwiseScores, pairwise_scores
 from schemas import ArticleExtraction, Event
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reconciling.
+
+    Reconciling allocates millions of small objects and frees almost none, so the collector
+    keeps running full passes over a heap that holds the whole input: measured, that was more
+    than half the wall time at 100k mentions. Nothing built here forms a reference cycle, so
+    reference counting frees it all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def reconcile_events(extractions: Iterable[ArticleExtraction]) -> list[Event]:
     """One event per real meeting, sorted by (date, title, event id); the same for any input order."""
-    events = [build_event(cluster) for cluster in group_mentions(flatten(extractions))]
-    events.sort(key=lambda e: (e.date or "", e.title, e.event_id))
+    with _cyclic_gc_paused():
+        events = [build_event(cluster) for cluster in group_mentions(flatten(extractions))]
+        events.sort(key=lambda e: (e.date or "", e.title, e.event_id))
     return events
 
 

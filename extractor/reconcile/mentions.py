@@ -45,6 +45,7 @@ class MentionRow:
     summit: Summit
     actors: dict[str, Actor]  # the article's actors by every folded spelling (shared by its rows)
     primary: bool
+    named: tuple[tuple[str, str], ...]  # (folded name, spelling) of each participant
     persons: frozenset[str]  # folded participant names
     city_key: str | None
     country: str | None
@@ -85,6 +86,7 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
     city_key = fold_place(city) if city and city.strip() else None
     date_rank = _DATE_RANK.get((parts[0] is not None, parts[1] is not None, parts[2] is not None), 1 if parts[0] else 0)
     source = extraction.source
+    named = tuple((fold_person(p), p) for p in summit.participants if p.strip())
     return MentionRow(
         article_id=extraction.article_id,
         summit_index=index,
@@ -94,7 +96,8 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
         summit=summit,
         actors=actors,
         primary=summit.mention == "primary",
-        persons=frozenset(fold_person(p) for p in summit.participants if p.strip()),
+        named=named,
+        persons=frozenset(key for key, _ in named),
         city_key=city_key,
         country=summit.location.country,
         date=parts,

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.utils import default_process
 
-from extractor.reconcile.mentions import MentionRow, fold_person, fold_place
+from extractor.reconcile.mentions import MentionRow, fold_person
 
 PLEDGE_SIMILARITY = 80
 
@@ -31,7 +32,8 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
     items = []
     for row in rows:
         for pledge in row.summit.pledges:
-            items.append((pledge.domain, fold_place(pledge.description), pledge.description, row.article_id, pledge))
+            # Compared lower-cased, punctuation as spaces ("search-and-rescue" = "search and rescue").
+            items.append((pledge.domain, default_process(pledge.description), pledge.description, row.article_id, pledge))
     items.sort(key=lambda i: i[:4])
     groups: list[list[tuple]] = []
     for item in items:
@@ -64,31 +66,27 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
 
 
 def merge_actors(rows: Sequence[MentionRow], display: dict[str, str]) -> list[dict]:
-    actors = []
-    for key, name in display.items():
-        spellings: set[str] = set()
-        sources: set[str] = set()
-        roles: dict[str, set[str]] = {}
-        countries: dict[str, set[str]] = {}
-        for row in rows:
-            if key not in row.persons:
-                continue
-            sources.add(row.article_id)
-            spellings.update(p for p in row.summit.participants if fold_person(p) == key)
+    spellings: dict[str, set[str]] = {key: set() for key in display}
+    sources: dict[str, set[str]] = {key: set() for key in display}
+    roles: dict[str, dict[str, set[str]]] = {key: {} for key in display}
+    countries: dict[str, dict[str, set[str]]] = {key: {} for key in display}
+    for row in rows:
+        for key, spelling in row.named:
+            spellings[key].add(spelling)
+            sources[key].add(row.article_id)
+        for key in row.persons:
             actor = row.actors.get(key)
             if actor is None:
                 continue
-            spellings.update(s for s in (actor.name, actor.canonical_name, *actor.spellings) if s.strip())
+            spellings[key].update(s for s in (actor.name, actor.canonical_name, *actor.spellings) if s.strip())
             if actor.role:
-                roles.setdefault(actor.role, set()).add(row.article_id)
+                roles[key].setdefault(actor.role, set()).add(row.article_id)
             if actor.country:
-                countries.setdefault(actor.country, set()).add(row.article_id)
-        actors.append({
-            "canonical_name": name,
-            "spellings": sorted(spellings),
-            "role": _most_common(roles),
-            "country": _most_common(countries),
-            "sources": sorted(sources),
-        })
+                countries[key].setdefault(actor.country, set()).add(row.article_id)
+    actors = [
+        {"canonical_name": name, "spellings": sorted(spellings[key]), "role": _most_common(roles[key]),
+         "country": _most_common(countries[key]), "sources": sorted(sources[key])}
+        for key, name in display.items()
+    ]
     actors.sort(key=lambda a: a["canonical_name"])
     return actors

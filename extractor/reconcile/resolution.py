@@ -41,8 +41,8 @@ from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from extractor.reconcile.dates import DateParts, date_parts, parse_iso_day, parts_agree, specificity, to_calendar
-from extractor.reconcile.mentions import MentionRow, fold_person, fold_place
+from extractor.reconcile.dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.reconcile.mentions import MentionRow
 
 NEAR_PUBLICATION_DAYS = 7
 TITLE_SIMILARITY = 80  # rapidfuzz token_set_ratio at or above which two titles say the same
@@ -100,41 +100,31 @@ def _display(obs: Sequence[Obs], key: Any) -> Any:
 def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) -> tuple[Any, str, list[str]]:
     """(chosen key, deciding rule, every rule that on its own would prefer the chosen key)."""
     given = [o for o in obs if o[1] is not None]
-
-    def more_precise(cands):
-        if rule.specificity is None:
-            return cands
-        top = max(rule.specificity(k) for k in cands)
-        return [k for k in cands if rule.specificity(k) == top]
-
-    def primary_mention(cands):
-        kept = [k for k in cands if any(o[2].primary for o in given if o[1] == k)]
-        return kept or cands
-
-    def near_publication(cands):
-        if rule.near_publication is None:
-            return cands
-        kept = [k for k in cands if any(rule.near_publication(k, o[2]) for o in given if o[1] == k)]
-        return kept or cands
-
-    def agreeing_sources(cands):
-        support = {k: len({o[2].article_id for o in given if rule.agree(o[1], k)}) for k in cands}
-        top = max(support.values())
-        return [k for k in cands if support[k] == top]
-
-    steps = [("primary_mention", primary_mention), ("near_publication", near_publication),
-             ("more_precise", more_precise), ("agreeing_sources", agreeing_sources)]
+    # Each rule as a score per candidate (higher is preferred), computed once.
+    scores: dict[str, dict[Any, int]] = {
+        "primary_mention": {k: int(any(o[2].primary for o in given if o[1] == k)) for k in keys},
+        "agreeing_sources": {k: len({o[2].article_id for o in given if rule.agree(o[1], k)}) for k in keys},
+    }
+    if rule.near_publication is not None:
+        scores["near_publication"] = {k: int(any(rule.near_publication(k, o[2]) for o in given if o[1] == k)) for k in keys}
+    if rule.specificity is not None:
+        scores["more_precise"] = {k: rule.specificity(k) for k in keys}
+    order = ["primary_mention", "near_publication", "more_precise", "agreeing_sources"]
     if agreeing:
-        steps.insert(0, steps.pop(2))
-    cands = sorted(keys, key=str)
+        order.insert(0, order.pop(2))
+    order = [name for name in order if name in scores]
+
+    candidates = sorted(keys, key=str)
     decided = None
-    for name, step in steps:
-        cands = step(cands)
-        if len(cands) == 1:
+    for name in order:
+        top = max(scores[name][k] for k in candidates)
+        candidates = [k for k in candidates if scores[name][k] == top]
+        if len(candidates) == 1:
             decided = name
             break
-    chosen = cands[0] if decided else min(cands, key=str)
-    support = [name for name, step in steps if step(sorted(keys, key=str)) == [chosen]]
+    chosen = candidates[0]  # the first in sort order when nothing decided: the tie-break
+    support = [name for name in order
+               if scores[name][chosen] > max((v for k, v in scores[name].items() if k != chosen), default=-1)]
     return chosen, decided or "tie_break", support
 
 
@@ -158,8 +148,13 @@ _WHY = {
 }
 
 
-def _why(field: str, values: list[dict], chosen: Any, rule: str, support: list[str]) -> str:
-    listed = "; ".join(f"{v['value']} ({len(v['sources'])} article{'s' * (len(v['sources']) != 1)})" for v in values)
+def _why(field: str, values: list[dict], obs: Sequence[Obs], chosen: Any, rule: str, support: list[str]) -> str:
+    def described(value: dict) -> str:
+        n = len(value["sources"])
+        kinds = sorted({"primary" if o[2].primary else "background" for o in obs if o[0] == value["value"]}, reverse=True)
+        return f"{value['value']} ({n} article{'s' * (n != 1)}, {' and '.join(kinds)})"
+
+    listed = "; ".join(described(v) for v in values)
     text = f"Sources disagree on the {field}: {listed}. {chosen} was chosen by {rule}: {_WHY[rule]}"
     also = [name for name in support if name != rule]
     if also:
@@ -170,6 +165,9 @@ def _why(field: str, values: list[dict], chosen: Any, rule: str, support: list[s
 def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
     """Choose a value for one field by the cascade above, and record how."""
     values = seen_values(obs)
+    if len(values) == 1 and obs[0][1] is not None:
+        # Every mention gives the same value: the common case, settled without the cascade.
+        return Resolution(values[0]["value"], "only_value", 1.0, values)
     keys = sorted({o[1] for o in obs if o[1] is not None}, key=str)
     if not keys:
         return Resolution(None, "no_value", 0.0, values)
@@ -177,14 +175,15 @@ def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
     if len(keys) == 1:
         key, name, support, agreeing = keys[0], ("more_precise" if has_null else "only_value"), [], True
     else:
-        agreeing = all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
+        # A field that is never disputed (titles) skips the pairwise check.
+        agreeing = not rule.conflicts or all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
         key, name, support = _cascade(rule, keys, obs, agreeing)
     chosen = _display(obs, key)
     result = Resolution(chosen, name, confidence(rule, obs, key), values)
     if not agreeing and rule.conflicts:
         disputed = [v for v in values if v["value"] is not None]
         result.conflict = {"field": rule.name, "values": disputed, "chosen": chosen, "rule": name,
-                           "why": _why(rule.name, disputed, chosen, name, support)}
+                           "why": _why(rule.name, disputed, obs, chosen, name, support)}
     return result
 
 
@@ -221,13 +220,8 @@ def _place_quote(row: MentionRow, place: str | None) -> str | None:
 
 
 def resolve_date(rows: Sequence[MentionRow]) -> Resolution:
-    obs = []
-    for row in rows:
-        value = row.summit.date
-        parts = date_parts(value) if value else None
-        if parts is not None and parts[0] is None and parts[1] is None:
-            parts = None  # unparseable text: shown, but not a date
-        obs.append((value, parts, row, row.summit.date_text))
+    # A date with no year and no month (null, or text that is no partial date) has no key: shown, not compared.
+    obs = [(r.summit.date, r.date if r.date_rank else None, r, r.summit.date_text) for r in rows]
     return resolve(DATE, obs)
 
 
@@ -245,7 +239,7 @@ def resolve_kind(rows: Sequence[MentionRow]) -> Resolution:
 
 
 def resolve_title(rows: Sequence[MentionRow]) -> Resolution:
-    return resolve(TITLE, [(r.summit.title, fold_place(r.summit.title), r, None) for r in rows])
+    return resolve(TITLE, [(r.summit.title, " ".join(r.summit.title.casefold().split()), r, None) for r in rows])
 
 
 def resolve_status(rows: Sequence[MentionRow]) -> Resolution:
@@ -266,9 +260,8 @@ def resolve_participants(rows: Sequence[MentionRow]) -> tuple[Resolution, dict[s
     """The union of everyone named, each under the spelling most articles use; and key → spelling."""
     spellings: dict[str, dict[str, set[str]]] = {}
     for row in rows:
-        for name in row.summit.participants:
-            if name.strip():
-                spellings.setdefault(fold_person(name), {}).setdefault(name, set()).add(row.article_id)
+        for key, name in row.named:
+            spellings.setdefault(key, {}).setdefault(name, set()).add(row.article_id)
     display = {key: min(seen, key=lambda s: (-len(seen[s]), s)) for key, seen in spellings.items()}
     chosen = sorted(display.values())
     sets = [(sorted(row.summit.participants), None, row, None) for row in rows]
