@@ -14,13 +14,13 @@ from schemas.vocab import MentionKind, PledgeCertainty, PledgeDomain, SummitKind
 
 
 class DraftParticipant(BaseModel):
-    name: str = Field(description="Full name as written in the article, e.g. 'Lee Jae Myung'.")
-    role: str | None = Field(default=None, description="Title as written, e.g. 'President', 'defence minister'.")
+    name: str = Field(max_length=60, description="Full name as written in the article, e.g. 'Lee Jae Myung'.")
+    role: str | None = Field(default=None, max_length=60, description="Title as written, e.g. 'President', 'defence minister'.")
     country: str | None = Field(default=None, description="Country the person represents, e.g. 'South Korea'.")
 
 
 class DraftPledge(BaseModel):
-    description: str = Field(description="What was agreed, in at most ten words.")
+    description: str = Field(max_length=100, description="What was agreed, in at most ten words.")
     domain: PledgeDomain = Field(description="Policy area.")
     certainty: PledgeCertainty = Field(default="explicit", description="'explicit' if agreed or pledged; 'soft' if only discussed or hoped for.")
 
@@ -31,15 +31,17 @@ class DraftSummit(BaseModel):
     mention: MentionKind = Field(description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions.")
     kind: SummitKind
     status: SummitStatus = Field(description="'held' if it took place, 'planned' if announced for later.")
-    participants: list[DraftParticipant] = Field(description="The people who met, as named in the article.")
-    city: str | None = Field(default=None, description="City of the meeting, as written.")
+    participants: list[DraftParticipant] = Field(max_length=8, description="The people who met, as named in the article.")
+    city: str | None = Field(default=None, max_length=60, description="City of the meeting, as written.")
     country: str | None = Field(default=None, description="Country of the meeting, e.g. 'Japan'.")
-    date_text: str | None = Field(default=None, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
-    pledges: list[DraftPledge] = Field(default_factory=list, description="What was agreed at this meeting; empty for a background meeting.")
+    date_text: str | None = Field(default=None, max_length=60, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
+    pledges: list[DraftPledge] = Field(default_factory=list, max_length=8, description="What was agreed at this meeting; empty for a background meeting.")
 
 
 class DraftExtraction(BaseModel):
-    summits: list[DraftSummit] = Field(description="Every meeting the article mentions, the main one first.")
+    # The length limits are in the JSON Schema, so llama.cpp's grammar enforces them while
+    # generating: a small model cannot loop into an endless list and run out of tokens.
+    summits: list[DraftSummit] = Field(max_length=6, description="Every meeting the article mentions, the main one first.")
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> DraftExtraction:

@@ -26,7 +26,7 @@ class Settings:
     gguf: Path | None = None  # another model file for the embedded server
     timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
     temperature: float = 0.0
-    max_tokens: int = 1536
+    max_tokens: int = 1200
     retry: RetryPolicy = RetryPolicy()
     concurrency: int = 1
     cache_dir: Path = field(default_factory=default_cache_dir)

@@ -71,3 +71,10 @@ def to_domain(text: str | None) -> PledgeDomain:
         if score >= 88 and (best is None or score > best[0]):
             best = (score, domain)
     return best[1] if best else "other"
+
+
+def matching_domains(text: str | None) -> list[PledgeDomain]:
+    """Every domain whose keywords the phrase contains, highest priority first."""
+    if not text:
+        return []
+    return [domain for domain, pattern in _PATTERNS if pattern.search(text)]

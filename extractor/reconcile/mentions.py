@@ -54,10 +54,6 @@ class MentionRow:
     anchored: bool  # has a place or a date at month precision or better
 
     @property
-    def key(self) -> tuple[str, int]:
-        return (self.article_id, self.summit_index)
-
-    @property
     def weight(self) -> float:
         """How much this mention's word counts when sources are weighed (see resolution.py)."""
         return 1.0 if self.primary else 0.5
