@@ -70,6 +70,7 @@ class _GroundedSummit:
     participants: list[_Participant]
     dropped: list[DroppedValue]
     issues: list[str]
+    path: str = ""  # "summits[i]" in the draft
 
 
 def assemble_records(draft: DraftExtraction, text: str, published: str | None) -> AssembledRecords:
@@ -78,14 +79,41 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     kept: list[_GroundedSummit] = []
     for index, draft_summit in enumerate(draft.summits):
         grounded = _ground_summit(index, draft_summit, text, published)
+        grounded.path = f"summits[{index}]"
         records.dropped += grounded.dropped
         if grounded.summit is not None:
             records.summits.append(grounded.summit)
             kept.append(grounded)
+    kept = _without_echoes(kept, records)
+    records.summits = [g.summit for g in kept]
     actors, dropped = _actors([p for g in kept for p in g.participants])
     records.actors = actors
     records.dropped += dropped
     return records
+
+
+def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> list[_GroundedSummit]:
+    """Drop "background" meetings that only repeat the primary one.
+
+    Asked for every meeting, a small model often lists the article's own meeting a second time
+    as a background or planned one, with no date and no other place. Such an echo has the
+    primary's people and adds neither a date nor a different city.
+    """
+    primaries = [g.summit for g in kept if g.summit.mention == "primary"]
+    result = []
+    for grounded in kept:
+        summit = grounded.summit
+        echo = summit.mention == "background" and any(
+            set(summit.participants) == set(p.participants)
+            and summit.date in (None, p.date)
+            and summit.location.city in (None, p.location.city)
+            for p in primaries
+        )
+        if echo:
+            records.dropped.append(DroppedValue(path=grounded.path, value=summit.title, reason="repeats the primary meeting"))
+        else:
+            result.append(grounded)
+    return result
 
 
 def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
@@ -119,7 +147,12 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         issues.append(f"{at}: the meeting has no participants; name the people who met")
 
     # Place. "Nara, Japan" is a city and its country: keep the city, and the country as a hint.
+    # A small model sometimes puts the place into the date ("September in Seoul"): take it back.
     draft_city, draft_country = _split_city(draft.city, draft.country)
+    if draft_city is None and draft.date_text:
+        draft_city, date_text = _city_in_date_text(draft.date_text, text)
+        if draft_city:
+            draft = draft.model_copy(update={"date_text": date_text, "country": None})
     city_evidence = locate_phrase(text, draft_city) if draft_city else None
     if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
@@ -131,7 +164,11 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if draft.date_text and date_evidence is None:
         drop(f"{at}.date_text", draft.date_text, "not found in the article",
              f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null")
-    resolved = resolve_date(date_evidence.quote if date_evidence else None, published)
+    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=draft.status == "planned")
+    if date_evidence and resolved.precision == "unknown":
+        # The article's words, but not a date ("before the next shuttle meeting"): not kept.
+        drop(f"{at}.date_text", draft.date_text, "not a date")
+        date_evidence, resolved = None, resolve_date(None, published)
 
     pledges = _pledges(at, draft, text, [p.person.canonical for p in participants], drop)
 
@@ -181,6 +218,17 @@ def _kind(kind: str, roles: list[str | None]) -> str:
     if kind == "ministerial_meeting" and all(heads):
         return "leaders_summit"
     return kind
+
+
+_IN_PLACE = re.compile(r"\s+(?:in|at)\s+(?P<city>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s*$")
+
+
+def _city_in_date_text(date_text: str, text: str) -> tuple[str | None, str]:
+    """("September in Seoul") → ("Seoul", "September") when Seoul is a city the article names."""
+    match = _IN_PLACE.search(date_text)
+    if match and country_of_city(match["city"]) and locate_phrase(text, match["city"]):
+        return match["city"], date_text[: match.start()].strip()
+    return None, date_text
 
 
 def _split_city(city: str | None, country: str | None) -> tuple[str | None, str | None]:

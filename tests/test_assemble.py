@@ -111,7 +111,7 @@ def test_pledges_grounded_domained_and_deduplicated():
 
 
 def test_actors_merged_across_summits_with_every_spelling():
-    background = _summit(mention="background", status="planned", date_text=None, city=None, country=None,
+    background = _summit(mention="background", status="planned", date_text=None, city="Yokosuka", country=None,
                          participants=[DraftParticipant(name="President Lee Jae-Myung"), DraftParticipant(name="Takaichi")])
     records = _assemble(_summit(), background)
     assert [s.participants for s in records.summits] == [["Lee Jae-myung", "Sanae Takaichi"]] * 2
@@ -120,7 +120,30 @@ def test_actors_merged_across_summits_with_every_spelling():
     assert (lee.role, lee.country) == ("President", "KR")
     assert [e.quote for e in lee.evidence] == ["Lee Jae\u2011Myung"]
     assert takaichi.canonical_name == "Sanae Takaichi"
-    assert records.summits[1].title == "Lee–Takaichi summit"
+    assert records.summits[1].title == "Lee–Takaichi summit in Yokosuka"
+
+
+def test_a_background_meeting_that_only_repeats_the_primary_is_dropped():
+    echo = _summit(mention="background", status="planned", date_text=None, city=None, country="Japan")
+    records = _assemble(_summit(), echo)
+    assert [s.mention for s in records.summits] == ["primary"]
+    assert any(d.reason == "repeats the primary meeting" for d in records.dropped)
+
+
+def test_a_place_the_model_put_in_the_date_is_taken_back():
+    text = "The ministers Ahn Gyu-back and Shinjiro Koizumi met in Yokosuka. The meeting follows talks in September in Seoul."
+    earlier = _summit(mention="background", kind="ministerial_meeting", city=None, country="Japan", date_text="September in Seoul",
+                      participants=[DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")])
+    summit = _assemble(earlier, text=text, published=None).summits[0]
+    assert (summit.location.city, summit.location.country) == ("Seoul", "KR")
+    assert (summit.date, summit.date_precision, summit.date_text) == ("--09", "month", "September")
+
+
+def test_words_that_are_not_a_date_are_not_kept_as_one():
+    records = _assemble(_summit(date_text="on Tuesday"), _summit(mention="background", status="planned", city="Yokosuka",
+                                                                 date_text="the defence ministers"))
+    assert records.summits[1].date is None and records.summits[1].date_text is None
+    assert any(d.reason == "not a date" for d in records.dropped)
 
 
 def test_role_conflicting_with_the_known_role_is_replaced_and_noted():

@@ -75,3 +75,10 @@ def test_nothing_given():
 
 def test_bad_publication_date_is_ignored():
     assert resolve_date("Tuesday", "not a date") == ResolvedDate(None, "weekday", "Tuesday")
+
+
+def test_a_planned_meetings_weekday_looks_forward():
+    # Published Tuesday 2026-01-13: "will visit Horyuji on Wednesday" is the 14th, not the 7th.
+    assert resolve_date("on Wednesday", "2026-01-13", upcoming=True).date == "2026-01-14"
+    assert resolve_date("on Wednesday", "2026-01-13").date == "2026-01-07"
+    assert resolve_date("on Tuesday", "2026-01-13", upcoming=True).date == "2026-01-13"

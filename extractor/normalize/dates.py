@@ -30,6 +30,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import dateparser
 from dateutil.relativedelta import relativedelta
@@ -86,13 +87,18 @@ _RELATIVE_CUE = re.compile(r"\b(?:ago|later|earlier|before|after|since)\b", re.I
 _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 
 
-def resolve_date(date_text: str | None, published: str | None) -> ResolvedDate:
-    """Resolve the article's words for a date; see the module docstring for the rules."""
+def resolve_date(date_text: str | None, published: str | None, *, upcoming: bool = False) -> ResolvedDate:
+    """Resolve the article's words for a date; see the module docstring for the rules.
+
+    ``upcoming``: the date is of a planned meeting, so a bare weekday ("will visit on Wednesday")
+    is the next such day on or after publication rather than the last one before it.
+    """
     if date_text is None or not date_text.strip():
         return ResolvedDate(None, "unknown", None)
     text = date_text.strip()
     pub = parse_published(published)
-    for resolver in (_absolute, _relative, _weekday, _with_dateparser):
+    weekday = partial(_weekday, upcoming=upcoming)
+    for resolver in (_absolute, _relative, weekday, _with_dateparser):
         found = resolver(text, pub)
         if found is not None:
             iso, precision = found
@@ -198,7 +204,7 @@ def _relative(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
     return None, "unknown"
 
 
-def _weekday(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+def _weekday(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision] | None:
     m = _WEEKDAY.search(text)
     if m is None:
         return None
@@ -211,6 +217,8 @@ def _weekday(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | 
         return (pub + timedelta(days=(target - pub.weekday()) % 7 or 7)).isoformat(), "day"
     if which in ("last", "past", "this past"):
         back = back or 7
+    elif upcoming and not which:
+        return (pub + timedelta(days=(target - pub.weekday()) % 7)).isoformat(), "day"
     return (pub - timedelta(days=back)).isoformat(), "day"
 
 
