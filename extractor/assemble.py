@@ -34,6 +34,7 @@ from extractor.grounding import PersonMatch, identify_person, locate_phrase, sen
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
+from extractor.pledge_scan import scan_pledges
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -86,6 +87,10 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
             kept.append(grounded)
     kept = _without_echoes(kept, records)
     records.summits = [g.summit for g in kept]
+    primaries = [s for s in records.summits if s.mention == "primary"]
+    if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
+        primary = primaries[0]
+        primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
     actors, dropped = _actors([p for g in kept for p in g.participants])
     records.actors = actors
     records.dropped += dropped

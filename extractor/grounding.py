@@ -243,6 +243,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of the text, by the same rules as the pledge support."""
+    return _sentences(text)
+
+
 def _content_words(text: str) -> list[str]:
     for pattern, replacement in _EXPANSIONS:
         text = pattern.sub(replacement, text)

@@ -8,6 +8,7 @@ child is also told to die with its parent, so a killed command leaves no server 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import logging
 import os
 import signal
@@ -69,13 +70,12 @@ class LocalModelServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self) -> None:
-        try:
-            import llama_cpp.server  # noqa: F401  (only to say clearly when it is missing)
-        except ImportError:
+        # Looked up, not imported: importing llama_cpp would load the whole library in this process.
+        if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
                 "the embedded model needs llama-cpp-python: pip install '.[local]' "
                 "(or point at a server with --base-url / OPENAI_BASE_URL)"
-            ) from None
+            )
         self.port = free_port()
         command = [
             sys.executable, "-m", "llama_cpp.server",

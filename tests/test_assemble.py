@@ -234,3 +234,14 @@ def test_a_city_written_with_its_country_keeps_the_city():
     summit = _assemble(_summit(city="Nara, Japan", country=None), text=text).summits[0]
     assert summit.location.city == "Nara"
     assert summit.location.country == "JP"
+
+
+def test_agreed_areas_the_model_left_out_are_read_from_the_commitment_sentences():
+    text = ("President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+            "They agreed to cooperate on supply chains, measures against transnational crime and the remains of forced laborers. "
+            "Analysts said regional security was on everyone's mind.")
+    summit = _assemble(_summit(pledges=[DraftPledge(description="cooperate on supply chains", domain="supply_chain")]), text=text).summits[0]
+    assert {p.domain for p in summit.pledges} == {"supply_chain", "transnational_crime", "history_humanitarian"}
+    crime = next(p for p in summit.pledges if p.domain == "transnational_crime")
+    assert crime.certainty == "explicit"
+    assert text[crime.evidence[0].start:crime.evidence[0].end].startswith("They agreed")

@@ -83,7 +83,7 @@ def test_a_good_reply_becomes_a_grounded_record():
     summit = extraction.summits[0]
     assert sorted(summit.participants) == ["Lee Jae-myung", "Mark Carney"]
     assert summit.location.city == "Ottawa" and summit.location.country == "CA"
-    assert {p.domain for p in summit.pledges} == {"supply_chain", "technology_ai"}
+    assert {"supply_chain", "technology_ai"} <= {p.domain for p in summit.pledges}
     assert extraction.provenance.model == "fake-model"
     assert extraction.provenance.prompt_version == load_prompt().version
     assert extraction.provenance.usage.total_tokens == 120

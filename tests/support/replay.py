@@ -62,9 +62,11 @@ def _scrub_response(response: dict) -> dict:
 
 
 def replay_vcr(record_mode: str) -> vcr.VCR:
+    """A recorder for ``--record-mode`` (pytest-recording's option): ``none`` replays only;
+    ``rewrite`` (``make record``) records afresh, the caller having deleted the old cassette."""
     recorder = vcr.VCR(
         cassette_library_dir=str(CASSETTE_DIR),
-        record_mode=record_mode,
+        record_mode="all" if record_mode == "rewrite" else record_mode,
         match_on=["method", "path", "json_body"],
         filter_headers=list(SECRET_HEADERS),
         before_record_response=_scrub_response,
