@@ -105,20 +105,28 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
     primary's people and adds neither a date nor a different city.
     """
     primaries = [g.summit for g in kept if g.summit.mention == "primary"]
-    result = []
+    result: list[_GroundedSummit] = []
     for grounded in kept:
         summit = grounded.summit
-        echo = summit.mention == "background" and any(
+        repeated = any(_same_meeting(summit, earlier.summit) for earlier in result)
+        echo = repeated or summit.mention == "background" and any(
             set(summit.participants) == set(p.participants)
             and summit.date in (None, p.date)
             and summit.location.city in (None, p.location.city)
             for p in primaries
         )
         if echo:
-            records.dropped.append(DroppedValue(path=grounded.path, value=summit.title, reason="repeats the primary meeting"))
+            reason = "listed twice" if repeated else "repeats the primary meeting"
+            records.dropped.append(DroppedValue(path=grounded.path, value=summit.title, reason=reason))
         else:
             result.append(grounded)
     return result
+
+
+def _same_meeting(a: Summit, b: Summit) -> bool:
+    """Listed twice in one reply: the same people, place, date, status and role."""
+    return (set(a.participants), a.location.city, a.date, a.status, a.mention) == (
+        set(b.participants), b.location.city, b.date, b.status, b.mention)
 
 
 def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
@@ -237,12 +245,16 @@ def _city_in_date_text(date_text: str, text: str) -> tuple[str | None, str]:
 
 
 def _split_city(city: str | None, country: str | None) -> tuple[str | None, str | None]:
-    """("Nara, Japan", None) → ("Nara", "Japan"): a trailing country is not part of the city."""
+    """("Nara, Japan", None) → ("Nara", "Japan"): a trailing country is not part of the city;
+    nor is a description after it ("Andong, Lee's home region in South Korea" → "Andong")."""
     if not city or "," not in city:
         return city, country
     head, _, tail = city.rpartition(",")
     if head.strip() and to_alpha2(tail.strip()):
         return head.strip(), country or tail.strip()
+    first = city.split(",", 1)[0].strip()
+    if first and country_of_city(first):
+        return first, country
     return city, country
 
 

@@ -98,6 +98,11 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 _BARE_DATE = re.compile(rf"^(?P<date>{_DATE}){_AFTER_BARE}$", re.IGNORECASE)
+# A masthead line: "Gyeongbuk Daily Report — Monday, June 15, 2026".
+_MASTHEAD = re.compile(rf"^(?P<outlet>[^|·•—–]{{2,60}}?)\s+[|·•—–-]\s+(?P<date>{_DATE})$", re.IGNORECASE)
+# A wire-style dateline opening the story: "SEOUL, May 11, 2026 — Japanese Prime Minister ...".
+# The line is story, so it is read but never removed.
+_DATELINE = re.compile(rf"^(?P<place>[A-Z][A-Z.'’ -]{{1,40}}),\s+(?P<date>{_DATE})\s*[—–-]+\s+\S", re.IGNORECASE)
 
 # Stands in the cleaned lines of a page where a tail marker was.
 _TAIL = "\x00tail"
@@ -149,7 +154,8 @@ def find_publication(lines: list[str]) -> Publication:
     """The date (and outlet) a page states for its own publication, never a date from the story.
 
     Only whole lines shaped like a publication statement count: "X broke the news in Y on DATE",
-    "Published: DATE", "Updated DATE", or a bare date line near the top. A first-publication
+    "Published: DATE", "Updated DATE", or near the top a bare date line, a masthead
+    ("Outlet — DATE") or a wire dateline opening the story ("SEOUL, May 11, 2026 — ..."). A first-publication
     statement wins over an update; an update over a bare date.
     """
     found: list[tuple[int, int, str, str | None]] = []  # (rank, index, iso date, outlet)
@@ -160,6 +166,10 @@ def find_publication(lines: list[str]) -> Publication:
         if not line:
             continue
         non_blank += 1
+        if non_blank <= _DATELINE_WINDOW and (dateline := _DATELINE.match(line)) and dateline["place"].isupper():
+            if (iso := parse_date(dateline["date"])) is not None:
+                found.append((2, index, iso, None))
+            continue
         if len(line) > _SHORT_LINE:
             continue
         if match := _BROKE.match(line):
@@ -169,6 +179,8 @@ def find_publication(lines: list[str]) -> Publication:
             rank, outlet = (1 if "updated" in label or "modified" in label else 0), None
         elif non_blank <= _DATELINE_WINDOW and (match := _BARE_DATE.match(line)):
             rank, outlet = 2, None
+        elif non_blank <= _DATELINE_WINDOW and (match := _MASTHEAD.match(line)):
+            rank, outlet = 2, match["outlet"].strip()
         else:
             continue
         attempts += 1

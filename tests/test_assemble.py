@@ -245,3 +245,17 @@ def test_agreed_areas_the_model_left_out_are_read_from_the_commitment_sentences(
     crime = next(p for p in summit.pledges if p.domain == "transnational_crime")
     assert crime.certainty == "explicit"
     assert text[crime.evidence[0].start:crime.evidence[0].end].startswith("They agreed")
+
+
+def test_a_meeting_listed_twice_is_kept_once():
+    twice = _summit(mention="background", status="planned", city="Yokosuka", date_text=None)
+    records = _assemble(_summit(), twice, twice)
+    assert [s.location.city for s in records.summits] == ["Nara", "Yokosuka"]
+    assert [d.reason for d in records.dropped] == ["listed twice"]
+
+
+def test_a_description_after_the_city_is_not_part_of_it():
+    text = "President Lee Jae Myung will host Prime Minister Sanae Takaichi in Andong, Lee's home region in South Korea."
+    summit = _assemble(_summit(status="planned", city="Andong, Lee's home region in South Korea", country=None, date_text=None),
+                       text=text).summits[0]
+    assert (summit.location.city, summit.location.country) == ("Andong", "KR")

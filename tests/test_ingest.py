@@ -411,3 +411,21 @@ def test_real_seed_directory_in_order():
 def test_json_unix_time_as_publication_date():
     assert parse_article(json.dumps({"body": "Leaders met.", "published_at": 1768262400})).published == "2026-01-13"
     assert parse_article(json.dumps({"body": "Leaders met.", "published_at": 1768262400000})).published == "2026-01-13"
+
+
+def test_publication_date_from_a_masthead_line():
+    article = parse_article("Harbour City Gazette — Monday, June 15, 2026\n\nThe two ministers met in Busan on Saturday to discuss fisheries.\n")
+    assert (article.published, article.outlet) == ("2026-06-15", "Harbour City Gazette")
+    assert "Harbour City Gazette" not in article.text
+
+
+def test_publication_date_from_a_wire_dateline_which_stays_in_the_story():
+    text = "Leaders to meet in June\n\nSEOUL, May 11, 2026 — The two leaders will meet next month in Andong, officials said.\n"
+    article = parse_article(text)
+    assert article.published == "2026-05-11"
+    assert "SEOUL, May 11, 2026 — The two leaders" in article.text
+
+
+def test_a_date_inside_the_story_is_not_a_dateline():
+    article = parse_article("The talks opened on May 11, 2026 — a week late — in a hotel in Seoul.\n")
+    assert article.published is None
