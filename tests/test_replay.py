@@ -10,7 +10,6 @@ Re-record (after changing a prompt template or the draft schema) with ``make rec
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from functools import cache
@@ -48,42 +47,54 @@ SETTINGS = Settings(temperature=0.0, retry=RetryPolicy(transport_attempts=1, val
 
 
 @pytest.fixture(scope="session")
-def endpoint(record_mode):
-    """Replaying: a sentinel that no request may reach. Recording: the embedded model."""
+def sentinel():
+    """A server on 127.0.0.1 that no replayed request may reach: it counts any that escape."""
+    with FakeOpenAIServer([error_reply(500, "a request escaped the cassette")]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def endpoint(record_mode, sentinel):
+    """Replaying: the sentinel. Recording (``make record``): the embedded model."""
     if record_mode == "none":
-        with FakeOpenAIServer([error_reply(500, "a request escaped the cassette")]) as sentinel:
-            yield Endpoint(sentinel.base_url, MODEL_NAME)
-            escaped = sentinel.completion_requests
-        assert not escaped, f"{len(escaped)} request(s) reached the network during replay"
+        yield Endpoint(sentinel.base_url, MODEL_NAME)
     else:
         with model_endpoint(replace(SETTINGS, base_url=None)) as live:
             yield live
 
 
+class CassetteMiss(Exception):
+    pass
+
+
+def replay_one(path, extractor: Extractor, recorder, record_mode: str) -> ArticleExtraction:
+    """Extract one sample article with its cassette; in replay, every recorded answer must be played."""
+    article = parse_article(path.read_bytes(), file=path.name)
+    if record_mode == "rewrite":
+        (CASSETTE_DIR / f"{path.stem}.yaml").unlink(missing_ok=True)
+    with recorder.use_cassette(f"{path.stem}.yaml") as cassette:
+        try:
+            extraction = extractor.extract(article)
+        except ModelError as error:
+            if is_cassette_miss(error):
+                raise CassetteMiss(f"{path.name}: {RERECORD_HINT}") from None
+            raise
+        if record_mode == "none" and not cassette.all_played:
+            raise CassetteMiss(f"{path.name}: the cassette holds answers no request asked for; re-record with `make record`")
+    return extraction
+
+
 @pytest.fixture(scope="session")
 def extract_replayed(endpoint, record_mode):
-    """Extract one sample article with its cassette; every recorded answer must be played."""
     recorder = replay_vcr(record_mode)
     extractor = Extractor(make_client(SETTINGS, endpoint), load_prompt(), SETTINGS, base_url=endpoint.base_url)
-    results: dict[str, ArticleExtraction] = {}
 
+    @cache
     def run(path) -> ArticleExtraction:
-        if path.name in results:
-            return results[path.name]
-        article = parse_article(path.read_bytes(), file=path.name)
-        if record_mode == "rewrite":
-            (CASSETTE_DIR / f"{path.stem}.yaml").unlink(missing_ok=True)
-        with recorder.use_cassette(f"{path.stem}.yaml") as cassette:
-            try:
-                extraction = extractor.extract(article)
-            except ModelError as error:
-                if is_cassette_miss(error):
-                    pytest.fail(f"{path.name}: {RERECORD_HINT}", pytrace=False)
-                raise
-            if record_mode == "none" and not cassette.all_played:
-                pytest.fail(f"{path.name}: the cassette holds answers no request asked for; re-record with `make record`", pytrace=False)
-        results[path.name] = extraction
-        return extraction
+        try:
+            return replay_one(path, extractor, recorder, record_mode)
+        except CassetteMiss as miss:
+            pytest.fail(str(miss), pytrace=False)
 
     return run
 
@@ -180,6 +191,23 @@ def test_replayed_articles_reconcile_into_the_gold_events(extract_replayed):
     events = reconcile_events(extractions)
     seoul = [e for e in events if e.city == "Seoul" and fold_name("Shinjiro Koizumi") in map(fold_name, e.participants)]
     assert len(seoul) == 1 and seoul[0].date == "2026-06-28"
+
+
+def test_replay_sends_nothing_to_the_network(extract_replayed, sentinel, record_mode):
+    if record_mode != "none":
+        pytest.skip("recording talks to the embedded model on purpose")
+    extract_replayed(EXAMPLE_ARTICLES[0])
+    assert sentinel.completion_requests == [], "a replayed request reached a server"
+
+
+def test_a_changed_prompt_misses_the_cassette_and_says_how_to_re_record(endpoint, record_mode):
+    if record_mode != "none":
+        pytest.skip("only meaningful when replaying")
+    prompt = load_prompt()
+    changed = replace(prompt, system=prompt.system + "\nBe brief.")
+    extractor = Extractor(make_client(SETTINGS, endpoint), changed, SETTINGS, base_url=endpoint.base_url)
+    with pytest.raises(CassetteMiss, match=r"prompt template.*make record"):
+        replay_one(EXAMPLE_ARTICLES[3], extractor, replay_vcr("none"), "none")
 
 
 def test_cassettes_hold_no_secret():
