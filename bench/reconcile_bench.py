@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/reconcile_bench.py                      # sizes 10k, 100k, 1M mentions
     .venv/bin/python bench/reconcile_bench.py --sizes 10000,100000
+    .venv/bin/python bench/reconcile_bench.py --sizes 1000000 --modes stream --keep
 
-Each size runs in a fresh subprocess, so its peak resident memory (``ru_maxrss``) is its own.
-Only ``reconcile_events`` is timed; generating the input is not. The generator (fixed seed) makes
+Each (size, mode) runs in a fresh subprocess, so its peak resident memory (``ru_maxrss``) is its
+own, and the two modes run side by side: ``list`` times ``reconcile_events`` (every Event held);
+``stream`` times ``iter_events`` with each Event serialised to JSON and let go, which is what
+``summit-extract reconcile`` does. Generating the input is not timed. The generator (fixed seed) makes
 many events of ~3–5 mentions each, with the noise real articles have: name spellings (hyphen,
 space, case, U+2011), dates at day, month, year-less and weekday precision, a few wrong months in
 passing references, planned-then-held reports, background mentions without a city, and the same
@@ -183,9 +186,14 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(n_mentions: int, seed: int) -> dict:
+def run_one(n_mentions: int, seed: int, mode: str = "list") -> dict:
+    """Reconcile ``n_mentions`` synthetic mentions in this process.
+
+    ``list``: ``reconcile_events``, every Event held in memory (the library call).
+    ``stream``: ``iter_events``, each Event serialised to JSON and let go, as the CLI writes them.
+    """
     sys.path.insert(0, str(HERE.parent))
-    from extractor.reconcile import pairwise_scores, reconcile_events
+    from extractor.reconcile import iter_events, pairwise_scores, reconcile_events
 
     started = time.perf_counter()
     extractions, truth = generate(n_mentions, seed)
@@ -193,9 +201,19 @@ def run_one(n_mentions: int, seed: int) -> dict:
     baseline = _rss_mb()
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    events = reconcile_events(extractions)
+    if mode == "list":
+        events = reconcile_events(extractions)
+    else:
+        groups, with_conflicts, written = [], 0, 0
+        for event in iter_events(extractions):
+            written += len(event.model_dump_json())
+            groups.append([(m.article_id, m.summit_index) for m in event.mentions])
+            with_conflicts += bool(event.conflicts)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak = _rss_mb()
+    if mode == "list":  # for scoring, outside the timed part (with the collector back on, this is slow)
+        groups = [[(m.article_id, m.summit_index) for m in e.mentions] for e in events]
+        with_conflicts = sum(1 for e in events if e.conflicts)
     # The first full collection after reconciling walks the whole heap (input and output): the
     # caller pays it sooner or later, so it is measured too, apart.
     started = time.perf_counter()
@@ -205,13 +223,14 @@ def run_one(n_mentions: int, seed: int) -> dict:
     gold: dict[int, list] = {}
     for key, event in truth:
         gold.setdefault(event, []).append(key)
-    scores = pairwise_scores(([(m.article_id, m.summit_index) for m in e.mentions] for e in events), gold.values())
+    scores = pairwise_scores(groups, gold.values())
     return {
+        "mode": mode,
         "mentions": len(truth),
         "articles": len(extractions),
         "true_events": len(gold),
-        "events": len(events),
-        "events_with_conflicts": sum(1 for e in events if e.conflicts),
+        "events": len(groups),
+        "events_with_conflicts": with_conflicts,
         "seconds": round(seconds, 3),
         "cpu_seconds": round(cpu_seconds, 3),  # less sensitive than wall time to other load on the machine
         "mentions_per_second": round(len(truth) / seconds),
@@ -265,27 +284,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "reconcile.json")
     parser.add_argument("--keep", action="store_true",
                         help="keep the results of other sizes already in --out (to rerun some sizes only)")
+    parser.add_argument("--modes", default="list,stream", help="reconcile_events (list) and/or iter_events (stream), side by side")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one size, in this process
+    parser.add_argument("--mode", default="list", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
-        print(json.dumps(run_one(args.worker, args.seed)))
+        print(json.dumps(run_one(args.worker, args.seed, args.mode)))
         return 0
 
     command = " ".join([".venv/bin/python", "bench/reconcile_bench.py", *(argv if argv is not None else sys.argv[1:])])
     results = []
+    modes = [m for m in args.modes.split(",") if m.strip()]
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed)],
-                              capture_output=True, text=True, check=True)
-        result = {"requested": size, "command": command, **json.loads(done.stdout.strip().splitlines()[-1])}
-        results.append(result)
-        print(f"{result['mentions']:>9} mentions  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB  "
-              f"F1 {result['pairwise']['f1']:.4f}", flush=True)
+        for mode in modes:  # one fresh process per (size, mode): peak RSS is that run's alone
+            done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed), "--mode", mode],
+                                  capture_output=True, text=True, check=True)
+            result = {"requested": size, "command": command, **json.loads(done.stdout.strip().splitlines()[-1])}
+            results.append(result)
+            print(f"{result['mentions']:>9} mentions  {mode:6}  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB"
+                  f"  (+{result['reconcile_rss_increase_mb']:.0f} MB)  F1 {result['pairwise']['f1']:.4f}", flush=True)
 
     if args.keep and args.out.exists():
-        rerun = {r["requested"] for r in results}
-        kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["results"] if r.get("requested") not in rerun]
-        results = sorted(kept + results, key=lambda r: r["requested"])
+        rerun = {(r["requested"], r["mode"]) for r in results}
+        kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["results"]
+                if (r.get("requested"), r.get("mode", "list")) not in rerun]
+        results = sorted(kept + results, key=lambda r: (r["requested"], r.get("mode", "list")))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     plot = args.out.with_suffix(".png")
     plotted = _plot(results, plot)

@@ -299,12 +299,13 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
 
 
 def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:
-    from extractor.reconcile import reconcile_events
+    from extractor.reconcile import iter_events
 
-    events = reconcile_events(extractions)
-    for event in events:
+    count = 0
+    for event in iter_events(extractions):  # written as built: memory holds one event at a time
         _emit_jsonl(event.model_dump(mode="json"))
-    return len(events)
+        count += 1
+    return count
 
 
 @cli.command()

@@ -193,3 +193,34 @@ def test_json_schema_mode_fails_clearly_where_llama_cpp_refuses_it():
         with pytest.raises(ModelError, match="HTTP 500: .*'text' or 'json_object'"):
             extractor.extract(ARTICLE)
         assert server.completion_requests[0].body["response_format"]["type"] == "json_schema"
+
+
+def test_concurrent_batch_keeps_input_order_and_counts_each_articles_tokens(tmp_path):
+    import contextlib
+
+    from extractor.pipeline import extract_batch
+
+    articles = [
+        parse_article(ARTICLE.text.replace("Ottawa", city), file=f"{city}.txt")
+        for city in ("Ottawa", "Toronto", "Montreal")
+    ]
+    drafts = []
+    for city in ("Ottawa", "Toronto", "Montreal"):
+        draft = json.loads(json.dumps(GOOD_DRAFT))
+        draft["summits"][0]["city"] = city
+        drafts.append(draft)
+
+    with FakeOpenAIServer([tool_call_reply(d) for d in drafts] * 2) as server:
+        settings = Settings(base_url=server.base_url, model="fake-model", concurrency=3, cache_dir=tmp_path, use_cache=False)
+        outcomes = []
+
+        @contextlib.contextmanager
+        def endpoint(_settings):
+            yield Endpoint(server.base_url, "fake-model")
+
+        summary = extract_batch(articles, settings, on_outcome=outcomes.append, endpoint_factory=endpoint)
+    assert summary.extracted == 3 and summary.failed_total == 0
+    assert [o.extraction.source.file for o in outcomes] == ["Ottawa.txt", "Toronto.txt", "Montreal.txt"]
+    for outcome in outcomes:
+        assert outcome.extraction.provenance.usage.total_tokens == 120  # its own reply, not the batch's
+        assert outcome.extraction.summits[0].participants

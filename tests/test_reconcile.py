@@ -338,7 +338,15 @@ def test_events_are_sorted_by_date_title_and_id(gold):
 
 
 def test_public_surface():
-    assert sorted(reconcile.__all__) == ["PairwiseScores", "event_id", "pairwise_scores", "reconcile_events"]
+    assert sorted(reconcile.__all__) == ["PairwiseScores", "event_id", "iter_events", "pairwise_scores", "reconcile_events"]
+
+
+def test_streamed_events_are_the_listed_events_in_their_sorted_order():
+    extractions = gold_to_extractions(load_gold(GOLD_PATH))
+    streamed = [e.model_dump_json() for e in reconcile.iter_events(extractions)]
+    events = reconcile.reconcile_events(extractions)
+    assert streamed == [e.model_dump_json() for e in events]
+    assert [(e.date or "", e.title, e.event_id) for e in events] == sorted((e.date or "", e.title, e.event_id) for e in events)
 
 
 # --- scoring ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from extractor.reconcile.events import build_event, event_id
+from extractor.reconcile.events import build_event, event_id, event_sort_key
 from extractor.reconcile.grouping import group_mentions
 from extractor.reconcile.mentions import flatten
 from extractor.reconcile.scoring import PairwiseScores, pairwise_scores
@@ -42,12 +42,30 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def iter_events(extractions: Iterable[ArticleExtraction]) -> Iterator[Event]:
+    """The events one at a time, in the order of ``reconcile_events``, each built when asked for.
+
+    Grouping needs every mention, but building the ``Event`` records does not: a caller that
+    writes each event out (the CLI) holds the input and one event, not the input and every
+    event. The sort key (date, title, id) is settled per group before any event is built.
+    """
+    with _cyclic_gc_paused():
+        keyed = sorted(((event_sort_key(cluster), cluster) for cluster in group_mentions(flatten(extractions))),
+                       key=lambda pair: pair[0])
+        # What grouping left behind lives as long as the events are built: a collection would
+        # walk it again and again and free nothing, so the collector stops looking at it.
+        gc.freeze()
+    try:
+        for _, cluster in keyed:
+            yield build_event(cluster)
+    finally:
+        gc.unfreeze()
+
+
 def reconcile_events(extractions: Iterable[ArticleExtraction]) -> list[Event]:
     """One event per real meeting, sorted by (date, title, event id); the same for any input order."""
     with _cyclic_gc_paused():
-        events = [build_event(cluster) for cluster in group_mentions(flatten(extractions))]
-        events.sort(key=lambda e: (e.date or "", e.title, e.event_id))
-    return events
+        return list(iter_events(extractions))
 
 
-__all__ = ["PairwiseScores", "event_id", "pairwise_scores", "reconcile_events"]
+__all__ = ["PairwiseScores", "event_id", "iter_events", "pairwise_scores", "reconcile_events"]

@@ -31,6 +31,12 @@ def event_id(mention_keys: list[tuple[str, int]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
+def event_sort_key(cluster: Cluster) -> tuple[str, str, str]:
+    """(date, title, event id) of the event this cluster becomes, without building it."""
+    rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))  # as build_event sees them
+    return (resolve_date(rows).chosen or "", resolve_title(rows).chosen, event_id([(r.article_id, r.summit_index) for r in rows]))
+
+
 def build_event(cluster: Cluster) -> Event:
     rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))
     date, city, country = resolve_date(rows), resolve_city(rows), resolve_country(rows)
