@@ -264,12 +264,18 @@ def _plot(results: list[dict], path: Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    sizes = [r["mentions"] for r in results]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.loglog(sizes, [r["seconds"] for r in results], "o-")
-    left.set(xlabel="mentions", ylabel="seconds", title="reconcile_events wall time")
-    right.loglog(sizes, [r["peak_rss_mb"] for r in results], "o-", label="peak RSS")
-    right.loglog(sizes, [max(r["reconcile_rss_increase_mb"], 1) for r in results], "s--", label="increase while reconciling")
+    for mode, style in (("list", "o-"), ("stream", "s-")):
+        runs = sorted((r for r in results if r.get("mode", "list") == mode), key=lambda r: r["mentions"])
+        if not runs:
+            continue
+        sizes = [r["mentions"] for r in runs]
+        left.loglog(sizes, [r["seconds"] for r in runs], style, label=mode)
+        right.loglog(sizes, [r["peak_rss_mb"] for r in runs], style, label=f"{mode}: peak RSS")
+        right.loglog(sizes, [max(r["reconcile_rss_increase_mb"], 1) for r in runs], style.replace("-", "--"),
+                     label=f"{mode}: added while reconciling")
+    left.set(xlabel="mentions", ylabel="seconds", title="reconcile wall time (2 cores)")
+    left.legend()
     right.set(xlabel="mentions", ylabel="MB", title="memory")
     right.legend()
     fig.tight_layout()
