@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import ConfigError, InputError, SummitError
+from extractor.errors import ConfigError, InputError, SummitError, first_problem
 from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
-from extractor.logs import configure_logging
+from extractor.logs import configure_logging, redact
 from extractor.retries import RetryPolicy
 from extractor.settings import MODES, Settings
 from schemas import ArticleExtraction, json_schemas
@@ -28,12 +28,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("extractor.cli")
 
-# Exit statuses: 0 all done; 1 some articles failed; 2 bad input or settings; 3 model failure.
+# Exit statuses: 0 all done; 1 some articles failed; 2 bad input or settings; 3 model failure;
+# 70 a bug of ours (EX_SOFTWARE).
 EXIT_SOME_FAILED = 1
+EXIT_INTERNAL = 70
 
 
 class SummitGroup(click.Group):
-    """Turns a ``SummitError`` anywhere below into one stderr line and its exit status."""
+    """Turns a ``SummitError`` anywhere below into one stderr line and its exit status.
+
+    Anything else is a bug of ours: one line saying so (the traceback with -vv), so that a
+    worker's log stays readable and a caller still gets a distinct exit status.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
@@ -46,6 +52,13 @@ class SummitGroup(click.Group):
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence, see the docstring
+            log.debug("internal error", exc_info=True)
+            click.echo(f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
+                       "(run with -vv for details; please report it)", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=SummitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -293,9 +306,7 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
             try:
                 yield ArticleExtraction.model_validate(record)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise InputError(f"{path}:{number}: not an extraction record ({where}: {first['msg']})") from None
+                raise InputError(f"{path}:{number}: not an extraction record ({first_problem(exc)})") from None
 
 
 def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:

@@ -44,3 +44,16 @@ class ChecksumError(ConfigError):
 
 class GoldFormatError(InputError):
     """A gold file that does not follow the ``summit-gold/1`` format."""
+
+
+def first_problem(error: Exception, *, default_where: str = "record") -> str:
+    """The first problem a pydantic ``ValidationError`` (or any error) reports, as "where: what".
+
+    One line is what a user can act on; pydantic's full report runs to many.
+    """
+    details = getattr(error, "errors", None)
+    if callable(details):
+        first = details()[0]
+        where = ".".join(str(part) for part in first["loc"]) or default_where
+        return f"{where}: {first['msg']}"
+    return f"{default_where}: {error}"

@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from extractor.assemble import assemble_records, ungrounded_issues
 from extractor.client import ModelClient
 from extractor.draft import DraftExtraction
-from extractor.errors import ExtractionError, ModelError
+from extractor.errors import ExtractionError, ModelError, first_problem
 from extractor.ingest import Article
+from extractor.logs import redact
 from extractor.prompting import PromptTemplate
 from extractor.retries import RetryPolicy, async_validation_retrying, validation_retrying
 from extractor.settings import Settings
@@ -29,16 +30,6 @@ from extractor.usage import CallStats, collecting_stats, count_model_reply
 from schemas import SCHEMA_VERSION, ArticleExtraction, Provenance, SourceMeta, TokenUsage
 
 log = logging.getLogger(__name__)
-
-_SECRET_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}")
-
-
-def redact(message: str, secret: str | None = None) -> str:
-    """Remove anything key-like from a message before it reaches a log or an output."""
-    if secret:
-        message = message.replace(secret, "[redacted]")
-    return _SECRET_LIKE.sub("[redacted]", message)
-
 
 def _one_line(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split())
@@ -109,11 +100,8 @@ def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
             text = re.sub(r"^```(?:json)?\s*|\s*```$", "", text)
             return DraftExtraction.model_validate_json(text)
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
-            first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": str(exc)}
-            where = ".".join(str(p) for p in first["loc"]) or "reply"
-            raise ExtractionError(
-                f"the model's reply did not fit the schema after {attempts} attempts ({where}: {_one_line(first['msg'], 160)})"
-            ) from None
+            problem = _one_line(first_problem(exc, default_where="reply"), 200)
+            raise ExtractionError(f"the model's reply did not fit the schema after {attempts} attempts ({problem})") from None
     raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from extractor.errors import GoldFormatError
+from extractor.errors import GoldFormatError, first_problem
 from schemas import Actor, ArticleExtraction, Location, Pledge, Provenance, SourceMeta, Summit
 from schemas.vocab import DatePrecision, MentionKind, SummitKind, SummitStatus
 
@@ -94,9 +94,7 @@ def load_gold(path: str | Path) -> GoldFile:
     try:
         return GoldFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise GoldFormatError(f"{path}: bad gold record at {where}: {first['msg']}") from None
+        raise GoldFormatError(f"{path}: bad gold record at {first_problem(exc)}") from None
 
 
 def gold_article_id(file_name: str) -> str:

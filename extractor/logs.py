@@ -10,15 +10,19 @@ import sys
 _KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{8,}")
 
 
+def redact(message: str, secret: str | None = None) -> str:
+    """The message without ``secret``, the configured API key, or anything shaped like a key."""
+    for known in (secret, os.environ.get("OPENAI_API_KEY")):
+        if known:
+            message = message.replace(known, "[redacted]")
+    return _KEY_LIKE.sub("[redacted]", message)
+
+
 class RedactSecrets(logging.Filter):
     """Replace the configured API key, and anything shaped like a key, in every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        secret = os.environ.get("OPENAI_API_KEY")
-        if secret:
-            message = message.replace(secret, "[redacted]")
-        record.msg, record.args = _KEY_LIKE.sub("[redacted]", message), None
+        record.msg, record.args = redact(record.getMessage()), None
         return True
 
 

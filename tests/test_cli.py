@@ -485,3 +485,19 @@ def test_evaluate_with_nothing_to_score_is_one_line_exit_2(tmp_path):
     assert result.returncode == 2
     [line] = problem_lines(result.stderr)
     assert "--extractions" in line
+
+
+def test_a_bug_of_ours_is_one_line_and_its_own_exit_status(monkeypatch):
+    from click.testing import CliRunner
+
+    import extractor.cli as cli_module
+
+    def broken():
+        raise RuntimeError("boom with sk-secretsecret123 inside")
+
+    monkeypatch.setattr(cli_module, "json_schemas", broken)
+    result = CliRunner().invoke(cli_module.cli, ["schema"])
+    assert result.exit_code == 70
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "sk-secretsecret123" not in result.stderr
+    assert "Traceback" not in result.stderr
