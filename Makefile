@@ -33,11 +33,12 @@ record: $(BIN)/python
 	$(BIN)/python -m pytest tests/test_replay.py -m replay --record-mode=rewrite $(PYTEST_ARGS)
 
 bench: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/reconcile_bench.py
 
 schema: $(BIN)/python
-	$(BIN)/summit-extract schema --write schemas/json
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m extractor.cli schema --write schemas/json
 
 clean:
 	rm -rf $(VENV) build *.egg-info

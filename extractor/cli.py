@@ -18,7 +18,7 @@ import click
 
 from extractor.errors import ConfigError, InputError, SummitError, first_problem
 from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
-from extractor.logs import configure_logging, redact
+from extractor.logs import configure_logging, redact, register_secret
 from extractor.retries import RetryPolicy
 from extractor.settings import MODES, Settings
 from schemas import ArticleExtraction, json_schemas
@@ -90,9 +90,12 @@ def schema(write_dir: Path | None) -> None:
     if write_dir is None:
         _emit_json(schemas)
         return
-    write_dir.mkdir(parents=True, exist_ok=True)
-    for name, document in schemas.items():
-        (write_dir / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        write_dir.mkdir(parents=True, exist_ok=True)
+        for name, document in schemas.items():
+            (write_dir / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the schemas to {write_dir} ({exc.strerror})") from None
     click.echo(f"wrote {len(schemas)} schemas to {write_dir}", err=True)
 
 
@@ -184,6 +187,7 @@ def model_options(func):
 
 
 def _settings(options: dict) -> Settings:
+    register_secret(options["api_key"])
     return Settings.from_env(
         base_url=options["base_url"],
         api_key=options["api_key"],
@@ -204,8 +208,8 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
     from extractor.pipeline import extract_batch
 
     settings = _settings(options)
+    items = list(_read(inputs, max_chars))  # read first: a bad invocation must not truncate --failures
     failures_file = _open_for_writing(options["failures_path"], "--failures") if options["failures_path"] else None
-    items = list(_read(inputs, max_chars))
     progress = _progress(len(items))
 
     def on_outcome(outcome: Outcome) -> None:
@@ -265,7 +269,7 @@ def _summarise(summary: BatchSummary) -> None:
 
 
 # Exit status of a failure kind (extractor.errors): bad input or settings 2, the model 3.
-_KIND_EXIT = {"input": 2, "config": 2, "model": 3, "validation": 3}
+_KIND_EXIT = {"input": 2, "config": 2, "model": 3, "validation": 3, "internal": EXIT_INTERNAL}
 
 
 def _exit_for(summary: BatchSummary) -> None:
@@ -372,11 +376,12 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)
+    summary = None
     if extractions_path:
         records = list(read_extractions(extractions_path))
     elif inputs:
         records = []
-        _extract(inputs, max_chars, options, records.append)
+        summary = _extract(inputs, max_chars, options, records.append)
     else:
         raise InputError("nothing to score: give the gold's article files, or --extractions FILE")
     report = score_extractions(gold, records, reconcile_events(records))
@@ -384,6 +389,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
         click.echo(report.to_json())
     else:
         click.echo(render_table(report))
+    if summary is not None:  # the scores stand, but a failed extraction is still a failure
+        _summarise(summary)
 
 
 # -- progress --------------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ The sync and async entry points share everything but the call itself.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 from instructor.core.exceptions import InstructorRetryException
@@ -48,9 +50,20 @@ def _server_message(error: openai.APIStatusError) -> str:
     return _one_line(error.message)
 
 
+def public_url(url: str | None) -> str | None:
+    """The URL without what may be a credential: user info and query string."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def model_error(error: BaseException, base_url: str | None, secret: str | None) -> ModelError:
     """Turn an openai exception into one line a user can act on."""
-    where = f" at {base_url}" if base_url else ""
+    where = f" at {public_url(base_url)}" if base_url else ""
     if isinstance(error, openai.AuthenticationError):
         text = f"the model server{where} refused the API key (HTTP 401); set OPENAI_API_KEY or --api-key"
     elif isinstance(error, openai.PermissionDeniedError):
@@ -180,7 +193,9 @@ class Extractor:
                 )
             except Exception as error:  # noqa: BLE001
                 draft = self._on_failure(error, stats)
-            return self._record(article, draft, stats, started)
+            # Grounding and normalisation are CPU work: off the event loop, so other articles'
+            # requests keep flowing meanwhile.
+            return await asyncio.to_thread(self._record, article, draft, stats, started)
 
 
 def _grounding_check(text: str) -> Callable[[DraftExtraction], list[str]]:

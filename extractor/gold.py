@@ -84,6 +84,8 @@ def load_gold(path: str | Path) -> GoldFile:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise GoldFormatError(f"{path}: gold file not found") from None
+    except OSError as exc:
+        raise GoldFormatError(f"{path}: cannot read the gold file ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise GoldFormatError(f"{path}: gold file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:

@@ -92,7 +92,11 @@ class LocalModelServer:
             self._process = subprocess.Popen(
                 command, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
             )
-        self._wait_until_ready()
+        try:
+            self._wait_until_ready()
+        except BaseException:  # Ctrl-C or a failed start: never leave the server behind
+            self.stop()
+            raise
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -100,7 +104,8 @@ class LocalModelServer:
             if self._process.poll() is not None:
                 raise ModelError(f"the embedded model server exited with status {self._process.returncode}; see {self.log_path}")
             try:
-                if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
+                # trust_env=False: a proxy from the environment must not stand between us and loopback.
+                if httpx.get(f"{self.base_url}/models", timeout=2.0, trust_env=False).status_code == 200:
                     log.info("embedded model server ready")
                     return
             except httpx.HTTPError:

@@ -10,9 +10,18 @@ import sys
 _KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{8,}")
 
 
+_SECRETS: set[str] = set()
+
+
+def register_secret(secret: str | None) -> None:
+    """A key given some other way than $OPENAI_API_KEY (``--api-key``): redacted from now on."""
+    if secret:
+        _SECRETS.add(secret)
+
+
 def redact(message: str, secret: str | None = None) -> str:
     """The message without ``secret``, the configured API key, or anything shaped like a key."""
-    for known in (secret, os.environ.get("OPENAI_API_KEY")):
+    for known in (secret, os.environ.get("OPENAI_API_KEY"), *_SECRETS):
         if known:
             message = message.replace(known, "[redacted]")
     return _KEY_LIKE.sub("[redacted]", message)

@@ -10,15 +10,15 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from extractor.cache import ExtractionCache, cache_key
 from extractor.client import Endpoint, make_async_client, make_client, model_endpoint
-from extractor.errors import SummitError
+from extractor.errors import ExtractionError, SummitError
 from extractor.extract import Extractor, source_meta
 from extractor.ingest import Article, InputFailure
-from extractor.local_model import MODEL_NAME
+from extractor.local_model import MODEL_SHA256
 from extractor.prompting import load_prompt
 from extractor.settings import Settings
 from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
@@ -61,11 +61,21 @@ def article_failure(article: Article, error: SummitError) -> ExtractionFailure:
     return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=str(error))
 
 
-def _expected_model_name(settings: Settings) -> str:
-    """The model name an extraction will record, known before any server starts (for the cache)."""
-    if settings.uses_embedded_model:
-        return settings.model or (settings.gguf.stem if settings.gguf else MODEL_NAME)
-    return settings.model or ""
+def _model_identity(settings: Settings) -> str:
+    """Which model answers, known before any server starts: the cache key's model part.
+
+    A name alone is not enough: two servers may both call their model "local", and two GGUF
+    files may share a stem. The default embedded model is named by its checksum.
+    """
+    if not settings.uses_embedded_model:
+        return f"{settings.base_url}|{settings.model or ''}"
+    if settings.gguf:
+        try:
+            stat = settings.gguf.resolve().stat()
+            return f"gguf|{settings.gguf.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        except OSError:
+            return f"gguf|{settings.gguf}"  # the server start will say what is wrong with it
+    return f"embedded|{MODEL_SHA256}"
 
 
 def extract_batch(
@@ -78,7 +88,7 @@ def extract_batch(
     """Extract every article; call ``on_outcome`` once per input, in input order."""
     items = list(items)
     prompt = load_prompt(settings.prompt_name)
-    model_name = _expected_model_name(settings)
+    model_identity = _model_identity(settings)
     cache = ExtractionCache(settings.cache_dir / "extractions.sqlite3") if settings.use_cache else None
     summary = BatchSummary()
     results: dict[int, Outcome] = {}
@@ -88,7 +98,7 @@ def extract_batch(
         if isinstance(item, InputFailure):
             results[index] = Outcome(failure=input_failure(item))
             continue
-        cached = cache.get(cache_key(item.article_id, model_name, prompt.version, settings.mode)) if cache else None
+        cached = cache.get(cache_key(item.article_id, item.published, model_identity, prompt.version, settings.mode)) if cache else None
         if cached is not None:
             # Same text, model and prompt: reuse, but report where *this* copy came from.
             cached = cached.model_copy(update={"source": source_meta(item), "provenance": cached.provenance.model_copy(update={"cached": True})})
@@ -110,66 +120,82 @@ def extract_batch(
             on_outcome(outcome)
             emitted += 1
 
-    flush()
-    if pending:
-        log.info("%d article(s) to extract, %d from cache", len(pending), len(items) - len(pending) - sum(isinstance(i, InputFailure) for i in items))
-        try:
-            with endpoint_factory(settings) as endpoint:
-                for index, outcome in _run(pending, settings, endpoint, prompt):
-                    if outcome.ok and cache:
-                        cache.put(cache_key(outcome.extraction.article_id, model_name, prompt.version, settings.mode), outcome.extraction)
-                    results[index] = outcome
-                    flush()
-        except SummitError as error:
-            # The model could not be had at all (no server, bad model file): every article
-            # still waiting fails with that reason rather than vanishing.
-            for index, article in pending:
-                results.setdefault(index, Outcome(failure=article_failure(article, error)))
-            flush()
-    flush()
-    if cache:
-        cache.close()
+    def deliver(index: int, outcome: Outcome) -> None:
+        if outcome.ok and cache:
+            cache.put(_key_of(outcome.extraction, model_identity, prompt.version, settings.mode), outcome.extraction)
+        results[index] = outcome
+        flush()
+
+    try:
+        flush()
+        if pending:
+            cached_count = len(items) - len(pending) - sum(isinstance(i, InputFailure) for i in items)
+            log.info("%d article(s) to extract, %d from cache", len(pending), cached_count)
+            try:
+                with endpoint_factory(settings) as endpoint:
+                    _run(pending, settings, endpoint, prompt, deliver)
+            except SummitError as error:
+                # The model could not be had at all (no server, bad model file): every article
+                # still waiting fails with that reason rather than vanishing.
+                for index, article in pending:
+                    results.setdefault(index, Outcome(failure=article_failure(article, error)))
+        flush()
+    finally:
+        if cache:
+            cache.close()
     return summary
 
 
-def _run(pending: list[tuple[int, Article]], settings: Settings, endpoint: Endpoint, prompt) -> Iterator[tuple[int, Outcome]]:
+def _run(pending: list[tuple[int, Article]], settings: Settings, endpoint: Endpoint, prompt, deliver) -> None:
+    """Extract the pending articles, handing each outcome to ``deliver`` as soon as it is known."""
     if settings.concurrency <= 1:
         extractor = Extractor(make_client(settings, endpoint), prompt, settings, base_url=endpoint.base_url)
         for index, article in pending:
-            yield index, _guarded(lambda: extractor.extract(article), article)
+            deliver(index, _guarded(lambda: extractor.extract(article), article))
         return
-    yield from _run_concurrently(pending, settings, endpoint, prompt)
+    asyncio.run(_run_concurrently(pending, settings, endpoint, prompt, deliver))
+
+
+def _internal_error(error: Exception) -> ExtractionError:
+    """A bug of ours while extracting one article: recorded for that article, the batch goes on."""
+    log.debug("internal error", exc_info=True)
+    failure = ExtractionError(f"internal error: {type(error).__name__}: {error}"[:300])
+    failure.kind = "internal"
+    return failure
+
+
+def _failed(article: Article, error: Exception) -> Outcome:
+    """One article's failure, whatever it was, as its outcome: it never sinks the batch."""
+    if not isinstance(error, SummitError):
+        error = _internal_error(error)
+    # The caller reports the failure (it is in the Outcome): logging it here too printed
+    # every failure twice on the CLI.
+    log.debug("%s: %s", article.file or article.article_id, error)
+    return Outcome(failure=article_failure(article, error))
 
 
 def _guarded(call: Callable[[], ArticleExtraction], article: Article) -> Outcome:
     try:
         return Outcome(extraction=call())
-    except SummitError as error:
-        # The caller reports the failure (it is in the Outcome): logging it here too
-        # printed every failure twice on the CLI.
-        log.debug("%s: %s", article.file or article.article_id, error)
-        return Outcome(failure=article_failure(article, error))
+    except Exception as error:  # noqa: BLE001 - see _failed
+        return _failed(article, error)
 
 
-def _run_concurrently(pending, settings: Settings, endpoint: Endpoint, prompt) -> Iterator[tuple[int, Outcome]]:
-    """Up to ``settings.concurrency`` requests in flight; results come back as they finish."""
+async def _run_concurrently(pending, settings: Settings, endpoint: Endpoint, prompt, deliver) -> None:
+    """Up to ``settings.concurrency`` requests in flight; each outcome delivered as it finishes."""
     extractor = Extractor(make_async_client(settings, endpoint), prompt, settings, base_url=endpoint.base_url)
+    limit = asyncio.Semaphore(settings.concurrency)
 
-    async def gather() -> list[tuple[int, Outcome]]:
-        limit = asyncio.Semaphore(settings.concurrency)
+    async def one(index: int, article: Article) -> None:
+        async with limit:
+            try:
+                outcome = Outcome(extraction=await extractor.extract_async(article))
+            except Exception as error:  # noqa: BLE001 - see _failed
+                outcome = _failed(article, error)
+        deliver(index, outcome)
 
-        async def one(index: int, article: Article) -> tuple[int, Outcome]:
-            async with limit:
-                try:
-                    return index, Outcome(extraction=await extractor.extract_async(article))
-                except SummitError as error:
-                    log.debug("%s: %s", article.file or article.article_id, error)  # reported by the caller
-                    return index, Outcome(failure=article_failure(article, error))
-
-        return await asyncio.gather(*(one(index, article) for index, article in pending))
-
-    yield from asyncio.run(gather())
+    await asyncio.gather(*(one(index, article) for index, article in pending))
 
 
-def with_overrides(settings: Settings, **changes) -> Settings:
-    return replace(settings, **{key: value for key, value in changes.items() if value is not None})
+def _key_of(extraction: ArticleExtraction, model_identity: str, prompt_version: str, mode: str) -> str:
+    return cache_key(extraction.article_id, extraction.source.published, model_identity, prompt_version, mode)

@@ -12,6 +12,7 @@ from extractor.errors import ConfigError
 
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_NAME = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class PromptTemplate:
 
 def load_prompt(name: str = "extract") -> PromptTemplate:
     """Read ``prompts/<name>.md`` (shipped as package data) and split it into its sections."""
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"bad prompt name {name!r}: a template's name is letters, digits, '-' and '_'")
     try:
         raw = importlib.resources.files("prompts").joinpath(f"{name}.md").read_text(encoding="utf-8")
     except FileNotFoundError:
