@@ -12,6 +12,7 @@ extractor/data/actors.json applied), ``known_actor`` the known person's role and
 from __future__ import annotations
 
 import json
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ from pathlib import Path
 # plus the minus sign, which is not in Pd but appears in scraped text.
 _DASHES = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Pd") + "\u2212"
 _DASH_OR_SPACE = re.compile(f"[{re.escape(_DASHES)}\\s]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_place(name: str) -> str:
+    """A place for comparison: name folding plus diacritics dropped, so "Jeju-si" = "jeju si"."""
+    decomposed = unicodedata.normalize("NFKD", fold_name(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold_name(name: str) -> str:

@@ -53,13 +53,17 @@ def iter_events(extractions: Iterable[ArticleExtraction]) -> Iterator[Event]:
         keyed = sorted(((event_sort_key(cluster), cluster) for cluster in group_mentions(flatten(extractions))),
                        key=lambda pair: pair[0])
         # What grouping left behind lives as long as the events are built: a collection would
-        # walk it again and again and free nothing, so the collector stops looking at it.
-        gc.freeze()
+        # walk it again and again and free nothing, so the collector stops looking at it. Only
+        # when nobody else froze objects (a pre-forking server does): unfreezing is global.
+        freezing = gc.get_freeze_count() == 0
+        if freezing:
+            gc.freeze()
     try:
         for _, cluster in keyed:
             yield build_event(cluster)
     finally:
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
 
 
 def reconcile_events(extractions: Iterable[ArticleExtraction]) -> list[Event]:

@@ -8,11 +8,10 @@ folded city, date components) is computed once here instead of at each compariso
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractor.normalize.names import fold_name
+from extractor.normalize.names import fold_name, fold_place
 from extractor.reconcile.dates import DateParts, date_parts
 from schemas import Actor, ArticleExtraction, Summit
 
@@ -24,13 +23,6 @@ _DATE_RANK = {(True, True, True): 5, (False, True, True): 4, (True, True, False)
 def fold_person(name: str) -> str:
     """The comparison key of a person's name (cached: the same names recur across articles)."""
     return fold_name(name)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold_place(name: str) -> str:
-    """A place for comparison: name folding plus diacritics dropped, so "Jeju-si" = "jeju si"."""
-    decomposed = unicodedata.normalize("NFKD", fold_name(name))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(slots=True)

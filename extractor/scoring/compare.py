@@ -6,26 +6,18 @@ Every comparison the scorer makes goes through here, so "equal" means one thing 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
 from extractor.gold import GoldActor
-from extractor.normalize.names import fold_name
-
-# YYYY, YYYY-MM, YYYY-MM-DD, --MM, --MM-DD: the leading "-" stands in for a missing year.
-_PARTIAL_DATE = re.compile(r"(?:(\d{4})|-)(?:-(\d{2})(?:-(\d{2}))?)?")
-
-DateParts = tuple[int | None, int | None, int | None]
-
+from extractor.normalize.names import fold_name, fold_place
+from extractor.reconcile.dates import NO_DATE, DateParts
+from extractor.reconcile.dates import date_parts as _reconciler_date_parts
 
 def date_parts(date: str) -> DateParts | None:
     """(year, month, day), None where the date does not say; None for text that is no partial date."""
-    found = _PARTIAL_DATE.fullmatch(date.strip())
-    if not found:
-        return None
-    year, month, day = (int(g) if g else None for g in found.groups())
-    return None if month is None and year is None else (year, month, day)
+    parts = _reconciler_date_parts(date)
+    return None if parts == NO_DATE else parts
 
 
 def dates_contradict(a: str | None, b: str | None) -> bool:
@@ -55,12 +47,6 @@ def date_matches_gold(extracted: str | None, gold: str | None) -> bool:
     if pg is None or pe is None:
         return gold.strip() == extracted.strip()
     return all(g is None or g == e for g, e in zip(pg, pe))
-
-
-def fold_place(name: str) -> str:
-    """A place or code for comparison: name folding plus diacritics dropped ("Jeju-si" = "jeju si")."""
-    decomposed = unicodedata.normalize("NFKD", fold_name(name))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def places_contradict(a: str | None, b: str | None) -> bool:
