@@ -178,6 +178,7 @@ def model_options(func):
         click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
         click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SUMMIT_CACHE_DIR", help="Cache directory (default: ~/.cache/summit-extractor)."),
+        click.option("--background-pass/--no-background-pass", default=False, show_default=True, help="A second model call for the other meetings an article mentions."),
         click.option("--prompt", "prompt_name", default="extract", show_default=True, help="Prompt template in the prompts package (for measuring variants)."),
         click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write failed articles, with their reasons, to this JSONL file."),
     ]
@@ -200,6 +201,7 @@ def _settings(options: dict) -> Settings:
         use_cache=not options["no_cache"],
         cache_dir=options["cache_dir"],
         prompt_name=options["prompt_name"],
+        background_pass=options["background_pass"],
     )
 
 

@@ -25,7 +25,7 @@ from extractor.draft import DraftExtraction
 from extractor.errors import ExtractionError, ModelError, first_problem
 from extractor.ingest import Article
 from extractor.logs import redact
-from extractor.prompting import PromptTemplate
+from extractor.prompting import PromptTemplate, load_prompt
 from extractor.retries import RetryPolicy, async_validation_retrying, validation_retrying
 from extractor.settings import Settings
 from extractor.usage import CallStats, collecting_stats, count_model_reply
@@ -126,15 +126,16 @@ class Extractor:
         self.prompt = prompt
         self.settings = settings
         self.base_url = base_url
+        self.background_prompt = load_prompt("background") if settings.background_pass else None
         client.structured.on("completion:response", count_model_reply)
 
     # -- shared pieces -------------------------------------------------------------------------
 
-    def _request(self, article: Article) -> dict[str, Any]:
+    def _request(self, article: Article, prompt: PromptTemplate | None = None, **values: str) -> dict[str, Any]:
         return dict(
             model=self.client.model,
             response_model=DraftExtraction,
-            messages=self.prompt.messages(article.text),
+            messages=(prompt or self.prompt).messages(article.text, **values),
             context={"grounding_check": _grounding_check(article.text)},
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
@@ -182,6 +183,15 @@ class Extractor:
                 )
             except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
                 draft = self._on_failure(error, stats)
+            if self.background_prompt and draft.summits:
+                try:
+                    others = self.client.structured.create(
+                        max_retries=validation_retrying(self.settings.retry),
+                        **self._request(article, self.background_prompt, primary=_describe(draft)),
+                    )
+                except Exception as error:  # noqa: BLE001
+                    others = self._on_failure(error, stats)
+                draft = _with_background(draft, others)
             return self._record(article, draft, stats, started)
 
     async def extract_async(self, article: Article) -> ArticleExtraction:
@@ -196,6 +206,18 @@ class Extractor:
             # Grounding and normalisation are CPU work: off the event loop, so other articles'
             # requests keep flowing meanwhile.
             return await asyncio.to_thread(self._record, article, draft, stats, started)
+
+
+def _describe(draft: DraftExtraction) -> str:
+    """The main meeting in a few words, for the second pass: "A and B in City"."""
+    main = next((s for s in draft.summits if s.mention == "primary"), draft.summits[0])
+    names = " and ".join(p.name for p in main.participants) or "the leaders"
+    return f"{names} in {main.city}" if main.city else names
+
+
+def _with_background(draft: DraftExtraction, others: DraftExtraction) -> DraftExtraction:
+    extra = [s.model_copy(update={"mention": "background", "pledges": []}) for s in others.summits]
+    return DraftExtraction.model_construct(summits=[*draft.summits, *extra])
 
 
 def _grounding_check(text: str) -> Callable[[DraftExtraction], list[str]]:

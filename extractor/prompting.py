@@ -22,10 +22,10 @@ class PromptTemplate:
     system: str
     user: str
 
-    def messages(self, article_text: str) -> list[dict[str, str]]:
+    def messages(self, article_text: str, **values: str) -> list[dict[str, str]]:
         return [
             {"role": "system", "content": self.system},
-            {"role": "user", "content": Template(self.user).safe_substitute(article=article_text)},
+            {"role": "user", "content": Template(self.user).safe_substitute(values, article=article_text)},
         ]
 
 

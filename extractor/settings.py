@@ -32,6 +32,8 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
     prompt_name: str = "extract"
+    # A second model call for the other meetings an article mentions (prompts/background.md).
+    background_pass: bool = False
 
     @property
     def uses_embedded_model(self) -> bool:
