@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractor.cache import ExtractionCache, cache_key
 from extractor.client import Endpoint, make_async_client, make_client, model_endpoint
@@ -133,7 +133,10 @@ def extract_batch(
             log.info("%d article(s) to extract, %d from cache", len(pending), cached_count)
             try:
                 with endpoint_factory(settings) as endpoint:
-                    _run(pending, settings, endpoint, prompt, deliver)
+                    run_settings = settings
+                    if settings.uses_embedded_model:
+                        run_settings = replace(settings, retry=replace(settings.retry, retry_timeouts=False))
+                    _run(pending, run_settings, endpoint, prompt, deliver)
             except SummitError as error:
                 # The model could not be had at all (no server, bad model file): every article
                 # still waiting fails with that reason rather than vanishing.

@@ -55,6 +55,9 @@ class RetryPolicy:
     # A server asking for a longer pause than this is waited this long at most.
     max_retry_after: float = 120.0
     validation_retries: int = 2
+    # Off for the embedded server: it serves one request at a time and keeps generating for a
+    # client that timed out, so a retry would only queue behind the abandoned request.
+    retry_timeouts: bool = True
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
 
 
@@ -117,7 +120,11 @@ def _retrying_kwargs(policy: RetryPolicy) -> dict:
     return dict(
         stop=stop_after_attempt(max(1, policy.transport_attempts)),
         wait=_WaitRetryAfterOrBackoff(policy),
-        retry=retry_if_exception_type((RetryableStatus, *RETRYABLE_ERRORS)),
+        retry=retry_if_exception_type(
+            (RetryableStatus, *RETRYABLE_ERRORS)
+            if policy.retry_timeouts
+            else (RetryableStatus, httpx2.NetworkError, httpx2.RemoteProtocolError)
+        ),
         before_sleep=_log_retry,
         retry_error_callback=_return_last_response,
     )

@@ -235,3 +235,12 @@ def test_the_background_pass_adds_the_other_meetings_the_article_mentions():
     assert "Main meeting (do not list it): Mark Carney and Lee Jae Myung in Ottawa" in second
     assert [(s.mention, s.location.city, s.date) for s in extraction.summits] == [("primary", "Ottawa", None), ("background", "Toronto", "--03")]
     assert extraction.provenance.usage.total_tokens == 240
+
+
+def test_timeouts_are_not_retried_where_the_policy_says_so():
+    # The embedded server's policy: a retry would queue behind the request it abandoned.
+    with FakeOpenAIServer([Reply(delay=1.5, body={}), tool_call_reply(GOOD_DRAFT)]) as server:
+        extractor, sleep = extractor_for(server, timeout=0.5, retry_timeouts=False)
+        with pytest.raises(ModelError, match="did not answer in time"):
+            extractor.extract(ARTICLE)
+    assert len(server.completion_requests) == 1 and sleep.waits == []
