@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -54,7 +56,22 @@ def _instructor_mode(settings: Settings) -> instructor.Mode:
         raise ConfigError(f"unknown mode {settings.mode!r}; choose one of {', '.join(MODES)}") from None
 
 
+def environment_proxy(url: str) -> str | None:
+    """The proxy the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY …) names for ``url``, if any.
+
+    Our retrying transport replaces the client's default one, which is where httpx2 would read
+    these variables; so they are read here, with the standard library's rules.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    if parts.hostname in ("localhost",) or parts.hostname.startswith("127.") or parts.hostname == "::1":
+        return None  # loopback is never proxied
+    return urllib.request.getproxies().get(parts.scheme)
+
+
 def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: httpx2.BaseTransport | None = None) -> ModelClient:
+    inner_transport = inner_transport or httpx2.HTTPTransport(proxy=environment_proxy(endpoint.base_url))
     transport = RetryingTransport(inner_transport, settings.retry)
     http_client = httpx2.Client(transport=transport, timeout=settings.timeout)
     raw = openai.OpenAI(
@@ -69,7 +86,7 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
 
 
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
-    transport = AsyncRetryingTransport(None, settings.retry)
+    transport = AsyncRetryingTransport(httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url)), settings.retry)
     http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
     raw = openai.AsyncOpenAI(
         base_url=endpoint.base_url,

@@ -92,3 +92,16 @@ def test_credentials_in_the_server_url_never_reach_a_message():
     message = str(model_error(raised.value, url, None))
     assert "hunter2" not in message and "hunter3" not in message
     assert "http://127.0.0.1:9/v1" in message
+
+
+def test_the_environments_proxy_is_used_for_remote_servers_but_never_for_loopback(monkeypatch):
+    from extractor.client import environment_proxy
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "models.internal")
+    assert environment_proxy("https://api.openai.com/v1") == "http://proxy.internal:3128"
+    assert environment_proxy("https://models.internal/v1") is None
+    assert environment_proxy("http://127.0.0.1:8080/v1") is None
+    assert environment_proxy("http://localhost:8080/v1") is None
