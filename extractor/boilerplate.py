@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+
+from extractor.normalize.dates import MONTH_WORDS, WEEKDAY_WORDS, resolve_date
 
 # Lines longer than this are never furniture; it also keeps every regex below on short input.
 _SHORT_LINE = 200
@@ -70,11 +72,8 @@ _TRAILING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_MONTH = r"(?:" + "|".join(MONTH_WORDS) + r")\.?"
+_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAY_WORDS) + r")\.?,?\s+)?"
 # A full calendar date (with a year): the only kind a publication statement is trusted to give.
 _DATE = (
     rf"{_WEEKDAY}(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -138,16 +137,10 @@ def parse_date(phrase: str) -> str | None:
         return datetime.fromisoformat(phrase.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
         pass
-    import dateparser  # imported late: only needed when a page states a date in words
-
-    parsed = dateparser.parse(
-        phrase,
-        languages=["en"],
-        settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
-    )
-    if parsed is None or not 1900 <= parsed.year <= 2100:
+    resolved = resolve_date(phrase, None)  # no publication date: a year must be in the phrase
+    if resolved.precision != "day" or not resolved.date or resolved.date.startswith("--"):
         return None
-    return date(parsed.year, parsed.month, parsed.day).isoformat()
+    return resolved.date if 1900 <= int(resolved.date[:4]) <= 2100 else None
 
 
 def find_publication(lines: list[str]) -> Publication:

@@ -58,7 +58,11 @@ _MONTHS["sept"] = 9
 _WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
 _WEEKDAYS.update({calendar.day_abbr[i].lower(): i for i in range(7)})
 
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# The month and weekday words, longest first (for regex alternation); boilerplate.py uses them too.
+MONTH_WORDS = tuple(sorted(_MONTHS, key=len, reverse=True))
+WEEKDAY_WORDS = tuple(sorted(_WEEKDAYS, key=len, reverse=True))
+
+_MONTH = r"(?P<month>" + "|".join(MONTH_WORDS) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20|21)\d\d)"
 _DAY_RANGE = r"(?:\s*[-\u2010-\u2015]\s*[0-3]?\d(?:st|nd|rd|th)?|\s+(?:and|to)\s+[0-3]?\d(?:st|nd|rd|th)?)?"
@@ -73,7 +77,7 @@ _YEAR_ONLY = re.compile(rf"\b{_YEAR}\b")
 _ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _WEEKDAY = re.compile(
     r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>"
-    + "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+    + "|".join(WEEKDAY_WORDS)
     + r")\b\.?",
     re.IGNORECASE,
 )
