@@ -17,7 +17,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from extractor.reconcile.events import build_event, event_id, event_sort_key
+from extractor.reconcile.events import build_event, event_id, pending_event
 from extractor.reconcile.grouping import group_mentions
 from extractor.reconcile.mentions import flatten
 from extractor.reconcile.scoring import PairwiseScores, pairwise_scores
@@ -50,8 +50,8 @@ def iter_events(extractions: Iterable[ArticleExtraction]) -> Iterator[Event]:
     event. The sort key (date, title, id) is settled per group before any event is built.
     """
     with _cyclic_gc_paused():
-        keyed = sorted(((event_sort_key(cluster), cluster) for cluster in group_mentions(flatten(extractions))),
-                       key=lambda pair: pair[0])
+        pending = sorted((pending_event(cluster) for cluster in group_mentions(flatten(extractions))),
+                         key=lambda event: event.sort_key)
         # What grouping left behind lives as long as the events are built: a collection would
         # walk it again and again and free nothing, so the collector stops looking at it. Only
         # when nobody else froze objects (a pre-forking server does): unfreezing is global.
@@ -59,8 +59,8 @@ def iter_events(extractions: Iterable[ArticleExtraction]) -> Iterator[Event]:
         if freezing:
             gc.freeze()
     try:
-        for _, cluster in keyed:
-            yield build_event(cluster)
+        for event in pending:
+            yield build_event(event)
     finally:
         if freezing:
             gc.unfreeze()

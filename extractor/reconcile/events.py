@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from extractor.reconcile.matching import Cluster
 from extractor.reconcile.merge import merge_actors, merge_pledges
 from extractor.reconcile.resolution import (
+    Resolution,
     resolve_city,
     resolve_country,
     resolve_date,
@@ -31,16 +33,29 @@ def event_id(mention_keys: list[tuple[str, int]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def event_sort_key(cluster: Cluster) -> tuple[str, str, str]:
-    """(date, title, event id) of the event this cluster becomes, without building it."""
-    rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))  # as build_event sees them
-    return (resolve_date(rows).chosen or "", resolve_title(rows).chosen, event_id([(r.article_id, r.summit_index) for r in rows]))
+@dataclass(slots=True)
+class PendingEvent:
+    """A finished cluster with what its sort key needed: resolved once, reused to build it."""
+
+    rows: list
+    date: Resolution
+    title: Resolution
+    event_id: str
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.date.chosen or "", self.title.chosen, self.event_id)
 
 
-def build_event(cluster: Cluster) -> Event:
+def pending_event(cluster: Cluster) -> PendingEvent:
     rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))
-    date, city, country = resolve_date(rows), resolve_city(rows), resolve_country(rows)
-    kind, status, title = resolve_kind(rows), resolve_status(rows), resolve_title(rows)
+    return PendingEvent(rows, resolve_date(rows), resolve_title(rows), event_id([(r.article_id, r.summit_index) for r in rows]))
+
+
+def build_event(pending: PendingEvent) -> Event:
+    rows, date, title = pending.rows, pending.date, pending.title
+    city, country = resolve_city(rows), resolve_country(rows)
+    kind, status = resolve_kind(rows), resolve_status(rows)
     participants, display = resolve_participants(rows)
     resolutions = {"city": city, "country": country, "date": date, "kind": kind,
                    "participants": participants, "status": status, "title": title}
@@ -51,7 +66,7 @@ def build_event(cluster: Cluster) -> Event:
         precision = "weekday" if any(r.summit.date_precision == "weekday" for r in rows) else "unknown"
     outlets = {("outlet", r.outlet) if r.outlet else ("article", r.article_id) for r in rows}
     data = {
-        "event_id": event_id([(r.article_id, r.summit_index) for r in rows]),
+        "event_id": pending.event_id,
         "title": title.chosen,
         "kind": kind.chosen,
         "status": status.chosen,
