@@ -1,12 +1,11 @@
 """From a draft to records: grounded values kept, the rest dropped and counted."""
 
-from pathlib import Path
 
 from extractor.assemble import assemble_records, ungrounded_issues
 from extractor.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
 from schemas import ArticleExtraction, Provenance
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from tests.support.paths import SEEDS
 
 TEXT = (
     "South Korean President Lee Jae\u2011Myung met Japanese Prime Minister Sanae Takaichi in Nara on Tuesday. "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ from extractor.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.scoring.compare import date_matches_gold, dates_contradict
 from schemas import ArticleExtraction, Conflict, Event, Location, Pledge, Provenance, SeenValue, SourceMeta, SourceRef, Summit
 
-GOLD_PATH = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds.gold.json"
+from tests.support.paths import SEED_GOLD as GOLD_PATH
 
 NARA_000 = "000_5a900fc63a525a56.txt"  # Nara (primary), Andong (background)
 NARA_001 = "001_fe47e797289523ac.txt"  # Nara, APEC sidelines, an optional reciprocal visit

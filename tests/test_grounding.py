@@ -1,12 +1,11 @@
 """Grounding: quotes, names, phrases and sentences found in the article, with offsets into it."""
 
-from pathlib import Path
 
 import pytest
 
 from extractor.grounding import best_sentence, find_quote, identify_person, locate_name, locate_phrase, name_mentions
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from tests.support.paths import SEEDS
 
 TEXT = (
     "South Korean President Lee Jae\u2011Myung met Japanese Prime Minister Sanae Takaichi in Nara on Tuesday.\n"

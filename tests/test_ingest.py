@@ -12,7 +12,7 @@ import pytest
 from extractor.errors import InputError
 from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, parse_article, read_articles
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+from tests.support.paths import SEEDS
 
 
 def seed(prefix: str) -> Path:

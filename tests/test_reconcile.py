@@ -14,7 +14,7 @@ from extractor.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.reconcile import pairwise_scores, reconcile_events
 from schemas import Actor, ArticleExtraction, Event, Evidence, Location, Pledge, Provenance, SourceMeta, Summit
 
-GOLD_PATH = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds.gold.json"
+from tests.support.paths import SEED_GOLD as GOLD_PATH
 RULES = {"only_value", "more_precise", "primary_mention", "near_publication", "agreeing_sources", "tie_break"}
 
 LEE, TAKAICHI, ISHIBA = "Lee Jae-myung", "Sanae Takaichi", "Shigeru Ishiba"
