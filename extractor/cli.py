@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 import click
 
 from extractor.errors import ConfigError, InputError, SummitError, first_problem
-from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
+from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, redact, register_secret
-from extractor.retries import RetryPolicy
+from extractor.model.retries import RetryPolicy
 from extractor.settings import MODES, Settings
 from schemas import ArticleExtraction, json_schemas
 
 if TYPE_CHECKING:
-    from extractor.pipeline import BatchSummary, Outcome
+    from extractor.runtime.pipeline import BatchSummary, Outcome
 
 log = logging.getLogger("extractor.cli")
 
@@ -207,7 +207,7 @@ def _settings(options: dict) -> Settings:
 
 def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction) -> BatchSummary:
     # Imported here so that --help, schema and ingest start without loading the model client.
-    from extractor.pipeline import extract_batch
+    from extractor.runtime.pipeline import extract_batch
 
     settings = _settings(options)
     items = list(_read(inputs, max_chars))  # read first: a bad invocation must not truncate --failures
@@ -373,8 +373,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
     Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
     --extractions. Prints a metrics table, or JSON with --json.
     """
-    from extractor.evaluate import render_table, score_extractions
-    from extractor.gold import load_gold
+    from extractor.evaluate.score import render_table, score_extractions
+    from extractor.evaluate.gold import load_gold
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractor.local_model import default_cache_dir
-from extractor.retries import RetryPolicy
+from extractor.providers.embedded.weights import default_cache_dir
+from extractor.model.retries import RetryPolicy
 
 # instructor modes by the name a user gives. TOOLS is the default because it works everywhere we
 # tried: OpenAI, vLLM, Ollama and llama-cpp-python's server, which constrains the tool call to

@@ -16,17 +16,17 @@ from functools import cache
 
 import pytest
 
-from extractor.client import Endpoint, make_client, model_endpoint
+from extractor.model.client import Endpoint, make_client, model_endpoint
 from extractor.errors import ModelError
-from extractor.evaluate import score_extractions
-from extractor.extract import Extractor
-from extractor.gold import load_gold
-from extractor.ingest import parse_article
-from extractor.local_model import MODEL_NAME
+from extractor.evaluate.score import score_extractions
+from extractor.extract.extractor import Extractor
+from extractor.evaluate.gold import load_gold
+from extractor.ingest.articles import parse_article
+from extractor.providers.embedded.weights import MODEL_NAME
 from extractor.normalize.names import fold_name
-from extractor.prompting import load_prompt
+from extractor.model.prompting import load_prompt
 from extractor.reconcile import reconcile_events
-from extractor.retries import RetryPolicy
+from extractor.model.retries import RetryPolicy
 from extractor.settings import Settings
 from schemas import ArticleExtraction
 from tests.support.fake_openai import FakeOpenAIServer, error_reply
