@@ -177,35 +177,40 @@ class Extractor:
     def extract(self, article: Article) -> ArticleExtraction:
         started = time.monotonic()
         with collecting_stats() as stats:
-            try:
-                draft = self.client.structured.create(
-                    max_retries=validation_retrying(self.settings.retry), **self._request(article)
-                )
-            except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
-                draft = self._on_failure(error, stats)
+            draft = self._draft(article, stats)
             if self.background_prompt and draft.summits:
-                try:
-                    others = self.client.structured.create(
-                        max_retries=validation_retrying(self.settings.retry),
-                        **self._request(article, self.background_prompt, primary=_describe(draft)),
-                    )
-                except Exception as error:  # noqa: BLE001
-                    others = self._on_failure(error, stats)
+                others = self._draft(article, stats, self.background_prompt, primary=_describe(draft))
                 draft = _with_background(draft, others)
             return self._record(article, draft, stats, started)
 
     async def extract_async(self, article: Article) -> ArticleExtraction:
         started = time.monotonic()
         with collecting_stats() as stats:
-            try:
-                draft = await self.client.structured.create(
-                    max_retries=async_validation_retrying(self.settings.retry), **self._request(article)
-                )
-            except Exception as error:  # noqa: BLE001
-                draft = self._on_failure(error, stats)
+            draft = await self._draft_async(article, stats)
+            if self.background_prompt and draft.summits:
+                others = await self._draft_async(article, stats, self.background_prompt, primary=_describe(draft))
+                draft = _with_background(draft, others)
             # Grounding and normalisation are CPU work: off the event loop, so other articles'
             # requests keep flowing meanwhile.
             return await asyncio.to_thread(self._record, article, draft, stats, started)
+
+    def _draft(self, article: Article, stats: CallStats, prompt: PromptTemplate | None = None, **values: str) -> DraftExtraction:
+        try:
+            return self.client.structured.create(
+                max_retries=validation_retrying(self.settings.retry), **self._request(article, prompt, **values)
+            )
+        except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
+            return self._on_failure(error, stats)
+
+    async def _draft_async(
+        self, article: Article, stats: CallStats, prompt: PromptTemplate | None = None, **values: str
+    ) -> DraftExtraction:
+        try:
+            return await self.client.structured.create(
+                max_retries=async_validation_retrying(self.settings.retry), **self._request(article, prompt, **values)
+            )
+        except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
+            return self._on_failure(error, stats)
 
 
 def _describe(draft: DraftExtraction) -> str:
