@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractor.providers.embedded.weights import default_cache_dir
 from extractor.model.retries import RetryPolicy
 
 # instructor modes by the name a user gives. TOOLS is the default because it works everywhere we
@@ -15,6 +14,15 @@ from extractor.model.retries import RetryPolicy
 # the schema with a grammar. llama-cpp-python answers JSON_SCHEMA with HTTP 500 ("Input should be
 # 'text' or 'json_object'"), so that mode is only for servers known to support it.
 MODES = ("tools", "json", "md_json", "json_schema")
+
+
+def default_cache_dir() -> Path:
+    """``$SUMMIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/summit-extractor``, else ``~/.cache/…``."""
+    explicit = os.environ.get("SUMMIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "summit-extractor"
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,6 @@ class Settings:
     prompt_name: str = "extract"
     # A second model call for the other meetings an article mentions (prompts/background.md).
     background_pass: bool = False
-
-    @property
-    def uses_embedded_model(self) -> bool:
-        return self.base_url is None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:

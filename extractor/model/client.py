@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx2
 import instructor
 import openai
 
 from extractor.errors import ConfigError
-from extractor.providers.embedded.weights import MODEL_NAME, check_gguf, ensure_default_model
-from extractor.providers.embedded.server import LocalModelServer
 from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
+from extractor.model.usage import count_model_reply
+from extractor.model.wire import ModelClient
+from extractor.providers.base import Endpoint
 from extractor.settings import MODES, Settings
 
 log = logging.getLogger(__name__)
@@ -31,22 +29,6 @@ assert set(_INSTRUCTOR_MODES) == set(MODES)
 
 # Sent when the server needs no key (local servers): the openai client insists on one.
 _NO_KEY = "no-key-needed"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    base_url: str
-    model: str
-
-
-@dataclass
-class ModelClient:
-    """An instructor client and what the extraction records about it."""
-
-    structured: instructor.Instructor | instructor.AsyncInstructor
-    transport: RetryingTransport | AsyncRetryingTransport
-    model: str
-    mode: str
 
 
 def _instructor_mode(settings: Settings) -> instructor.Mode:
@@ -81,8 +63,7 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
         timeout=settings.timeout,
         http_client=http_client,
     )
-    structured = instructor.from_openai(raw, mode=_instructor_mode(settings))
-    return ModelClient(structured=structured, transport=transport, model=endpoint.model, mode=settings.mode)
+    return _model_client(raw, transport, settings, endpoint)
 
 
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
@@ -95,23 +76,19 @@ def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
         timeout=settings.timeout,
         http_client=http_client,
     )
+    return _model_client(raw, transport, settings, endpoint)
+
+
+def _model_client(
+    raw: openai.OpenAI | openai.AsyncOpenAI, transport: RetryingTransport | AsyncRetryingTransport, settings: Settings, endpoint: Endpoint
+) -> ModelClient:
     structured = instructor.from_openai(raw, mode=_instructor_mode(settings))
-    return ModelClient(structured=structured, transport=transport, model=endpoint.model, mode=settings.mode)
-
-
-@contextlib.contextmanager
-def model_endpoint(settings: Settings) -> Iterator[Endpoint]:
-    """The server to talk to: the configured one, or the embedded one for as long as this lasts."""
-    if not settings.uses_embedded_model:
-        if not settings.model:
-            raise ConfigError("a model name is needed with --base-url: give --model or SUMMIT_MODEL")
-        yield Endpoint(settings.base_url, settings.model)
-        return
-    if settings.gguf:
-        model_path = check_gguf(settings.gguf)
-        alias = settings.model or model_path.stem
-    else:
-        model_path = ensure_default_model(settings.cache_dir)
-        alias = MODEL_NAME
-    with LocalModelServer(model_path, model_alias=alias, log_path=settings.cache_dir / "llama-server.log") as server:
-        yield Endpoint(server.base_url, alias)
+    structured.on("completion:response", count_model_reply)  # each reply and its tokens, per article
+    return ModelClient(
+        structured=structured,
+        transport=transport,
+        model=endpoint.model,
+        mode=settings.mode,
+        base_url=endpoint.base_url,
+        api_key=settings.api_key,
+    )

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from extractor.ingest.articles import Article, InputFailure
-from extractor.model.client import model_endpoint
-from extractor.runtime.session import EndpointFactory, ExtractionSession, Outcome, input_failure
+from extractor.providers import Provider
+from extractor.runtime.session import ExtractionSession, Outcome, input_failure
 from extractor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,15 @@ def extract_batch(
     settings: Settings,
     *,
     on_outcome: Callable[[Outcome], None],
-    endpoint_factory: EndpointFactory = model_endpoint,
+    provider: Provider | None = None,
 ) -> BatchSummary:
-    """Extract every article; call ``on_outcome`` once per input, in input order."""
+    """Extract every article; call ``on_outcome`` once per input, in input order.
+
+    ``provider``: who serves the model; by default the one the settings name.
+    """
     items = list(items)
     summary = BatchSummary()
-    with ExtractionSession(settings, endpoint_factory=endpoint_factory) as session:
+    with ExtractionSession(settings, provider=provider) as session:
         results: dict[int, Outcome] = {}
         pending: list[tuple[int, Article]] = []
         # The cache first: what it holds is delivered before the model server even starts.

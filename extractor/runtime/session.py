@@ -17,24 +17,20 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
 
 from extractor.errors import ExtractionError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
-from extractor.model.client import Endpoint, make_async_client, make_client, model_endpoint
+from extractor.model.client import make_async_client, make_client
 from extractor.model.prompting import PromptTemplate, load_prompt
-from extractor.providers.embedded.weights import MODEL_SHA256
+from extractor.providers import Endpoint, Provider, provider_for
 from extractor.runtime.cache import ExtractionCache, cache_key
 from extractor.settings import Settings
 from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
 
 log = logging.getLogger(__name__)
-
-EndpointFactory = Callable[[Settings], contextlib.AbstractContextManager[Endpoint]]
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -54,23 +50,6 @@ def article_failure(article: Article, error: SummitError) -> ExtractionFailure:
     return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=str(error))
 
 
-def model_identity(settings: Settings) -> str:
-    """Which model answers, known before any server starts: the cache key's model part.
-
-    A name alone is not enough: two servers may both call their model "local", and two GGUF
-    files may share a stem. The default embedded model is named by its checksum.
-    """
-    if not settings.uses_embedded_model:
-        return f"{settings.base_url}|{settings.model or ''}"
-    if settings.gguf:
-        try:
-            stat = settings.gguf.resolve().stat()
-            return f"gguf|{settings.gguf.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-        except OSError:
-            return f"gguf|{settings.gguf}"  # the server start will say what is wrong with it
-    return f"embedded|{MODEL_SHA256}"
-
-
 def prompt_identity(settings: Settings, prompt: PromptTemplate) -> str:
     """The prompts an extraction depends on: the main one, and the background pass's when it runs.
 
@@ -85,16 +64,13 @@ def prompt_identity(settings: Settings, prompt: PromptTemplate) -> str:
 class ExtractionSession:
     """Extracts articles one call at a time with one endpoint, one cache and one prompt."""
 
-    def __init__(self, settings: Settings, *, endpoint_factory: EndpointFactory = model_endpoint):
+    def __init__(self, settings: Settings, *, provider: Provider | None = None):
+        """``provider``: who serves the model; by default the one the settings name."""
         self.settings = settings
+        self.provider = provider if provider is not None else provider_for(settings)
         self.prompt = load_prompt(settings.prompt_name)
-        # The embedded server works on one request at a time: a timed-out request keeps it busy,
-        # so a retry would only queue behind it.
-        self._run_settings = (
-            replace(settings, retry=replace(settings.retry, retry_timeouts=False)) if settings.uses_embedded_model else settings
-        )
-        self._endpoint_factory = endpoint_factory
-        self._model_identity = model_identity(settings)
+        self._run_settings = replace(settings, retry=self.provider.retry_policy(settings.retry))
+        self._model_identity = self.provider.identity
         self._prompt_identity = prompt_identity(settings, self.prompt)
         self._cache = ExtractionCache(settings.cache_dir / "extractions.sqlite3") if settings.use_cache else None
         self._cache_lock = threading.Lock()
@@ -156,7 +132,7 @@ class ExtractionSession:
                 raise self._start_error
             if self._endpoint is None:
                 try:
-                    self._endpoint = self._resources.enter_context(self._endpoint_factory(self.settings))
+                    self._endpoint = self._resources.enter_context(self.provider.endpoint())
                 except SummitError as error:
                     # No server, a bad model file: retrying per article would repeat the same wait.
                     self._start_error = error
@@ -171,7 +147,7 @@ class ExtractionSession:
         with self._start_lock:
             if self._extractor is None:
                 client = make_client(self._run_settings, endpoint)
-                self._extractor = Extractor(client, self.prompt, self._run_settings, base_url=endpoint.base_url)
+                self._extractor = Extractor(client, self.prompt, self._run_settings)
             return self._extractor
 
     async def _async_extractor(self) -> Extractor:
@@ -181,7 +157,7 @@ class ExtractionSession:
             endpoint = await asyncio.to_thread(self._endpoint_once)
             if self._async is None or self._async[0] is not loop:  # another task may have made it meanwhile
                 client = make_async_client(self._run_settings, endpoint)
-                self._async = (loop, Extractor(client, self.prompt, self._run_settings, base_url=endpoint.base_url))
+                self._async = (loop, Extractor(client, self.prompt, self._run_settings))
         return self._async[1]
 
     # -- extraction ----------------------------------------------------------------------------

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import extractor
 from extractor.errors import ModelError
 from extractor.ingest.articles import parse_article
-from extractor.model.client import Endpoint
+from extractor.model.retries import RetryPolicy
+from extractor.providers import EmbeddedModel, Endpoint, Provider
 from extractor.settings import Settings
 from tests.extract.test_extractor import ARTICLE, GOOD_DRAFT
 from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
@@ -24,18 +27,31 @@ BACKGROUND = {"summits": [{
 WITH_EARLIER_MEETING = parse_article(ARTICLE.text + "The talks follow their first meeting in Toronto in March.\n")
 
 
-class CountingServer:
-    """Stands in for the embedded model server: counts its starts and stops, serves a fake model."""
+@dataclass
+class CountingEmbedded:
+    """The embedded provider with its llama.cpp server swapped for a fake model: counts the starts.
 
-    def __init__(self, server: FakeOpenAIServer):
-        self.server = server
-        self.starts = 0
-        self.stops = 0
+    Its identity and retry policy are the real embedded provider's.
+    """
+
+    server: FakeOpenAIServer | None  # None: the server fails to start
+    real: EmbeddedModel = field(default_factory=lambda: EmbeddedModel(cache_dir=Path("unused")))
+    starts: int = 0
+    stops: int = 0
+
+    @property
+    def identity(self) -> str:
+        return self.real.identity
+
+    def retry_policy(self, policy: RetryPolicy) -> RetryPolicy:
+        return self.real.retry_policy(policy)
 
     @contextlib.contextmanager
-    def __call__(self, _settings: Settings):
+    def endpoint(self):
         self.starts += 1
         try:
+            if self.server is None:
+                raise ModelError("the embedded model server exited with status 1")
             yield Endpoint(self.server.base_url, "fake-model")
         finally:
             self.stops += 1
@@ -47,8 +63,8 @@ def embedded(tmp_path, **overrides) -> Settings:
 
 def test_three_articles_through_one_session_start_the_embedded_server_once(tmp_path):
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
-        counting = CountingServer(server)
-        with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), endpoint_factory=counting) as session:
+        counting = CountingEmbedded(server)
+        with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), provider=counting) as session:
             assert counting.starts == 0  # nothing started before it is needed
             outcomes = [session.extract(article) for article in THREE]
             assert (counting.starts, counting.stops) == (1, 0)
@@ -60,12 +76,12 @@ def test_three_articles_through_one_session_start_the_embedded_server_once(tmp_p
 
 def test_concurrent_callers_share_one_start(tmp_path):
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
-        counting = CountingServer(server)
+        counting = CountingEmbedded(server)
 
         async def run(session):
             return await asyncio.gather(*(session.extract_async(article) for article in THREE))
 
-        with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), endpoint_factory=counting) as session:
+        with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), provider=counting) as session:
             outcomes = asyncio.run(run(session))
     assert counting.starts == 1
     assert [o.ok for o in outcomes] == [True, True, True]
@@ -74,10 +90,10 @@ def test_concurrent_callers_share_one_start(tmp_path):
 
 def test_articles_the_cache_answers_start_no_server(tmp_path):
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
-        with extractor.ExtractionSession(embedded(tmp_path), endpoint_factory=CountingServer(server)) as session:
+        with extractor.ExtractionSession(embedded(tmp_path), provider=CountingEmbedded(server)) as session:
             assert session.extract(ARTICLE).ok
-        counting = CountingServer(server)
-        with extractor.ExtractionSession(embedded(tmp_path), endpoint_factory=counting) as session:
+        counting = CountingEmbedded(server)
+        with extractor.ExtractionSession(embedded(tmp_path), provider=counting) as session:
             again = session.extract(ARTICLE)
     assert again.extraction.provenance.cached
     assert counting.starts == 0
@@ -85,20 +101,17 @@ def test_articles_the_cache_answers_start_no_server(tmp_path):
 
 
 def test_a_server_that_cannot_start_fails_each_article_with_its_reason_and_is_tried_once(tmp_path):
-    attempts = []
-
-    @contextlib.contextmanager
-    def broken(_settings):
-        attempts.append(1)
-        raise ModelError("the embedded model server exited with status 1")
-        yield  # pragma: no cover
-
-    with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), endpoint_factory=broken) as session:
+    broken = CountingEmbedded(None)
+    with extractor.ExtractionSession(embedded(tmp_path, use_cache=False), provider=broken) as session:
         outcomes = [session.extract(article) for article in THREE]
     assert [(o.ok, o.failure.error) for o in outcomes] == [(False, "model")] * 3
     assert all("exited with status 1" in o.failure.message for o in outcomes)
     assert [o.failure.source.file for o in outcomes] == ["Ottawa.txt", "Toronto.txt", "Montreal.txt"]
-    assert len(attempts) == 1
+    assert broken.starts == 1
+
+
+def test_the_counting_provider_is_a_provider():
+    assert isinstance(CountingEmbedded(None), Provider) and isinstance(EmbeddedModel(cache_dir=Path(".")), Provider)
 
 
 def test_extract_async_runs_the_background_pass_when_asked(tmp_path):
