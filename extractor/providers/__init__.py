@@ -15,4 +15,4 @@ def provider_for(settings: Settings) -> Provider:
     """The provider the settings name: ``base_url`` if given, else the embedded model."""
     if settings.base_url is not None:
         return OpenAICompatible(settings.base_url, settings.model)
-    return EmbeddedModel(cache_dir=settings.cache_dir, gguf=settings.gguf, alias=settings.model)
+    return EmbeddedModel(cache_dir=settings.cache_dir, gguf=settings.gguf, alias=settings.model, engine=settings.engine)

@@ -19,6 +19,9 @@ class Endpoint:
 
     base_url: str
     model: str
+    # The structured-output mode this server is known to take ("json_schema", "tools"), or
+    # "auto" when only a request can tell (the session then probes it once).
+    mode: str = "auto"
 
 
 @runtime_checkable

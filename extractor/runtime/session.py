@@ -24,6 +24,7 @@ from extractor.errors import ExtractionError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
 from extractor.model.client import make_async_client, make_client
+from extractor.model.client import probe_mode as _probe
 from extractor.model.prompting import PromptTemplate, load_prompt
 from extractor.providers import Endpoint, Provider, provider_for
 from extractor.runtime.cache import ExtractionCache, cache_key
@@ -132,7 +133,10 @@ class ExtractionSession:
                 raise self._start_error
             if self._endpoint is None:
                 try:
-                    self._endpoint = self._resources.enter_context(self.provider.endpoint())
+                    endpoint = self._resources.enter_context(self.provider.endpoint())
+                    if self.settings.mode == "auto" and endpoint.mode == "auto":
+                        endpoint = replace(endpoint, mode=_probe(self._run_settings, endpoint))
+                    self._endpoint = endpoint
                 except SummitError as error:
                     # No server, a bad model file: retrying per article would repeat the same wait.
                     self._start_error = error

@@ -189,7 +189,7 @@ def test_a_reply_that_never_fits_the_schema_is_a_clear_error():
 def test_json_schema_mode_fails_clearly_where_llama_cpp_refuses_it():
     # llama-cpp-python's server answers response_format json_schema with this 500.
     refusal = error_reply(500, "1 validation error: response_format.type Input should be 'text' or 'json_object'")
-    with FakeOpenAIServer([refusal]) as server:
+    with FakeOpenAIServer([refusal], json_schema=True) as server:
         extractor, _ = extractor_for(server, mode="json_schema", transport_attempts=1)
         with pytest.raises(ModelError, match="HTTP 500: .*'text' or 'json_object'"):
             extractor.extract(ARTICLE)
