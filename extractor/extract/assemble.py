@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
+from extractor.grounding.roles import is_briefer
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
-from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
+from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.extract.pledge_scan import scan_pledges
@@ -154,6 +155,9 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         if person is None:
             drop(f"{at}.participants[{j}]", participant.name, "not named in the article",
                  f"participant '{participant.name}' is not named in the article")
+        elif is_briefer(text, person.mentions, participant.role):
+            # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
+            drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
         elif all(p.person.canonical != person.canonical for p in participants):
             participants.append(_Participant(f"{at}.participants[{j}]", participant, person))
     if not draft.participants:
@@ -169,7 +173,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     city_evidence = locate_phrase(text, draft_city) if draft_city else None
     if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
-    city = city_evidence.quote if city_evidence else None
+    city = usual_case(city_evidence.quote) if city_evidence else None
     country = _country(at, draft_country, city, drop)
 
     # Date: the article's words, resolved by the publication-date rules.
