@@ -38,6 +38,7 @@ RESULTS = HERE / "results"
 sys.path.insert(0, str(REPO))
 
 from extractor.ingest.articles import read_articles  # noqa: E402
+from extractor.providers import EmbeddedModel  # noqa: E402
 from extractor.providers.embedded.server import LocalModelServer  # noqa: E402
 from extractor.providers.embedded.weights import MODEL_NAME, ensure_default_model  # noqa: E402
 from extractor.runtime.pipeline import extract_batch  # noqa: E402
@@ -132,7 +133,7 @@ def _engine_busy_seconds(base_url: str) -> float | None:
 def _pipeline(engine: str, base_url: str, articles: list[str], cache_dir: Path) -> dict:
     # The bench's own server, reached as a --base-url server would be, so that its metrics can
     # be read around the run; the mode is the one the embedded engine uses.
-    mode = Settings(engine=engine).static_mode
+    mode = EmbeddedModel(cache_dir, engine=engine).mode
     settings = Settings(base_url=base_url, model=MODEL_NAME, mode=mode, use_cache=False, cache_dir=cache_dir)
     outcomes = []
     busy_before = _engine_busy_seconds(base_url)
