@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.grounding.roles import is_briefer
+from extractor.grounding.tense import status_from_text
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import resolve_date
@@ -181,7 +182,16 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if draft.date_text and date_evidence is None:
         drop(f"{at}.date_text", draft.date_text, "not found in the article",
              f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null")
-    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=draft.status == "planned")
+    status = draft.status
+    if status in ("held", "planned"):
+        stated = status_from_text(text, [e for e in (date_evidence, city_evidence) if e], date_evidence.quote if date_evidence else None)
+        if stated and stated != status:
+            drop(f"{at}.status", status, f"the article's words say {stated}")
+            status = stated
+    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=status == "planned")
+    if status == "held" and resolved.precision == "day" and resolved.date and published and resolved.date > published[:10]:
+        drop(f"{at}.status", status, f"dated {resolved.date}, after the article was published")
+        status = "planned"
     if date_evidence and resolved.precision == "unknown":
         # The article's words, but not a date ("before the next shuttle meeting"): not kept.
         drop(f"{at}.date_text", draft.date_text, "not a date")
@@ -201,7 +211,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     summit = Summit(
         title=_title(draft.model_copy(update={"kind": kind}), canonical, city, country),
         kind=kind,
-        status=draft.status,
+        status=status,
         date=resolved.date,
         date_precision=resolved.precision,
         date_text=resolved.text,
