@@ -36,7 +36,7 @@ from extractor.grounding.evidence import PersonMatch, identify_person, locate_ph
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.extract.pledge_scan import scan_pledges
+from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -92,7 +92,8 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
-        primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
+        if primary.status == "held":  # a planned meeting has agreed nothing yet
+            primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
     actors, dropped = _actors([p for g in kept for p in g.participants])
     records.actors = actors
     records.dropped += dropped
@@ -198,6 +199,10 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         date_evidence, resolved = None, resolve_date(None, published)
 
     pledges = _pledges(at, draft, text, [p.person.canonical for p in participants], drop)
+    if pledges and status != "held":
+        for k, pledge in enumerate(pledges):
+            drop(f"{at}.pledges[{k}]", pledge.description, f"the meeting is {status}: nothing has been agreed there yet")
+        pledges = []
 
     if not participants:
         if draft.participants:
@@ -301,6 +306,10 @@ def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -
             # Dropped without re-asking: a small model paraphrases pledges, and a re-ask costs
             # a whole generation (~30 s here) for little gain.
             drop(f"{at}.pledges[{k}]", draft_pledge.description, "no supporting sentence in the article")
+            continue
+        if not states_agreement(support.evidence.quote):
+            # An agenda, a hope or an expected outcome is not a pledge.
+            drop(f"{at}.pledges[{k}]", draft_pledge.description, "its sentence states no agreement")
             continue
         domain = _domain(draft_pledge.domain, draft_pledge.description, support.evidence.quote)
         pledge = Pledge(
