@@ -56,8 +56,11 @@ class SummitGroup(click.Group):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence, see the docstring
             log.debug("internal error", exc_info=True)
-            click.echo(f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
-                       "(run with -vv for details; please report it)", err=True)
+            click.echo(
+                f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
+                "(run with -vv for details; please report it)",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL)
 
 
@@ -83,7 +86,12 @@ def _emit_jsonl(record: dict) -> None:
 
 
 @cli.command()
-@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), help="Write one <name>.json file per record into this directory instead.")
+@click.option(
+    "--write",
+    "write_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one <name>.json file per record into this directory instead.",
+)
 def schema(write_dir: Path | None) -> None:
     """Print the JSON Schemas of the records (the contract), keyed by record name."""
     schemas = json_schemas()
@@ -102,7 +110,9 @@ def schema(write_dir: Path | None) -> None:
 # -- ingest ----------------------------------------------------------------------------------------
 
 _inputs = click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
-_max_chars = click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse articles longer than this.")
+_max_chars = click.option(
+    "--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse articles longer than this."
+)
 
 
 def _read(inputs: tuple[str, ...], max_chars: int) -> Iterator[Article | InputFailure]:
@@ -167,20 +177,75 @@ def _open_for_writing(path: Path, flag: str):
 
 def model_options(func):
     options = [
-        click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
+        click.option(
+            "--base-url",
+            envvar="OPENAI_BASE_URL",
+            help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model.",
+        ),
         click.option("--api-key", envvar="OPENAI_API_KEY", help="Key for that server (default: $OPENAI_API_KEY). Never logged."),
         click.option("--model", envvar="SUMMIT_MODEL", help="Model name on that server (default: $SUMMIT_MODEL)."),
-        click.option("--mode", type=click.Choice(MODES), default="tools", show_default=True, help="How instructor asks for structured output; 'tools' works on every server we tried."),
-        click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
-        click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."),
-        click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
-        click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
+        click.option(
+            "--mode",
+            type=click.Choice(MODES),
+            default="tools",
+            show_default=True,
+            help="How instructor asks for structured output; 'tools' works on every server we tried.",
+        ),
+        click.option(
+            "--gguf",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Serve this GGUF with the embedded server instead of the default model.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Articles in flight at once (for remote servers).",
+        ),
+        click.option(
+            "--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(min=0),
+            default=4,
+            show_default=True,
+            help="Transport retries (429, 5xx, timeouts) per request.",
+        ),
+        click.option(
+            "--validation-retries",
+            type=click.IntRange(min=0),
+            default=2,
+            show_default=True,
+            help="Times a reply that fails the schema or grounding is asked again.",
+        ),
         click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SUMMIT_CACHE_DIR", help="Cache directory (default: ~/.cache/summit-extractor)."),
-        click.option("--background-pass/--no-background-pass", default=False, show_default=True, help="A second model call for the other meetings an article mentions."),
-        click.option("--prompt", "prompt_name", default="extract", show_default=True, help="Prompt template in the prompts package (for measuring variants)."),
-        click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write failed articles, with their reasons, to this JSONL file."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="SUMMIT_CACHE_DIR",
+            help="Cache directory (default: ~/.cache/summit-extractor).",
+        ),
+        click.option(
+            "--background-pass/--no-background-pass",
+            default=False,
+            show_default=True,
+            help="A second model call for the other meetings an article mentions.",
+        ),
+        click.option(
+            "--prompt",
+            "prompt_name",
+            default="extract",
+            show_default=True,
+            help="Prompt template in the prompts package (for measuring variants).",
+        ),
+        click.option(
+            "--failures",
+            "failures_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Also write failed articles, with their reasons, to this JSONL file.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -338,7 +403,12 @@ def reconcile(extractions: Path) -> None:
 @_inputs
 @_max_chars
 @model_options
-@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Also save the per-article extractions (JSONL) here.")
+@click.option(
+    "--extractions",
+    "extractions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the per-article extractions (JSONL) here.",
+)
 def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, **options) -> None:
     """Extract the articles, then reconcile them: prints one event per line (JSONL)."""
     records: list[ArticleExtraction] = []
@@ -361,8 +431,15 @@ def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, 
 
 
 @cli.command()
-@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file in the summit-gold/1 format.")
-@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Score these extractions (JSONL) instead of extracting INPUTS.")
+@click.option(
+    "--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file in the summit-gold/1 format."
+)
+@click.option(
+    "--extractions",
+    "extractions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Score these extractions (JSONL) instead of extracting INPUTS.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_inputs
 @_max_chars
@@ -407,7 +484,9 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-            self._bar = Progress("extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar = Progress(
+                "extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
+            )
             self._task = self._bar.add_task("extract", total=total)
 
     def __enter__(self):

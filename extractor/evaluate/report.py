@@ -165,7 +165,11 @@ def render_table(report: Report) -> str:
     widths = [max(len(row[k]) for row in [("metric", "value", "n"), *rows]) for k in range(2)]
     lines = [f"{'metric':<{widths[0]}}  {'value':<{widths[1]}}  n"]
     lines += [f"{m:<{widths[0]}}  {v:<{widths[1]}}  {n}" for m, v, n in rows]
-    for label, files in (("missing", report.missing_files), ("unmatched files", report.unmatched_files), ("duplicates", report.duplicate_files)):
+    for label, files in (
+        ("missing", report.missing_files),
+        ("unmatched files", report.unmatched_files),
+        ("duplicates", report.duplicate_files),
+    ):
         if files:
             lines.append(f"{label}: {', '.join(files)}")
     return "\n".join(lines)

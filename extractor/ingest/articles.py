@@ -178,9 +178,7 @@ def _jsonl_record(chunk: bytes, label: str, number: int, max_chars: int) -> Arti
         return InputFailure(label, number, _locate(label, number, str(error)))
 
 
-def _document_record(
-    text: str, value: Any, label: str, max_chars: int, prefix: str = ""
-) -> Article | InputFailure:
+def _document_record(text: str, value: Any, label: str, max_chars: int, prefix: str = "") -> Article | InputFailure:
     try:
         return _article(text, value, file=label, line=None, max_chars=max_chars, record_shape="json")
     except InputError as error:
@@ -250,9 +248,7 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
         raise InputError("invalid JSON (nested too deeply)") from None
     except json.JSONDecodeError as error:
         if not expect_json and _jsonl_lines(text):
-            raise InputError(
-                "several JSON records, one per line (JSONL); read them as a batch, not as one article"
-            ) from None
+            raise InputError("several JSON records, one per line (JSONL); read them as a batch, not as one article") from None
         where = f"column {error.colno}" if error.lineno == 1 else f"line {error.lineno} column {error.colno}"
         raise InputError(f"invalid JSON ({error.msg} at {where})") from None
 
@@ -264,9 +260,7 @@ def _looks_json(text: str) -> bool:
 
 def _check_size(chars: int, max_chars: int) -> None:
     if chars > max_chars:
-        raise InputError(
-            f"article is {chars:,} characters; the limit is {max_chars:,} (raise it with --max-chars)"
-        )
+        raise InputError(f"article is {chars:,} characters; the limit is {max_chars:,} (raise it with --max-chars)")
 
 
 def _jsonl_lines(text: str) -> bool:
@@ -300,9 +294,7 @@ def _is_jsonl(data: bytes) -> bool:
 # --- building the article -----------------------------------------------------------------------
 
 
-def _article(
-    text: str, value: Any, *, file: str | None, line: int | None, max_chars: int, record_shape: str
-) -> Article:
+def _article(text: str, value: Any, *, file: str | None, line: int | None, max_chars: int, record_shape: str) -> Article:
     """An article from a document's text, or from its JSON value when there is one."""
     if value is None:
         return _from_text(text, file=file, line=line)
@@ -330,14 +322,10 @@ def _from_text(text: str, *, file: str | None, line: int | None) -> Article:
     story, shape, headline, published, outlet = _clean_story(text)
     if not story.strip():
         raise InputError("no story text left after removing page furniture (menus, ratings, pitches)")
-    return _make(
-        story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape
-    )
+    return _make(story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape)
 
 
-def _from_record(
-    record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str
-) -> Article:
+def _from_record(record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str) -> Article:
     """An article from a JSON record: title, summary and body joined, metadata from its fields."""
     title = _field(record, _TITLE_FIELDS)
     title = " ".join(title.split()) if title else None

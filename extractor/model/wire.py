@@ -170,5 +170,3 @@ def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
             problem = _one_line(first_problem(exc, default_where="reply"), 200)
             raise ExtractionError(f"the model's reply did not fit the schema after {attempts} attempts ({problem})") from None
     raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
-
-

@@ -76,9 +76,7 @@ _MONTH_ONLY = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
 _YEAR_ONLY = re.compile(rf"\b{_YEAR}\b")
 _ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _WEEKDAY = re.compile(
-    r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>"
-    + "|".join(WEEKDAY_WORDS)
-    + r")\b\.?",
+    r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>" + "|".join(WEEKDAY_WORDS) + r")\b\.?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(

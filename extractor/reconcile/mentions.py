@@ -111,4 +111,3 @@ def flatten(extractions: Iterable[ArticleExtraction]) -> list[MentionRow]:
         rows.extend(_row(extraction, i, s, actors) for i, s in enumerate(extraction.summits))
     rows.sort(key=MentionRow.order_key)
     return rows
-

@@ -32,6 +32,7 @@ from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Outcome:
     extraction: ArticleExtraction | None = None

@@ -8,10 +8,24 @@ from extractor.normalize.countries import city_in_country, country_name, country
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("Japan", "JP"), ("japanese", "JP"), ("South Korea", "KR"), ("Republic of Korea", "KR"), ("ROK", "KR"),
-        ("KR", "KR"), ("U.S.", "US"), ("United States", "US"), ("the United States", "US"), ("US", "US"),
-        ("UK", "GB"), ("North Korea", "KP"), ("Russia", "RU"), ("Taiwan", "TW"), ("Vietnam", "VN"),
-        ("Iran", "IR"), ("Germany", "DE"), ("KOR", "KR"),
+        ("Japan", "JP"),
+        ("japanese", "JP"),
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("ROK", "KR"),
+        ("KR", "KR"),
+        ("U.S.", "US"),
+        ("United States", "US"),
+        ("the United States", "US"),
+        ("US", "US"),
+        ("UK", "GB"),
+        ("North Korea", "KP"),
+        ("Russia", "RU"),
+        ("Taiwan", "TW"),
+        ("Vietnam", "VN"),
+        ("Iran", "IR"),
+        ("Germany", "DE"),
+        ("KOR", "KR"),
     ],
 )
 def test_to_alpha2(text, code):

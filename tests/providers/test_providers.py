@@ -13,7 +13,9 @@ from extractor.settings import Settings
 
 
 def test_a_base_url_names_a_remote_server_and_none_the_embedded_model(tmp_path):
-    assert provider_for(Settings(base_url="http://127.0.0.1:8080/v1", model="local")) == OpenAICompatible("http://127.0.0.1:8080/v1", "local")
+    assert provider_for(Settings(base_url="http://127.0.0.1:8080/v1", model="local")) == OpenAICompatible(
+        "http://127.0.0.1:8080/v1", "local"
+    )
     gguf = tmp_path / "other.gguf"
     assert provider_for(Settings(cache_dir=tmp_path, gguf=gguf, model="mine")) == EmbeddedModel(cache_dir=tmp_path, gguf=gguf, alias="mine")
 
@@ -30,7 +32,11 @@ def test_two_model_files_with_the_same_name_are_two_identities(tmp_path):
     first, second = tmp_path / "a" / "model.gguf", tmp_path / "b" / "model.gguf"
     first.write_bytes(b"GGUF one")
     second.write_bytes(b"GGUF two")
-    identities = {EmbeddedModel(tmp_path, gguf=first).identity, EmbeddedModel(tmp_path, gguf=second).identity, EmbeddedModel(tmp_path).identity}
+    identities = {
+        EmbeddedModel(tmp_path, gguf=first).identity,
+        EmbeddedModel(tmp_path, gguf=second).identity,
+        EmbeddedModel(tmp_path).identity,
+    }
     assert len(identities) == 3
 
 

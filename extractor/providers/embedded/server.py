@@ -73,18 +73,25 @@ class LocalModelServer:
         # Looked up, not imported: importing llama_cpp would load the whole library in this process.
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
-                "the embedded model needs llama-cpp-python: pip install '.[local]' "
-                "(or point at a server with --base-url / OPENAI_BASE_URL)"
+                "the embedded model needs llama-cpp-python: pip install '.[local]' (or point at a server with --base-url / OPENAI_BASE_URL)"
             )
         self.port = free_port()
         command = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model_path),
-            "--model_alias", self.model_alias,
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--n_ctx", str(self.context_size),
-            "--n_threads", str(self.threads),
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--model_alias",
+            self.model_alias,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.context_size),
+            "--n_threads",
+            str(self.threads),
         ]
         log.info("starting the embedded model server on 127.0.0.1:%d (log: %s)", self.port, self.log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
