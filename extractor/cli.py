@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import ConfigError, InputError, SummitError, first_problem
+from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, SummitError, exit_code_of, first_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, redact, register_secret
 from extractor.model.retries import RetryPolicy
@@ -28,10 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("extractor.cli")
 
-# Exit statuses: 0 all done; 1 some articles failed; 2 bad input or settings; 3 model failure;
-# 70 a bug of ours (EX_SOFTWARE).
-EXIT_SOME_FAILED = 1
-EXIT_INTERNAL = 70
+# Exit statuses: 0 all done; EXIT_SOME_FAILED (1) some articles failed; otherwise the error
+# class's own (extractor.errors): 2 bad input or settings, 3 the model, 70 a bug of ours.
+EXIT_INTERNAL = InternalError.exit_code
 
 
 class SummitGroup(click.Group):
@@ -54,7 +53,7 @@ class SummitGroup(click.Group):
             sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence, see the docstring
+        except Exception as error:  # the last line of defence, see the docstring
             log.debug("internal error", exc_info=True)
             click.echo(
                 f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
@@ -162,7 +161,7 @@ def _finish(ok: int, failed: int) -> None:
         click.echo(f"summit-extract: {ok} ok, {failed} failed", err=True)
     if failed:
         # One bad input alone is an input error (2); in a batch, "some failed" (1).
-        sys.exit(2 if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
+        sys.exit(InputError.exit_code if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
 
 
 # -- extract ---------------------------------------------------------------------------------------
@@ -280,10 +279,9 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
     progress = _progress(len(items))
 
     def on_outcome(outcome: Outcome) -> None:
-        if outcome.ok:
+        if outcome.extraction is not None:
             on_extraction(outcome.extraction)
-        else:
-            failure = outcome.failure
+        elif (failure := outcome.failure) is not None:
             where = failure.source.file or "-"
             if failure.source.line:
                 where += f":{failure.source.line}"
@@ -335,17 +333,13 @@ def _summarise(summary: BatchSummary) -> None:
     _exit_for(summary)
 
 
-# Exit status of a failure kind (extractor.errors): bad input or settings 2, the model 3.
-_KIND_EXIT = {"input": 2, "config": 2, "model": 3, "validation": 3, "internal": EXIT_INTERNAL}
-
-
 def _exit_for(summary: BatchSummary) -> None:
     if summary.failed_total:
         kinds = set(summary.failed)
         if summary.extracted == 0 and summary.failed_total == 1:
-            sys.exit(_KIND_EXIT.get(next(iter(kinds)), EXIT_SOME_FAILED))
+            sys.exit(exit_code_of(next(iter(kinds))))
         if summary.extracted == 0 and kinds == {"config"}:
-            sys.exit(2)  # settings that cannot work failed the whole batch, not "some" articles
+            sys.exit(ConfigError.exit_code)  # settings that cannot work failed the whole batch, not "some" articles
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -450,8 +444,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
     Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
     --extractions. Prints a metrics table, or JSON with --json.
     """
-    from extractor.evaluate.score import render_table, score_extractions
     from extractor.evaluate.gold import load_gold
+    from extractor.evaluate.score import render_table, score_extractions
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 from extractor.model.retries import RetryPolicy
 
@@ -13,7 +14,8 @@ from extractor.model.retries import RetryPolicy
 # tried: OpenAI, vLLM, Ollama and llama-cpp-python's server, which constrains the tool call to
 # the schema with a grammar. llama-cpp-python answers JSON_SCHEMA with HTTP 500 ("Input should be
 # 'text' or 'json_object'"), so that mode is only for servers known to support it.
-MODES = ("tools", "json", "md_json", "json_schema")
+Mode = Literal["tools", "json", "md_json", "json_schema"]
+MODES: tuple[str, ...] = get_args(Mode)
 
 
 def default_cache_dir() -> Path:
@@ -30,7 +32,7 @@ class Settings:
     base_url: str | None = None  # None: start the embedded model server
     api_key: str | None = field(default=None, repr=False)  # never printed
     model: str | None = None
-    mode: str = "tools"
+    mode: Mode = "tools"
     gguf: Path | None = None  # another model file for the embedded server
     timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
     temperature: float = 0.0
@@ -44,7 +46,7 @@ class Settings:
     background_pass: bool = False
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
         """Settings from ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``SUMMIT_MODEL``, then ``overrides``.
 
         An override of ``None`` means "not given" and leaves the environment's value in place.

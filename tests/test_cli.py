@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from extractor.evaluate.gold import gold_to_extractions, load_gold
-from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 from tests.extract.test_extractor import GOOD_DRAFT
+from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "examples" / "gold.json"

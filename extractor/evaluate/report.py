@@ -19,17 +19,17 @@ class Counts(BaseModel):
     fp: int = 0
     fn: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def precision(self) -> float | None:
         return _ratio(self.tp, self.tp + self.fp)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def recall(self) -> float | None:
         return _ratio(self.tp, self.tp + self.fn)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def f1(self) -> float | None:
         # 2TP / (2TP + FP + FN): the harmonic mean where both exist, 0 when nothing was right.
@@ -45,7 +45,7 @@ class Accuracy(BaseModel):
     correct: int = 0
     total: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def accuracy(self) -> float | None:
         return _ratio(self.correct, self.total)
@@ -95,7 +95,7 @@ class ConflictCheck(BaseModel):
     holds_resolved: bool = False
     recorded: bool = False
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool:
         return self.holds_resolved and self.recorded

@@ -29,12 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
+from extractor.extract.pledge_scan import scan_pledges
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
+from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.extract.pledge_scan import scan_pledges
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -109,9 +109,8 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
     for grounded in kept:
         summit = grounded.summit
         repeated = any(_same_meeting(summit, earlier.summit) for earlier in result)
-        echo = (
-            repeated
-            or summit.mention == "background"
+        echo = repeated or (
+            summit.mention == "background"
             and any(
                 set(summit.participants) == set(p.participants)
                 and summit.date in (None, p.date)

@@ -19,10 +19,11 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
+from extractor.errors import InputError
 from extractor.ingest.boilerplate import (
     find_publication,
     looks_scraped,
@@ -32,7 +33,6 @@ from extractor.ingest.boilerplate import (
     strip_page,
     strip_trailing,
 )
-from extractor.errors import InputError
 
 __all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "parse_article", "read_articles"]
 
@@ -55,6 +55,10 @@ _JSON_START = re.compile(r'\s*(?:\{|\[\s*(?:[{\["\]\d-]|true|false|null|$))')
 _JSONL_PROBE = 20
 
 
+# How the document came: plain text, a JSON record, a line of JSONL, or text scraped from a page.
+Shape = Literal["text", "json", "jsonl", "scraped_page"]
+
+
 @dataclass(frozen=True)
 class Article:
     """One story as the model will see it, with what is known about where it came from."""
@@ -67,7 +71,7 @@ class Article:
     outlet: str | None
     file: str | None
     line: int | None
-    shape: str  # "text" | "json" | "jsonl" | "scraped_page"
+    shape: Shape
 
 
 @dataclass(frozen=True)
@@ -393,7 +397,7 @@ def _record_date(record: dict[str, Any]) -> str | None:
         if isinstance(value, (int, float)):
             seconds = value / 1000 if value > 1e11 else value
             try:
-                return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
+                return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
             except (OverflowError, OSError, ValueError):
                 continue
         if isinstance(value, str) and (iso := parse_date(value)):

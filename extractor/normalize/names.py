@@ -11,8 +11,8 @@ extractor/data/actors.json applied), ``known_actor`` the known person's role and
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from extractor.normalize.partial_dates import date_parts, precision_label
 from extractor.reconcile.matching import Cluster
 from extractor.reconcile.merge import merge_actors, merge_pledges
 from extractor.reconcile.resolution import (
@@ -23,7 +24,6 @@ from extractor.reconcile.resolution import (
     resolve_status,
     resolve_title,
 )
-from extractor.reconcile.dates import date_parts, precision_label
 from schemas import Event
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractor.normalize.names import fold_name, fold_place
-from extractor.reconcile.dates import DateParts, date_parts
+from extractor.normalize.partial_dates import DateParts, date_parts
 from schemas import Actor, ArticleExtraction, Summit
 
 # Processing-order ranks of a date: a full day says most, a weekday or nothing says nothing.

@@ -41,7 +41,7 @@ from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from extractor.reconcile.dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.normalize.partial_dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
 from extractor.reconcile.mentions import MentionRow
 
 NEAR_PUBLICATION_DAYS = 7

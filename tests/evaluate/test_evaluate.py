@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from extractor.evaluate.score import render_table, score_extractions
-from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.evaluate.compare import date_matches_gold, dates_contradict
+from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
+from extractor.evaluate.score import render_table, score_extractions
 from schemas import ArticleExtraction, Conflict, Event, Location, Pledge, Provenance, SeenValue, SourceMeta, SourceRef, Summit
-
 from tests.support.paths import SEED_GOLD as GOLD_PATH
 
 NARA_000 = "000_5a900fc63a525a56.txt"  # Nara (primary), Andong (background)
@@ -51,7 +50,7 @@ PERFECT = {
     "primary": (5, 0, 0),
     "participants": (18, 0, 0),
     "pledges": (25, 0, 0),
-    **{field: (9, 9) for field in ("status", "kind", "date", "city", "country", "mention")},
+    **dict.fromkeys(("status", "kind", "date", "city", "country", "mention"), (9, 9)),
 }
 
 

@@ -3,7 +3,6 @@
 from extractor.extract.assemble import assemble_records, ungrounded_issues
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
 from schemas import ArticleExtraction, Provenance
-
 from tests.support.paths import SEEDS
 
 TEXT = (

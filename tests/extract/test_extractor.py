@@ -8,14 +8,13 @@ article does not support never reaches the output.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
-from extractor.model.client import make_client
 from extractor.errors import ExtractionError, ModelError
 from extractor.extract.extractor import Extractor
 from extractor.ingest.articles import parse_article
+from extractor.model.client import make_client
 from extractor.model.prompting import load_prompt
 from extractor.model.retries import RetryPolicy
 from extractor.providers import Endpoint

@@ -3,7 +3,6 @@
 import pytest
 
 from extractor.grounding.evidence import best_sentence, find_quote, identify_person, locate_name, locate_phrase, name_mentions
-
 from tests.support.paths import SEEDS
 
 TEXT = (

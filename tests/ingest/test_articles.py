@@ -11,7 +11,6 @@ import pytest
 
 from extractor.errors import InputError
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, parse_article, read_articles
-
 from tests.support.paths import SEEDS
 
 

@@ -48,14 +48,12 @@ def test_only_the_embedded_server_gives_up_retrying_timeouts(tmp_path):
 
 
 def test_a_remote_server_needs_a_model_name():
-    with pytest.raises(ConfigError, match="a model name is needed"):
-        with OpenAICompatible("http://127.0.0.1:8080/v1", None).endpoint():
-            pass
+    with pytest.raises(ConfigError, match="a model name is needed"), OpenAICompatible("http://127.0.0.1:8080/v1", None).endpoint():
+        pass
 
 
 def test_a_file_that_is_not_gguf_is_refused_before_any_server_starts(tmp_path):
     not_a_model = tmp_path / "notes.gguf"
     not_a_model.write_text("hello")
-    with pytest.raises(ConfigError, match="not a GGUF model file"):
-        with EmbeddedModel(tmp_path, gguf=Path(not_a_model)).endpoint():
-            pass
+    with pytest.raises(ConfigError, match="not a GGUF model file"), EmbeddedModel(tmp_path, gguf=Path(not_a_model)).endpoint():
+        pass

@@ -13,7 +13,6 @@ import extractor.reconcile as reconcile
 from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.reconcile import pairwise_scores, reconcile_events
 from schemas import Actor, ArticleExtraction, Event, Evidence, Location, Pledge, Provenance, SourceMeta, Summit
-
 from tests.support.paths import SEED_GOLD as GOLD_PATH
 
 RULES = {"only_value", "more_precise", "primary_mention", "near_publication", "agreeing_sources", "tie_break"}

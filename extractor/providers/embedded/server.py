@@ -40,7 +40,8 @@ def _die_with_parent() -> None:  # runs in the child, before exec
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class LocalModelServer:
@@ -63,7 +64,7 @@ class LocalModelServer:
         self.startup_timeout = startup_timeout
         self.log_path = log_path or model_path.parent / "llama-server.log"
         self.port: int | None = None
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:
@@ -106,6 +107,7 @@ class LocalModelServer:
             raise
 
     def _wait_until_ready(self) -> None:
+        assert self._process is not None, "start() first"
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

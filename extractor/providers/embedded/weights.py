@@ -44,7 +44,7 @@ def locate_parts(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
         found = [f for f in (dist.files or []) if f.name == wanted and f.parent.name == "data"]
         if not found:
             raise ConfigError(f"model piece {package} holds no data/{wanted}; reinstall it")
-        parts.append(Path(dist.locate_file(found[0])))
+        parts.append(Path(str(dist.locate_file(found[0]))))
     return parts
 
 
