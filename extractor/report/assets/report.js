@@ -87,6 +87,7 @@
       item.appendChild(valueButton(event, conflict.field, seen.value, seen.sources));
       item.appendChild(document.createTextNode(" said by "));
       seen.sources.forEach(function (s) { item.appendChild(sourceButton(event, conflict.field, seen.value, s)); });
+      if (item.className === "chosen") item.appendChild(el("span", "chosen-mark", " \u2713 chosen"));
       list.appendChild(item);
     });
     box.appendChild(list);
@@ -236,6 +237,10 @@
   // -- the evidence panel ---------------------------------------------------------------------
 
   var panel = document.getElementById("evidence");
+  function setPanel(open) {
+    panel.hidden = !open;
+    document.body.classList.toggle("panel-open", open); // the timeline makes room beside it
+  }
   function showEvidence(what) {
     var article = ARTICLES[what.source.article] || {};
     var spans = (what.source.spans || []).slice().sort(function (a, b) { return a[0] - b[0]; });
@@ -270,15 +275,15 @@
         at = s[1];
       });
       text.appendChild(document.createTextNode(article.text.slice(at)));
-      panel.hidden = false;
+      setPanel(true);
       if (first) first.scrollIntoView({ block: "center" });
     } else {
       text.appendChild(el("p", null, "The article's text is not in this report: give the articles to `summit-extract report --articles` to see the quote in context."));
-      panel.hidden = false;
+      setPanel(true);
     }
   }
-  document.getElementById("ev-close").addEventListener("click", function () { panel.hidden = true; });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") panel.hidden = true; });
+  document.getElementById("ev-close").addEventListener("click", function () { setPanel(false); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") setPanel(false); });
   document.getElementById("timeline").addEventListener("click", function (e) {
     var button = e.target.closest ? e.target.closest("button") : null;
     var what = button ? evidenceOf.get(button) : null;
