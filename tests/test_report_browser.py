@@ -9,7 +9,6 @@ script of its may run.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,48 +16,23 @@ import pytest
 
 from extractor.reconcile import reconcile_events
 from extractor.report import build_report
+from tests.support.browser import CHROMEDRIVER, CHROMIUM, MISSING, browser_installed, open_report, start_chromium
 from tests.support.hostile import CLOSER, DROPPED, PARTICIPANT, PLEDGE, SCRIPT, TITLE, hostile_article, hostile_extraction
 from tests.support.sample_run import replayed_extractions
 from tests.test_cli import REPO, base_env, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = REPO / "docs" / "report.png"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1400,1000")
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.fail(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER}: run `make test` (it installs them as root) "
-                    "or `apt-get install chromium chromium-driver`", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    # The driver and browser are given by path, and Selenium Manager is told to stay offline:
-    # nothing is downloaded.
-    os.environ["SE_OFFLINE"] = "true"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(60)
+    if not browser_installed():
+        pytest.fail(MISSING, pytrace=False)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:
         driver.quit()
-
-
-def open_report(driver, path: Path) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.get(path.as_uri())
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.ready === '1'"))
 
 
 def console_errors(driver) -> list[str]:
