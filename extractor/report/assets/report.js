@@ -186,8 +186,10 @@
   }
 
   function eventNode(event) {
-    var card = el("li", "event st-" + event.status);
-    card.id = "event-" + event.id;
+    var item = el("li", "event st-" + event.status);
+    item.id = "event-" + event.id;
+    var card = el("div", "card");
+    item.appendChild(card);
     var head = el("div", "head");
     var when = el("span", "when");
     when.appendChild(chosenButton(event, "date", event.date_label));
@@ -223,7 +225,7 @@
     event.conflicts.forEach(function (c) { card.appendChild(conflictNode(event, c)); });
     if (event.pledges.length) card.appendChild(pledgesNode(event));
     card.appendChild(moreNode(event));
-    return card;
+    return item;
   }
   function meetingSpans(event, articleId) {
     var f = event.fields.title;
