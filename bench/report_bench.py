@@ -8,7 +8,8 @@ The events come from the reconciler benchmark's synthetic generator (``reconcile
 reconciled for real; their articles have no text, so the page holds events, values and sources
 but no article bodies. In the browser, each figure is the median of ``--repeats`` runs:
 
-* ``ready_ms`` — from navigation start until the page's script has drawn every event;
+* ``ready_ms`` — from navigation start until the page's script has drawn every event (the
+  5.5 MB file read and parsed included); ``first_paint_ms`` — until the next frame after that;
 * ``script_ms`` — the script alone (parse the data, build the timeline, set up the filters);
 * each filter — typing a participant, choosing a country or a domain, unticking a status,
   clearing them — from the change until the layout is done (the script runs, then a forced
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
              ("country", "f-country", country), ("clear country", "f-country", ""),
              ("domain", "f-domain", domain), ("clear domain", "f-domain", ""),
              ("untick held", "f-status-held", False), ("tick held", "f-status-held", True)]
-    runs: dict[str, list] = {"ready_ms": [], "script_ms": []}
+    runs: dict[str, list] = {"ready_ms": [], "first_paint_ms": [], "script_ms": []}
     shown: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.html"
@@ -95,9 +96,12 @@ def main(argv: list[str] | None = None) -> int:
             driver.set_script_timeout(60)
             for _ in range(args.repeats):
                 open_report(driver, path, timeout=120)
-                runs["ready_ms"].append(driver.execute_script(
-                    "return performance.now() - 0"))  # performance.now() counts from navigation start
-                runs["script_ms"].append(driver.execute_script("return window.__reportTimings.renderMs"))
+                timings = driver.execute_async_script(
+                    "const done = arguments[0]; (function wait() { const t = window.__reportTimings;"
+                    " if (t.paintedMs) done(t); else setTimeout(wait, 5); })();")
+                runs["ready_ms"].append(timings["readyMs"])
+                runs["first_paint_ms"].append(timings["paintedMs"])
+                runs["script_ms"].append(timings["renderMs"])
                 for name, field, value in steps:
                     layout, painted, text = driver.execute_async_script(_FILTER, field, value)
                     runs.setdefault(f"{name}: layout_ms", []).append(layout)
@@ -121,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "median_ms": medians,
         "shown_after_each_step": shown,
-        "note": "ready_ms is read right after the page reports itself drawn, so it includes up to one WebDriver poll (~0.5 s at most)",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -406,5 +406,7 @@
   draw();
   if (EVENTS.length) { setUpFilters(); applyFilters(); }
   window.__reportTimings.renderMs = performance.now() - started;
+  window.__reportTimings.readyMs = performance.now(); // since navigation start
+  requestAnimationFrame(function () { setTimeout(function () { window.__reportTimings.paintedMs = performance.now(); }, 0); });
   document.documentElement.setAttribute("data-ready", "1");
 })();
