@@ -19,10 +19,11 @@ from extractor.report import build_report
 from extractor.report.data import date_label
 from extractor.report.rules import RULE_WORDS
 from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
-from tests.support.sample_run import replayed_extractions
 from tests.support.hostile import CLOSER, DROPPED, PARTICIPANT, PLEDGE, SCRIPT, TITLE, hostile_article, hostile_extraction
 from tests.test_cli import GOLD, REPO, base_env, jsonl, problem_lines, run_cli, server_env, write_reports
+from tests.support.replay import EXAMPLE_ARTICLES
 from tests.test_extract_client import GOOD_DRAFT
+from tests.test_replay import endpoint, extract_replayed, sentinel  # noqa: F401 - the replay fixtures
 
 
 def page_data(page: str) -> dict:
@@ -45,6 +46,12 @@ def tags_of(page: str) -> list[tuple[str, dict]]:
     parser = Tags()
     parser.feed(page)
     return parser.tags
+
+
+@pytest.fixture(scope="module")
+def replayed(extract_replayed) -> list:
+    """The sample articles' recorded model answers, replayed through the real pipeline."""
+    return [extract_replayed(path) for path in EXAMPLE_ARTICLES]
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +92,8 @@ def test_the_page_references_nothing_outside_itself(gold_events):
     assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
 
 
-def test_each_value_links_to_its_quote_in_the_article():
-    extractions = replayed_extractions()
+def test_each_value_links_to_its_quote_in_the_article(replayed):
+    extractions = replayed
     data = page_data(build_report(reconcile_events(extractions), extractions))
     seoul = next(e for e in data["events"] if e["city"] == "Seoul" and "Shinjiro Koizumi" in e["participants"])
     [conflict] = [c for c in seoul["conflicts"] if c["field"] == "date"]
@@ -128,8 +135,8 @@ def events_file(tmp_path: Path, gold_events) -> Path:
     return path
 
 
-def test_report_writes_one_page_and_says_where(tmp_path):
-    extractions = replayed_extractions()
+def test_report_writes_one_page_and_says_where(tmp_path, replayed):
+    extractions = replayed
     events = reconcile_events(extractions)
     x, events_path = tmp_path / "x.jsonl", tmp_path / "events.jsonl"
     x.write_text("".join(e.model_dump_json() + "\n" for e in extractions), encoding="utf-8")
@@ -235,17 +242,19 @@ def test_run_with_an_unwritable_report_path_fails_before_any_model_call(tmp_path
 
 
 def test_progress_names_the_article_in_hand_and_the_time_per_article():
+    from types import SimpleNamespace
+
     from extractor.cli import _Progress
     from extractor.ingest import parse_article
-    from extractor.pipeline import Outcome
     from schemas import ArticleExtraction, Provenance
 
     items = [parse_article(f"Leaders met in Ottawa, part {n}.", file=f"dir/a{n}.txt") for n in range(3)]
     progress = _Progress(items)  # stderr is no terminal here: no bar, but the same words
 
-    def done(seconds: float, cached: bool = False) -> Outcome:
+    def done(seconds: float, cached: bool = False):
         provenance = Provenance(model="m", prompt_version="p", seconds=seconds, cached=cached)
-        return Outcome(extraction=ArticleExtraction(article_id="0" * 16, provenance=provenance))
+        # What the progress bar reads of a batch outcome: its extraction.
+        return SimpleNamespace(extraction=ArticleExtraction(article_id="0" * 16, provenance=provenance))
 
     assert progress.in_hand() == "a0.txt" and progress.pace() == ""
     progress.advance(done(20.0))

@@ -18,8 +18,9 @@ from extractor.reconcile import reconcile_events
 from extractor.report import build_report
 from tests.support.browser import CHROMEDRIVER, CHROMIUM, MISSING, browser_installed, open_report, start_chromium
 from tests.support.hostile import CLOSER, DROPPED, PARTICIPANT, PLEDGE, SCRIPT, TITLE, hostile_article, hostile_extraction
-from tests.support.sample_run import replayed_extractions
+from tests.support.replay import EXAMPLE_ARTICLES
 from tests.test_cli import REPO, base_env, run_cli
+from tests.test_replay import endpoint, extract_replayed, sentinel  # noqa: F401 - the replay fixtures
 
 SCREENSHOT = REPO / "docs" / "report.png"
 
@@ -40,11 +41,13 @@ def console_errors(driver) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample_report(tmp_path_factory) -> tuple[Path, int]:
-    """The sample articles' report, made as a user makes it: reconcile, then report."""
+def sample_report(tmp_path_factory, extract_replayed) -> tuple[Path, int]:
+    """The sample articles' report from their recorded extractions (replayed through the real
+    pipeline), made as a user makes it: reconcile, then report."""
     folder = tmp_path_factory.mktemp("report")
     extractions = folder / "x.jsonl"
-    extractions.write_text("".join(x.model_dump_json() + "\n" for x in replayed_extractions()), encoding="utf-8")
+    replayed = [extract_replayed(path) for path in EXAMPLE_ARTICLES]
+    extractions.write_text("".join(x.model_dump_json() + "\n" for x in replayed), encoding="utf-8")
     env = base_env(folder)
     reconciled = run_cli(["reconcile", str(extractions)], env=env)
     assert reconciled.returncode == 0, reconciled.stderr
