@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from extractor.errors import ConfigError, InputError, SummitError, first_problem
+from extractor.jsontext import JSON_ERRORS, json_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, redact, register_secret
 from extractor.model.retries import RetryPolicy
@@ -305,8 +306,8 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+            except JSON_ERRORS as exc:
+                raise InputError(f"{path}:{number}: {json_problem(exc)}") from None
             if isinstance(record, dict) and "error" in record and "provenance" not in record:
                 continue  # a recorded failure: nothing to reconcile
             try:

@@ -33,6 +33,7 @@ from extractor.ingest.boilerplate import (
     strip_trailing,
 )
 from extractor.errors import InputError
+from extractor.jsontext import JSON_ERRORS, json_problem
 
 __all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "parse_article", "read_articles"]
 
@@ -246,15 +247,12 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
     text = _tidy(text)
     try:
         return text, json.loads(text, strict=False)
-    except RecursionError:
-        raise InputError("invalid JSON (nested too deeply)") from None
-    except json.JSONDecodeError as error:
-        if not expect_json and _jsonl_lines(text):
+    except JSON_ERRORS as error:
+        if isinstance(error, json.JSONDecodeError) and not expect_json and _jsonl_lines(text):
             raise InputError(
                 "several JSON records, one per line (JSONL); read them as a batch, not as one article"
             ) from None
-        where = f"column {error.colno}" if error.lineno == 1 else f"line {error.lineno} column {error.colno}"
-        raise InputError(f"invalid JSON ({error.msg} at {where})") from None
+        raise InputError(json_problem(error)) from None
 
 
 def _looks_json(text: str) -> bool:
@@ -278,7 +276,7 @@ def _jsonl_lines(text: str) -> bool:
     for line in lines:
         try:
             objects += isinstance(json.loads(line, strict=False), dict)
-        except (json.JSONDecodeError, RecursionError):
+        except JSON_ERRORS:
             pass
     return objects * 2 >= len(lines)
 
@@ -293,7 +291,7 @@ def _is_jsonl(data: bytes) -> bool:
     try:
         json.loads(text, strict=False)
         return False  # one JSON document, even if pretty-printed over many lines
-    except (json.JSONDecodeError, RecursionError):
+    except JSON_ERRORS:
         return _jsonl_lines(text)
 
 

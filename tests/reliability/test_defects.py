@@ -1,0 +1,60 @@
+"""Regression tests for the defects a hostile tester found (issue 13), one section per defect.
+
+Each test drives the command as a user does (a child process, real HTTP to the fake server) or
+the library function that was at fault, and checks what the user would check: exit status,
+one line on stderr, the good records still out, nothing leaked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
+from tests.extract.test_extractor import GOOD_DRAFT
+from tests.test_cli import ARTICLE, REPORTS, base_env, jsonl, problem_lines, run_cli, server_env
+
+HUGE_INT = "1" + "0" * 5000  # over Python's 4,300-digit limit for int("...")
+
+
+def good_record(body: str = ARTICLE) -> str:
+    return json.dumps({"title": "Carney meets Lee", "body": body})
+
+
+# -- 1. a JSON integer over 4,300 digits -----------------------------------------------------------
+
+
+def test_ingest_huge_integer_is_one_line_not_a_crash(tmp_path):
+    result = run_cli(["ingest", "-"], env=base_env(tmp_path), stdin='{"body":"A met B.","n":' + HUGE_INT + "}")
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "too many digits" in line
+
+
+def test_extract_batch_with_a_huge_integer_keeps_the_good_article(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(good_record() + "\n" + '{"body": "x", "n": ' + HUGE_INT + "}\n", encoding="utf-8")
+    failures = tmp_path / "failures.jsonl"
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
+        result = run_cli(["extract", "--failures", str(failures), str(batch)], env=server_env(tmp_path, server))
+    assert result.returncode == 1
+    [record] = jsonl(result.stdout)
+    assert record["summits"]
+    [failure] = jsonl(failures.read_text())
+    assert failure["source"]["line"] == 2 and "too many digits" in failure["message"]
+
+
+def test_reconcile_and_gold_with_a_huge_integer_are_one_line(tmp_path):
+    extractions = tmp_path / "extractions.jsonl"
+    extractions.write_text('{"article_id": ' + HUGE_INT + "}\n", encoding="utf-8")
+    result = run_cli(["reconcile", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "extractions.jsonl:1" in line and "too many digits" in line
+
+    gold = tmp_path / "gold.json"
+    gold.write_text('{"format": "summit-gold/1", "n": ' + HUGE_INT + "}", encoding="utf-8")
+    result = run_cli(["evaluate", "--gold", str(gold), "--extractions", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "gold.json" in line and "too many digits" in line
