@@ -190,6 +190,10 @@ def model_options(func):
 
 def _settings(options: dict) -> Settings:
     register_secret(options["api_key"])
+    if options["base_url"]:
+        from extractor.model.endpoint_url import split_base_url
+
+        split_base_url(options["base_url"])  # one line and exit 2 for credentials in the URL
     return Settings.from_env(
         base_url=options["base_url"],
         api_key=options["api_key"],

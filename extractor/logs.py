@@ -35,10 +35,17 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted record: with -vv a traceback quotes URLs and server replies."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def configure_logging(*, verbose: int = 0, quiet: bool = False) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose >= 2 else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("summit-extract: %(message)s"))
+    handler.setFormatter(RedactingFormatter("summit-extract: %(message)s"))
     handler.addFilter(RedactSecrets())
     root = logging.getLogger()
     root.handlers[:] = [handler]

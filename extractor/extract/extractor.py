@@ -157,7 +157,9 @@ class Extractor:
             source=source_meta(article),
             summits=assembled.summits,
             actors=assembled.actors,
-            dropped=assembled.dropped,
+            # A dropped value is the model's text, not the article's: a reply that echoed the
+            # key must not carry it to stdout or the cache.
+            dropped=[d.model_copy(update={"value": redact(d.value)}) for d in assembled.dropped],
             provenance=Provenance(
                 model=self.client.model,
                 prompt_version=self.prompt.version,

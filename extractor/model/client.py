@@ -16,6 +16,7 @@ import openai
 from extractor.errors import ConfigError
 from extractor.providers.embedded.weights import MODEL_NAME, check_gguf, ensure_default_model
 from extractor.providers.embedded.server import LocalModelServer
+from extractor.model.endpoint_url import split_base_url
 from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
 from extractor.settings import MODES, Settings
 
@@ -74,8 +75,10 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
     inner_transport = inner_transport or httpx2.HTTPTransport(proxy=environment_proxy(endpoint.base_url))
     transport = RetryingTransport(inner_transport, settings.retry)
     http_client = httpx2.Client(transport=transport, timeout=settings.timeout)
+    base_url, query = split_base_url(endpoint.base_url)
     raw = openai.OpenAI(
-        base_url=endpoint.base_url,
+        base_url=base_url,
+        default_query=query or None,  # "?key=…" goes on every request, not before the path
         api_key=settings.api_key or _NO_KEY,
         max_retries=0,  # retries are ours (extractor.model.retries), not the client's
         timeout=settings.timeout,
@@ -88,8 +91,10 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
     transport = AsyncRetryingTransport(httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url)), settings.retry)
     http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+    base_url, query = split_base_url(endpoint.base_url)
     raw = openai.AsyncOpenAI(
-        base_url=endpoint.base_url,
+        base_url=base_url,
+        default_query=query or None,  # "?key=…" goes on every request, not before the path
         api_key=settings.api_key or _NO_KEY,
         max_retries=0,
         timeout=settings.timeout,
@@ -103,6 +108,7 @@ def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
 def model_endpoint(settings: Settings) -> Iterator[Endpoint]:
     """The server to talk to: the configured one, or the embedded one for as long as this lasts."""
     if not settings.uses_embedded_model:
+        split_base_url(settings.base_url)  # refuses credentials in the URL before anything is sent
         if not settings.model:
             raise ConfigError("a model name is needed with --base-url: give --model or SUMMIT_MODEL")
         yield Endpoint(settings.base_url, settings.model)

@@ -18,6 +18,7 @@ from extractor.model.client import Endpoint, make_async_client, make_client, mod
 from extractor.errors import ExtractionError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
+from extractor.logs import redact
 from extractor.providers.embedded.weights import MODEL_SHA256
 from extractor.model.prompting import load_prompt
 from extractor.settings import Settings
@@ -58,7 +59,8 @@ def input_failure(item: InputFailure) -> ExtractionFailure:
 
 
 def article_failure(article: Article, error: SummitError) -> ExtractionFailure:
-    return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=str(error))
+    # Redacted: the message may quote a server or a model reply that echoed the key.
+    return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=redact(str(error)))
 
 
 def _model_identity(settings: Settings) -> str:

@@ -8,6 +8,8 @@ one line on stderr, the good records still out, nothing leaked.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
@@ -58,3 +60,41 @@ def test_reconcile_and_gold_with_a_huge_integer_are_one_line(tmp_path):
     assert result.returncode == 2
     [line] = problem_lines(result.stderr)
     assert "gold.json" in line and "too many digits" in line
+
+
+# -- 2. credentials in --base-url -------------------------------------------------------------------
+
+SECRET_KEY = "sk-secret-abcdef123456"
+QUERY_TOKEN = "qtoken-98765zyx"
+
+
+def test_user_and_password_in_base_url_are_refused_without_repeating_them(tmp_path):
+    result = run_cli(
+        ["extract", "--base-url", "http://alice:hunter2pass@127.0.0.1:9/v1", "--model", "m", "-"],
+        env=base_env(tmp_path), stdin=ARTICLE,
+    )
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "--api-key" in line and "hunter2pass" not in line and "alice" not in line
+
+
+def test_query_token_goes_on_the_request_path_and_never_to_logs_or_failures(tmp_path):
+    echo = {**GOOD_DRAFT, "summits": [{**GOOD_DRAFT["summits"][0], "city": f"{SECRET_KEY} {QUERY_TOKEN}"}]}
+    failures = tmp_path / "failures.jsonl"
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(good_record() + "\n" + '{"body": ""}\n', encoding="utf-8")
+    with FakeOpenAIServer([tool_call_reply(echo)]) as server:
+        env = {**server_env(tmp_path, server), "OPENAI_API_KEY": SECRET_KEY}
+        url = f"{server.base_url}?key={QUERY_TOKEN}"
+        # -vv: debugging output (tracebacks included) must be redacted too; hence not run_cli,
+        # which rejects any traceback.
+        result = subprocess.run([sys.executable, "-m", "extractor.cli", "-vv", "extract", "--base-url", url,
+                                 "--failures", str(failures), str(batch)], env=env, capture_output=True, text=True, timeout=60)
+        requests = server.completion_requests
+    assert requests and all(r.path == f"/v1/chat/completions?key={QUERY_TOKEN}" for r in requests)
+    assert all(r.headers["authorization"] == f"Bearer {SECRET_KEY}" for r in requests)
+    assert result.returncode == 1
+    [record] = jsonl(result.stdout)
+    assert any(d["path"].endswith(".city") for d in record["dropped"])  # the echo was dropped ...
+    for text in (result.stdout, result.stderr, failures.read_text()):  # ... and redacted everywhere
+        assert SECRET_KEY not in text and QUERY_TOKEN not in text

@@ -78,7 +78,7 @@ class FakeOpenAIServer:
 
     @property
     def completion_requests(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+        return [r for r in self.requests if r.path.split("?", 1)[0].endswith("/chat/completions")]
 
     def _next_reply(self) -> Reply:
         with self._lock:
@@ -122,7 +122,7 @@ class FakeOpenAIServer:
                 except json.JSONDecodeError:
                     body = raw.decode("utf-8", "replace")
                 server.requests.append(RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                if not self.path.rstrip("/").endswith("/chat/completions"):
+                if not self.path.split("?", 1)[0].rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))
                     return
                 reply = server._next_reply()
