@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx2
 import openai
 from instructor.core.exceptions import InstructorRetryException
 from pydantic import ValidationError
@@ -75,7 +76,10 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
     elif isinstance(error, openai.APITimeoutError):
         text = f"the model server{where} did not answer in time (raise --timeout)"
     elif isinstance(error, openai.APIConnectionError):
-        text = f"cannot reach the model server{where}"
+        if isinstance(error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)) or error.__cause__ is None:
+            text = f"cannot reach the model server{where}"
+        else:  # connected, then the reply broke off (dropped connection, protocol error)
+            text = f"the model server{where} broke off its reply ({_one_line(error.__cause__, 120)})"
     else:
         text = f"the model call failed: {_one_line(error)}"
     return ModelError(redact(text, secret))

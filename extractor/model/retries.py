@@ -130,6 +130,17 @@ def _retrying_kwargs(policy: RetryPolicy) -> dict:
     )
 
 
+def _buffered(response: httpx2.Response, raw: bytes, request: httpx2.Request) -> httpx2.Response:
+    """The same response with its (still encoded) body in memory: nothing left to fail on the wire."""
+    return httpx2.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx2.ByteStream(raw),
+        extensions=response.extensions,
+        request=request,
+    )
+
+
 class RetryingTransport(httpx2.BaseTransport):
     """An httpx2 transport that retries what is worth retrying, then delegates.
 
@@ -153,7 +164,14 @@ class RetryingTransport(httpx2.BaseTransport):
             response.read()
             response.close()
             raise RetryableStatus(response)
-        return response
+        # The body is read here, inside the retry loop: a connection dropped or timed out after
+        # the headers is then retried like one dropped before them (the client would only have
+        # seen it once the reply was already ours to hand back).
+        try:
+            raw = b"".join(response.iter_raw())
+        finally:
+            response.close()
+        return _buffered(response, raw, request)
 
     def close(self) -> None:
         self._inner.close()
@@ -184,7 +202,11 @@ class AsyncRetryingTransport(httpx2.AsyncBaseTransport):
             await response.aread()
             await response.aclose()
             raise RetryableStatus(response)
-        return response
+        try:  # the whole body inside the retry loop, as in RetryingTransport
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        return _buffered(response, raw, request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

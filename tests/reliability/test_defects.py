@@ -12,8 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
-from tests.extract.test_extractor import GOOD_DRAFT
+import pytest
+
+from extractor.errors import ModelError
+from tests.extract.test_extractor import ARTICLE as PARSED_ARTICLE
+from tests.extract.test_extractor import GOOD_DRAFT, extractor_for
+from tests.support.fake_openai import FakeOpenAIServer, dropped_mid_body, stalled_mid_body, tool_call_reply
 from tests.test_cli import ARTICLE, REPORTS, base_env, jsonl, problem_lines, run_cli, server_env
 
 HUGE_INT = "1" + "0" * 5000  # over Python's 4,300-digit limit for int("...")
@@ -98,3 +102,32 @@ def test_query_token_goes_on_the_request_path_and_never_to_logs_or_failures(tmp_
     assert any(d["path"].endswith(".city") for d in record["dropped"])  # the echo was dropped ...
     for text in (result.stdout, result.stderr, failures.read_text()):  # ... and redacted everywhere
         assert SECRET_KEY not in text and QUERY_TOKEN not in text
+
+
+# -- 3. a connection dropped, or a timeout, after the response headers ------------------------------
+
+
+def test_a_connection_dropped_mid_body_is_retried():
+    with FakeOpenAIServer([dropped_mid_body(tool_call_reply(GOOD_DRAFT)), tool_call_reply(GOOD_DRAFT)]) as server:
+        extractor, sleep = extractor_for(server)
+        extraction = extractor.extract(PARSED_ARTICLE)
+    assert len(server.completion_requests) == 2 and len(sleep.waits) == 1
+    assert extraction.summits[0].participants
+    assert extraction.provenance.attempts == 2
+
+
+def test_a_timeout_after_the_headers_is_retried():
+    with FakeOpenAIServer([stalled_mid_body(2.0, tool_call_reply(GOOD_DRAFT)), tool_call_reply(GOOD_DRAFT)]) as server:
+        extractor, sleep = extractor_for(server, timeout=0.5)
+        extraction = extractor.extract(PARSED_ARTICLE)
+    assert len(server.completion_requests) == 2
+    assert extraction.summits[0].participants
+
+
+def test_a_body_dropped_every_time_is_reported_as_a_broken_reply_not_unreachable():
+    with FakeOpenAIServer([dropped_mid_body(tool_call_reply(GOOD_DRAFT))]) as server:
+        extractor, _ = extractor_for(server, transport_attempts=2)
+        with pytest.raises(ModelError) as raised:
+            extractor.extract(PARSED_ARTICLE)
+    assert len(server.completion_requests) == 2
+    assert "cannot reach" not in str(raised.value) and "broke off" in str(raised.value)
