@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
+from extractor.grounding.countries import locate_country
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
 from extractor.normalize.dates import resolve_date
@@ -91,7 +92,8 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
         primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
-    actors, dropped = _actors([p for g in kept for p in g.participants])
+    city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
+    actors, dropped = _actors([p for g in kept for p in g.participants], text, city_countries)
     records.actors = actors
     records.dropped += dropped
     return records
@@ -170,7 +172,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
     city = city_evidence.quote if city_evidence else None
-    country = _country(at, draft_country, city, drop)
+    country = _country(at, draft_country, city, drop, text)
 
     # Date: the article's words, resolved by the publication-date rules.
     date_evidence = _locate_date(text, draft.date_text)
@@ -258,17 +260,22 @@ def _split_city(city: str | None, country: str | None) -> tuple[str | None, str 
     return city, country
 
 
-def _country(at: str, draft_country: str | None, city: str | None, drop) -> str | None:
-    """The meeting's country: the draft's, unless the grounded city lies elsewhere."""
+def _country(at: str, draft_country: str | None, city: str | None, drop, text: str) -> str | None:
+    """The meeting's country: the grounded city's, else the draft's if the article states it."""
     stated = to_alpha2(draft_country)
     if draft_country and stated is None:
         drop(f"{at}.country", draft_country, "not a recognised country")
-    if city is None or (stated and city_in_country(city, stated)):
+    if city is not None and stated and city_in_country(city, stated):
         return stated
-    of_city = country_of_city(city)
+    of_city = country_of_city(city) if city is not None else None
     if stated and of_city and of_city != stated:
         drop(f"{at}.country", draft_country, f"conflicts with the country of {city} ({of_city})")
-    return of_city or stated
+    if of_city:
+        return of_city
+    if stated and locate_country(text, stated) is None:
+        drop(f"{at}.country", draft_country, "not stated in the article")
+        return None
+    return stated
 
 
 def _locate_date(text: str, date_text: str | None) -> Evidence | None:
@@ -343,8 +350,12 @@ def _title(draft: DraftSummit, names: list[str], city: str | None, country: str 
     return title[0].upper() + title[1:]
 
 
-def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[DroppedValue]]:
-    """One actor per canonical name, with every spelling and mention; role and country checked."""
+def _actors(participants: list[_Participant], text: str, city_countries: set[str]) -> tuple[list[Actor], list[DroppedValue]]:
+    """One actor per canonical name, with every spelling and mention; role and country checked.
+
+    A country the draft gives must be the known actor's, stated in the article, or the country
+    of a city the article names as a meeting place (``city_countries``).
+    """
     by_name: dict[str, list[_Participant]] = {}
     for participant in participants:
         by_name.setdefault(participant.person.canonical, []).append(participant)
@@ -365,6 +376,10 @@ def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[Dropped
         if known and known.country and country and country != known.country:
             dropped.append(DroppedValue(path=f"{country_path}.country", value=stated,
                                         reason=f"country conflicts with known country '{known.country}'"))
+            country = None
+        elif country and not (known and known.country == country) and country not in city_countries \
+                and locate_country(text, country) is None:
+            dropped.append(DroppedValue(path=f"{country_path}.country", value=stated, reason="not stated in the article"))
             country = None
         country = country or (known.country if known else None)
         actors.append(

@@ -149,3 +149,14 @@ def country_name(code: str | None) -> str | None:
         return _PRESS_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
+
+
+def names_of_country(code: str) -> list[str]:
+    """Every name, short form and demonym we read as this country ("KR" → "South Korea", "Korean", …)."""
+    names = [alias for alias, alpha2 in _ALIASES.items() if alpha2 == code]
+    country = pycountry.countries.get(alpha_2=code)
+    if country:
+        names += [getattr(country, attr) for attr in ("name", "common_name", "official_name") if getattr(country, attr, None)]
+    if code in _PRESS_NAMES:
+        names.append(_PRESS_NAMES[code].removeprefix("the "))
+    return list(dict.fromkeys(names))

@@ -131,3 +131,53 @@ def test_a_body_dropped_every_time_is_reported_as_a_broken_reply_not_unreachable
             extractor.extract(PARSED_ARTICLE)
     assert len(server.completion_requests) == 2
     assert "cannot reach" not in str(raised.value) and "broke off" in str(raised.value)
+
+
+# -- 4. countries are grounded ------------------------------------------------------------------------
+
+BERG_LIND = (
+    "Austrian Chancellor Anna Berg met Prime Minister Jonas Lind on Monday. "
+    "They agreed to expand student exchanges. A North Korean delegation was not invited."
+)
+
+
+def _berg_lind(city=None, country="Norway", lind_country="Sweden"):
+    from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
+
+    return DraftExtraction(summits=[DraftSummit(
+        mention="primary", kind="leaders_summit", status="held", city=city, country=country, date_text="on Monday",
+        participants=[DraftParticipant(name="Anna Berg", role="Chancellor", country="Austria"),
+                      DraftParticipant(name="Jonas Lind", role="Prime Minister", country=lind_country)],
+    )])
+
+
+def test_countries_the_article_never_states_are_dropped_and_listed():
+    from extractor.extract.assemble import assemble_records
+
+    records = assemble_records(_berg_lind(), BERG_LIND, "2026-01-13")
+    [summit] = records.summits
+    assert summit.location.country is None
+    countries = {actor.canonical_name: actor.country for actor in records.actors}
+    assert countries == {"Anna Berg": "AT", "Jonas Lind": None}  # "Austrian" states Austria
+    dropped = {(d.path, d.value) for d in records.dropped if d.reason == "not stated in the article"}
+    assert dropped == {("summits[0].country", "Norway"), ("summits[0].participants[1].country", "Sweden")}
+
+
+def test_a_grounded_city_grounds_its_country_for_the_meeting_and_the_actors():
+    from extractor.extract.assemble import assemble_records
+
+    text = BERG_LIND.replace("on Monday", "in Stockholm on Monday")
+    records = assemble_records(_berg_lind(city="Stockholm", country="Sweden"), text, "2026-01-13")
+    assert records.summits[0].location.country == "SE"
+    assert {a.canonical_name: a.country for a in records.actors}["Jonas Lind"] == "SE"
+    assert not [d for d in records.dropped if "country" in d.path]
+
+
+def test_locate_country_by_name_and_demonym_but_not_inside_another_countrys_name():
+    from extractor.grounding.countries import locate_country
+
+    assert locate_country("South Korean President Lee", "KR").quote == "South Korean"
+    assert locate_country("talks with Japanese officials", "JP").quote == "Japanese"
+    assert locate_country("a North Korean delegation", "KR") is None
+    assert locate_country("a North Korean delegation", "KP").quote == "North Korean"
+    assert locate_country("no country at all", "FR") is None
