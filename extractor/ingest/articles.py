@@ -100,6 +100,8 @@ def parse_article(
                     "(give several articles as a batch, one JSON object per line)"
                 )
             value = value[0]
+            if not isinstance(value, dict):
+                raise InputError(f"item 1: {_not_an_object(value)}")
         return _article(text, value, file=file, line=line, max_chars=max_chars, record_shape="json")
     except InputError as error:
         raise InputError(_locate(file, line, str(error))) from None
@@ -168,6 +170,10 @@ def _read_document(data: bytes, label: str, max_chars: int) -> Iterator[Article 
     if not value:
         yield InputFailure(label, None, _locate(label, None, "JSON array is empty; expected article objects"))
     for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            # A null would otherwise read as "no JSON value" and the whole array became the story.
+            yield InputFailure(label, None, _locate(label, None, f"item {index}: {_not_an_object(item)}"))
+            continue
         yield _document_record(text, item, label, max_chars, prefix=f"item {index}: ")
 
 
@@ -305,9 +311,13 @@ def _article(
     if value is None:
         return _from_text(text, file=file, line=line)
     if not isinstance(value, dict):
-        kind = {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number or null")
-        raise InputError(f"JSON is {kind}; expected an article object")
+        raise InputError(_not_an_object(value))
     return _from_record(value, file=file, line=line, max_chars=max_chars, shape=record_shape)
+
+
+def _not_an_object(value: Any) -> str:
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+    return f"JSON is {kind}; expected an article object"
 
 
 def _clean_story(text: str) -> tuple[str, str, str | None, str | None, str | None]:

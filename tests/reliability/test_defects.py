@@ -181,3 +181,26 @@ def test_locate_country_by_name_and_demonym_but_not_inside_another_countrys_name
     assert locate_country("a North Korean delegation", "KR") is None
     assert locate_country("a North Korean delegation", "KP").quote == "North Korean"
     assert locate_country("no country at all", "FR") is None
+
+
+# -- 5. null in a JSON array ----------------------------------------------------------------------------
+
+
+def test_null_in_a_json_array_is_a_bad_record_with_its_index(tmp_path):
+    batch = tmp_path / "batch.json"
+    batch.write_text(json.dumps([{"body": ARTICLE}, None, {"body": REPORTS["ottawa_2.txt"]}, 7]), encoding="utf-8")
+    result = run_cli(["ingest", str(batch)], env=base_env(tmp_path))
+    assert result.returncode == 1
+    articles = jsonl(result.stdout)
+    assert [a["text"] for a in articles] == [ARTICLE.strip(), REPORTS["ottawa_2.txt"].strip()]
+    problems = problem_lines(result.stderr)
+    assert len(problems) == 2
+    assert "item 2: JSON is null" in problems[0] and "item 4: JSON is a number" in problems[1]
+
+
+def test_a_lone_null_in_an_array_is_not_an_article():
+    from extractor.errors import InputError
+    from extractor.ingest import parse_article
+
+    with pytest.raises(InputError, match="item 1: JSON is null"):
+        parse_article(b"[null]")
