@@ -204,3 +204,60 @@ def test_a_lone_null_in_an_array_is_not_an_article():
 
     with pytest.raises(InputError, match="item 1: JSON is null"):
         parse_article(b"[null]")
+
+
+# -- 6. bounded reads ------------------------------------------------------------------------------------
+
+
+def test_an_endless_device_is_refused_after_a_bounded_read(tmp_path):
+    result = run_cli(["ingest", "--max-chars", "1000", "/dev/zero"], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "/dev/zero" in line and "the limit is 1,000 characters" in line
+
+
+def test_endless_stdin_is_refused_after_a_bounded_read(tmp_path):
+    import io
+
+    from extractor.ingest import read_articles
+
+    class Endless(io.RawIOBase):  # counts what was read: the refusal must not read on
+        consumed = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"A" * len(buffer)
+            Endless.consumed += len(buffer)
+            return len(buffer)
+
+    [failure] = list(read_articles(["-"], max_chars=1000, stdin=io.BufferedReader(Endless())))
+    assert "the limit is 1,000 characters" in failure.message
+    assert Endless.consumed < 100_000
+
+
+def test_a_fifo_with_no_writer_does_not_hang(tmp_path):
+    import os
+
+    fifo = tmp_path / "articles.fifo"
+    os.mkfifo(fifo)
+    result = run_cli(["ingest", str(fifo)], env=base_env(tmp_path))  # run_cli times out at 60 s
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "FIFO with no writer" in line
+
+
+def test_a_jsonl_batch_longer_than_one_article_is_read_line_by_line(tmp_path):
+    from extractor.ingest import Article, read_articles
+
+    lines = [json.dumps({"title": f"Story {i}", "body": f"Leader {i} met leader {i + 1} in Ottawa."}) for i in range(300)]
+    lines.insert(100, json.dumps({"body": "x" * 5000}))  # one line too long: refused alone
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_articles([batch], max_chars=1000))
+    articles = [item for item in items if isinstance(item, Article)]
+    failures = [item for item in items if not isinstance(item, Article)]
+    assert len(articles) == 300 and [a.title for a in articles[:2]] == ["Story 0", "Story 1"]
+    assert [(f.line, "the limit is 1,000" in f.message) for f in failures] == [(101, True)]
+    assert articles[100].line == 102  # line numbers still count every line
