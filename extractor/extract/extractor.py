@@ -27,7 +27,7 @@ from extractor.errors import ExtractionError, ModelError, first_problem
 from extractor.ingest.articles import Article
 from extractor.logs import redact
 from extractor.model.prompting import PromptTemplate, load_prompt
-from extractor.model.retries import RetryPolicy, async_validation_retrying, validation_retrying
+from extractor.model.retries import CircuitOpen, RetryPolicy, async_validation_retrying, validation_retrying
 from extractor.settings import Settings
 from extractor.model.usage import CallStats, collecting_stats, count_model_reply
 from schemas import SCHEMA_VERSION, ArticleExtraction, Provenance, SourceMeta, TokenUsage
@@ -76,7 +76,9 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
     elif isinstance(error, openai.APITimeoutError):
         text = f"the model server{where} did not answer in time (raise --timeout)"
     elif isinstance(error, openai.APIConnectionError):
-        if isinstance(error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)) or error.__cause__ is None:
+        if isinstance(error.__cause__, CircuitOpen):
+            text = f"cannot reach the model server{where}: {error.__cause__}"
+        elif isinstance(error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)) or error.__cause__ is None:
             text = f"cannot reach the model server{where}"
         else:  # connected, then the reply broke off (dropped connection, protocol error)
             text = f"the model server{where} broke off its reply ({_one_line(error.__cause__, 120)})"

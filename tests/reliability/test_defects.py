@@ -261,3 +261,37 @@ def test_a_jsonl_batch_longer_than_one_article_is_read_line_by_line(tmp_path):
     assert len(articles) == 300 and [a.title for a in articles[:2]] == ["Story 0", "Story 1"]
     assert [(f.line, "the limit is 1,000" in f.message) for f in failures] == [(101, True)]
     assert articles[100].line == 102  # line numbers still count every line
+
+
+# -- 7. fail fast when the server is down --------------------------------------------------------------
+
+
+def refused_url() -> str:
+    """A loopback URL nothing listens on: connections are refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+@pytest.mark.parametrize("concurrency", ["1", "4"])
+def test_a_server_that_is_down_fails_the_batch_in_seconds_with_the_reason(tmp_path, concurrency):
+    import time
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i in range(20):
+        (articles / f"{i:02d}.txt").write_text(f"Story {i}. " + ARTICLE, encoding="utf-8")
+    failures = tmp_path / "failures.jsonl"
+    started = time.monotonic()
+    result = run_cli(["extract", "--base-url", refused_url(), "--model", "m", "--concurrency", concurrency,
+                      "--failures", str(failures), str(articles)], env=base_env(tmp_path))
+    elapsed = time.monotonic() - started
+    assert elapsed < 25, elapsed  # was 341 s: each article waited out its own backoff
+    assert result.stdout == ""
+    records = jsonl(failures.read_text())
+    assert len(records) == 20 and all(r["error"] == "model" for r in records)
+    assert sum("in a row failed" in r["message"] for r in records) >= 19  # the rest: failed fast, saying why
+    assert all("cannot reach the model server" in r["message"] for r in records)
