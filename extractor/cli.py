@@ -294,8 +294,12 @@ def _exit_for(summary: BatchSummary) -> None:
 # -- reconcile / run -------------------------------------------------------------------------------
 
 
-def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
-    """ArticleExtraction records from a JSONL file (failure records and blank lines skipped)."""
+def read_extractions(path: Path) -> Iterator[ArticleExtraction | InputFailure]:
+    """ArticleExtraction records from a JSONL file (failure records and blank lines skipped).
+
+    A line that is not an extraction record is an ``InputFailure`` with its line number: one bad
+    line never hides the good ones. Only a file that cannot be opened stops the command.
+    """
     from pydantic import ValidationError
 
     try:
@@ -304,22 +308,44 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
+            def bad(problem: str) -> InputFailure:
+                return InputFailure(str(path), number, f"{path}:{number}: {problem}")
+
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+                yield bad(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+                continue
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except JSON_ERRORS as exc:
-                raise InputError(f"{path}:{number}: {json_problem(exc)}") from None
+                yield bad(json_problem(exc))
+                continue
             if isinstance(record, dict) and "error" in record and "provenance" not in record:
                 continue  # a recorded failure: nothing to reconcile
             try:
                 yield ArticleExtraction.model_validate(record)
             except ValidationError as exc:
-                raise InputError(f"{path}:{number}: not an extraction record ({first_problem(exc)})") from None
+                yield bad(f"not an extraction record ({first_problem(exc)})")
+            except RecursionError:
+                yield bad("not an extraction record (nested too deeply)")
+
+
+def _good_extractions(path: Path) -> tuple[list[ArticleExtraction], int]:
+    """The file's extraction records, and how many lines were not; each bad line reported."""
+    records: list[ArticleExtraction] = []
+    failed = 0
+    for item in read_extractions(path):
+        if isinstance(item, InputFailure):
+            failed += 1
+            _report_input_failure(item)
+        else:
+            records.append(item)
+    if not records and not failed:
+        raise InputError(f"{path}: no extraction records in it")
+    return records, failed
 
 
 def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:
@@ -336,9 +362,11 @@ def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:
 @click.argument("extractions", type=click.Path(dir_okay=False, path_type=Path))
 def reconcile(extractions: Path) -> None:
     """Merge extractions (JSONL, as `extract` prints) into one event per real meeting (JSONL)."""
-    records = list(read_extractions(extractions))
+    records, failed = _good_extractions(extractions)
     count = _emit_events(records)
     log.info("reconciled %d extraction(s) into %d event(s)", len(records), count)
+    if failed:  # the good lines are reconciled; the bad ones are reported above
+        _finish(len(records), failed)
 
 
 @cli.command()
@@ -386,8 +414,9 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
 
     gold = load_gold(gold_path)
     summary = None
+    unreadable = 0
     if extractions_path:
-        records = list(read_extractions(extractions_path))
+        records, unreadable = _good_extractions(extractions_path)
     elif inputs:
         records = []
         summary = _extract(inputs, max_chars, options, records.append)
@@ -400,6 +429,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
         click.echo(render_table(report))
     if summary is not None:  # the scores stand, but a failed extraction is still a failure
         _summarise(summary)
+    if unreadable:
+        _finish(len(records), unreadable)
 
 
 # -- progress --------------------------------------------------------------------------------------

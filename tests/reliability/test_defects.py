@@ -295,3 +295,60 @@ def test_a_server_that_is_down_fails_the_batch_in_seconds_with_the_reason(tmp_pa
     assert len(records) == 20 and all(r["error"] == "model" for r in records)
     assert sum("in a row failed" in r["message"] for r in records) >= 19  # the rest: failed fast, saying why
     assert all("cannot reach the model server" in r["message"] for r in records)
+
+
+# -- 8. reconcile and evaluate on bad extraction files ---------------------------------------------
+
+
+def _extraction_lines(tmp_path) -> list[str]:
+    """Two real extraction records, made by the CLI from the fake server."""
+    paths = []
+    for name in ("ottawa_1.txt", "ottawa_2.txt"):
+        (tmp_path / name).write_text(REPORTS[name], encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
+        result = run_cli(["extract", *paths], env=server_env(tmp_path, server))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_reconcile_keeps_good_lines_and_reports_bad_ones_with_line_numbers(tmp_path):
+    good = _extraction_lines(tmp_path)
+    extractions = tmp_path / "extractions.jsonl"
+    extractions.write_text("\n".join([good[0], DEEP, '{"article_id": "x"}', good[1]]) + "\n", encoding="utf-8")
+    result = run_cli(["reconcile", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 1
+    [event] = jsonl(result.stdout)  # both good records, one meeting
+    assert event["source_count"] == 2
+    problems = problem_lines(result.stderr)
+    assert [p.split(": ", 2)[1].rsplit(":", 1)[1] for p in problems] == ["2", "3"]
+    assert "nested too deeply" in problems[0] and "not an extraction record" in problems[1]
+
+
+def test_evaluate_on_deeply_nested_json_is_one_line(tmp_path):
+    extractions = tmp_path / "extractions.jsonl"
+    extractions.write_text(DEEP + "\n", encoding="utf-8")
+    gold = Path(__file__).resolve().parents[2] / "examples" / "gold.json"
+    result = run_cli(["evaluate", "--gold", str(gold), "--extractions", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "nested too deeply" in line
+
+    deep_gold = tmp_path / "gold.json"
+    deep_gold.write_text(DEEP, encoding="utf-8")
+    result = run_cli(["evaluate", "--gold", str(deep_gold), "--extractions", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert "gold.json" in line and "nested too deeply" in line
+
+
+def test_reconcile_says_so_on_an_empty_file(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    result = run_cli(["reconcile", str(empty)], env=base_env(tmp_path))
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = problem_lines(result.stderr)
+    assert "no extraction records" in line
