@@ -7,8 +7,11 @@ never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,7 +22,7 @@ import click
 from extractor.errors import ConfigError, InputError, SummitError, first_problem
 from extractor.jsontext import JSON_ERRORS, json_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
-from extractor.logs import configure_logging, redact, register_secret
+from extractor.logs import configure_logging, printable, redact, register_secret
 from extractor.model.retries import RetryPolicy
 from extractor.settings import MODES, Settings
 from schemas import ArticleExtraction, json_schemas
@@ -33,6 +36,23 @@ log = logging.getLogger("extractor.cli")
 # 70 a bug of ours (EX_SOFTWARE).
 EXIT_SOME_FAILED = 1
 EXIT_INTERNAL = 70
+EXIT_IO_ERROR = 74  # EX_IOERR: the output could not be written (a full disk)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def say(message: str) -> None:
+    """One line on stderr; anything from outside in it (file names, server text) made printable."""
+    click.echo(f"summit-extract: {printable(message)}", err=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 class SummitGroup(click.Group):
@@ -46,19 +66,27 @@ class SummitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SummitError as error:
-            click.echo(f"summit-extract: error: {error}", err=True)
+            say(f"error: {error}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("summit-extract: interrupted", err=True)
+            say("interrupted")
             sys.exit(130)
         except BrokenPipeError:
-            sys.exit(0)
+            # The reader went away (`| head`): stop, say so once, exit as a shell would report it.
+            _silence_stdout()
+            say("output closed by the reader; stopped")
+            sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as error:
+            if error.errno not in _WRITE_ERRNOS:
+                raise
+            _silence_stdout()
+            say(f"error: cannot write the output ({error.strerror or error})")
+            sys.exit(EXIT_IO_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence, see the docstring
             log.debug("internal error", exc_info=True)
-            click.echo(f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
-                       "(run with -vv for details; please report it)", err=True)
+            say(f"internal error: {type(error).__name__}: {redact(str(error))[:300]} (run with -vv for details; please report it)")
             sys.exit(EXIT_INTERNAL)
 
 
@@ -72,12 +100,22 @@ def cli(verbose: int, quiet: bool) -> None:
     configure_logging(verbose=verbose, quiet=quiet)
 
 
+# json.dumps escapes C0 control characters but not DEL and C1 (\x9b starts an escape sequence on
+# some terminals): escaped here too, which is still the same JSON.
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def _json_text(document: dict | list, **options) -> str:
+    text = json.dumps(document, ensure_ascii=False, **options)
+    return _UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _emit_json(document: dict | list) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(_json_text(document, indent=2))
 
 
 def _emit_jsonl(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
+    click.echo(_json_text(record))
 
 
 # -- schema ----------------------------------------------------------------------------------------
@@ -114,7 +152,7 @@ def _read(inputs: tuple[str, ...], max_chars: int) -> Iterator[Article | InputFa
 
 
 def _report_input_failure(item: InputFailure) -> None:
-    click.echo(f"summit-extract: {item.message}", err=True)
+    say(item.message)
 
 
 @cli.command()
@@ -150,7 +188,7 @@ def ingest(inputs: tuple[str, ...], max_chars: int) -> None:
 
 def _finish(ok: int, failed: int) -> None:
     if ok + failed > 1 or failed:
-        click.echo(f"summit-extract: {ok} ok, {failed} failed", err=True)
+        say(f"{ok} ok, {failed} failed")
     if failed:
         # One bad input alone is an input error (2); in a batch, "some failed" (1).
         sys.exit(2 if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
@@ -230,7 +268,7 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
             if failure.source.line:
                 where += f":{failure.source.line}"
             message = failure.message if failure.error == "input" else f"{where}: {failure.message}"
-            click.echo(f"summit-extract: {message}", err=True)
+            say(message)
             if failures_file:
                 failures_file.write(failure.model_dump_json() + "\n")
         progress.advance()

@@ -352,3 +352,57 @@ def test_reconcile_says_so_on_an_empty_file(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     [line] = problem_lines(result.stderr)
     assert "no extraction records" in line
+
+
+# -- 9. raw terminal text, a full disk, a reader that goes away -------------------------------------
+
+
+def test_file_names_and_server_text_reach_the_terminal_escaped(tmp_path):
+    from tests.support.fake_openai import error_reply
+
+    evil = tmp_path / "evil\x1b[31m\nsummit-extract: forged line.txt"
+    evil.write_bytes(b"")
+    result = run_cli(["ingest", str(evil)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr
+    [line] = problem_lines(result.stderr)
+    assert "\\x1b[31m\\nsummit-extract: forged line.txt" in line
+
+    with FakeOpenAIServer([error_reply(400, "bad request\x1b]0;pwned\x07\x1b[2J\nsummit-extract: all good")]) as server:
+        result = run_cli(["extract", "-"], env=server_env(tmp_path, server), stdin=ARTICLE)
+    assert result.returncode == 3
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    [line] = problem_lines(result.stderr)
+    assert "HTTP 400" in line
+
+
+def test_a_full_disk_is_one_line_and_exit_74(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(good_record() + "\n" + good_record(REPORTS["ottawa_2.txt"]) + "\n", encoding="utf-8")
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([sys.executable, "-m", "extractor.cli", "ingest", str(batch)], stdout=full,
+                                stderr=subprocess.PIPE, env=base_env(tmp_path), text=True, timeout=60)
+    assert result.returncode == 74
+    [line] = problem_lines(result.stderr)
+    assert "No space left on device" in line and "Traceback" not in result.stderr
+
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text('{"body": ""}\n' * 3000, encoding="utf-8")  # enough failures to fill a buffer
+        result = run_cli(["extract", "--failures", "/dev/full", str(bad)], env=server_env(tmp_path, server))
+    assert result.returncode == 74
+    assert "No space left on device" in result.stderr.splitlines()[-1]
+
+
+def test_a_reader_that_goes_away_ends_with_141_and_no_traceback(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text((good_record() + "\n") * 2000, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "extractor.cli", "ingest", str(batch)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=base_env(tmp_path))
+    process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert stderr.strip().splitlines()[-1] == "summit-extract: output closed by the reader; stopped"
