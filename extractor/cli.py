@@ -212,7 +212,7 @@ def model_options(func):
         click.option("--mode", type=click.Choice(MODES), default="tools", show_default=True, help="How instructor asks for structured output; 'tools' works on every server we tried."),
         click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
         click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for the server: to connect, and for each next piece of a reply. It bounds each wait, not the whole reply (a server that keeps sending is not cut off); each retry waits afresh."),
         click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
         click.option("--fail-fast-after", type=click.IntRange(min=0), default=3, show_default=True, help="Connection failures in a row (refused, unreachable) after which the rest of the batch fails at once; 0: never."),
         click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
@@ -326,6 +326,8 @@ def _exit_for(summary: BatchSummary) -> None:
             sys.exit(_KIND_EXIT.get(next(iter(kinds)), EXIT_SOME_FAILED))
         if summary.extracted == 0 and kinds == {"config"}:
             sys.exit(2)  # settings that cannot work failed the whole batch, not "some" articles
+        if summary.extracted == 0 and kinds <= {"model", "validation"}:
+            sys.exit(3)  # the model failed every article: a model failure, as for one article
         sys.exit(EXIT_SOME_FAILED)
 
 

@@ -24,7 +24,7 @@ class Settings:
     model: str | None = None
     mode: str = "tools"
     gguf: Path | None = None  # another model file for the embedded server
-    timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
+    timeout: float = 600.0  # seconds per wait (connect, each read), not per whole reply; a local 1.5B model is slow
     temperature: float = 0.0
     max_tokens: int = 1200
     retry: RetryPolicy = RetryPolicy()

@@ -109,8 +109,30 @@ def _reply_arguments(completion: Any) -> str | None:
     return getattr(message, "content", None)
 
 
+def _unusable_reply(error: BaseException) -> str | None:
+    """What was wrong with a reply that was no chat completion at all, in a user's words."""
+    completion = getattr(error, "last_completion", None)
+    if isinstance(completion, str):
+        if completion.lstrip()[:1] == "<":
+            return "answered with an HTML page, not a chat completion (is --base-url the API's address, e.g. ending in /v1?)"
+        return f"answered with text that is not a chat completion ({_one_line(completion, 80)})"
+    if completion is not None and getattr(completion, "choices", None) == []:
+        return "answered a chat completion with no choices (an empty reply)"
+    seen, cause = 0, error
+    while cause is not None and seen < 5:
+        if isinstance(cause, json.JSONDecodeError):
+            return f"answered with a body that is not valid JSON ({cause.msg})"
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    return None
+
+
 def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
-    """After the last re-ask, keep the last reply that fits the schema: grounding drops the rest."""
+    """After the last re-ask, keep the last reply that fits the schema: grounding drops the rest.
+
+    ``attempts`` counts the HTTP requests sent, transport retries included.
+    """
+    if problem := _unusable_reply(error):
+        raise ModelError(f"the model server {problem}, after {attempts} request(s)")
     arguments = _reply_arguments(error.last_completion)
     if arguments:
         try:
@@ -120,8 +142,8 @@ def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
             return DraftExtraction.model_validate_json(text)
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
             problem = _one_line(first_problem(exc, default_where="reply"), 200)
-            raise ExtractionError(f"the model's reply did not fit the schema after {attempts} attempts ({problem})") from None
-    raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
+            raise ExtractionError(f"the model's reply did not fit the schema after {attempts} request(s) ({problem})") from None
+    raise ExtractionError(f"the model gave no usable reply after {attempts} request(s)")
 
 
 class Extractor:
@@ -153,7 +175,7 @@ class Extractor:
             raise model_error(api_error, self.base_url, self.settings.api_key) from None
         if isinstance(error, InstructorRetryException):
             log.info("grounding or schema still failing after %d replies; dropping what is unsupported", stats.model_replies)
-            return _salvage(error, stats.model_replies)
+            return _salvage(error, stats.http_requests)
         raise error
 
     def _record(self, article: Article, draft: DraftExtraction, stats: CallStats, started: float) -> ArticleExtraction:

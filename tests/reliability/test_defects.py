@@ -406,3 +406,41 @@ def test_a_reader_that_goes_away_ends_with_141_and_no_traceback(tmp_path):
     assert process.wait(timeout=60) == 141
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert stderr.strip().splitlines()[-1] == "summit-extract: output closed by the reader; stopped"
+
+
+# -- 10. honest messages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fault", "requests", "words"),
+    [
+        ("malformed_json", 3, "not valid JSON"),
+        ("html_200", 1, "HTML page"),
+        ("empty_choices", 1, "no choices"),
+    ],
+)
+def test_unusable_replies_are_named_and_requests_counted(fault, requests, words):
+    from tests.support.fake_openai import FAULTS, FaultPlan
+
+    with FakeOpenAIServer([FAULTS[fault](FaultPlan())]) as server:
+        extractor, _ = extractor_for(server)
+        with pytest.raises(ModelError) as raised:
+            extractor.extract(PARSED_ARTICLE)
+        assert len(server.completion_requests) == requests
+    assert words in str(raised.value) and f"after {requests} request(s)" in str(raised.value)
+
+
+def test_a_batch_where_every_article_fails_with_model_errors_exits_3(tmp_path):
+    from tests.support.fake_openai import error_reply
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(good_record() + "\n" + good_record(REPORTS["ottawa_2.txt"]) + "\n", encoding="utf-8")
+    with FakeOpenAIServer([error_reply(400, "model not loaded")]) as server:
+        result = run_cli(["extract", str(batch)], env=server_env(tmp_path, server))
+    assert result.returncode == 3
+    assert len(problem_lines(result.stderr)) == 2
+
+
+def test_timeout_help_says_what_it_bounds(tmp_path):
+    result = run_cli(["extract", "--help"], env=base_env(tmp_path))
+    assert "not the whole reply" in " ".join(result.stdout.split())
