@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.grounding.countries import locate_country
+from extractor.grounding.meeting_context import participant_supported
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
 from extractor.normalize.dates import resolve_date
@@ -156,6 +157,9 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         if person is None:
             drop(f"{at}.participants[{j}]", participant.name, "not named in the article",
                  f"participant '{participant.name}' is not named in the article")
+        elif not participant_supported(text, person.mentions, [p.name for p in draft.participants if p is not participant]):
+            # Named, but only where no meeting is reported, e.g. inside an injected instruction.
+            drop(f"{at}.participants[{j}]", participant.name, "named only where no meeting is reported")
         elif all(p.person.canonical != person.canonical for p in participants):
             participants.append(_Participant(f"{at}.participants[{j}]", participant, person))
     if not draft.participants:
