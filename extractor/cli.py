@@ -24,7 +24,7 @@ from extractor.jsontext import JSON_ERRORS, json_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, printable, redact, register_secret
 from extractor.model.retries import RetryPolicy
-from extractor.settings import MODES, Settings
+from extractor.settings import ENGINES, MODES, Settings
 from schemas import ArticleExtraction, json_schemas
 
 if TYPE_CHECKING:
@@ -209,8 +209,9 @@ def model_options(func):
         click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
         click.option("--api-key", envvar="OPENAI_API_KEY", help="Key for that server (default: $OPENAI_API_KEY). Never logged."),
         click.option("--model", envvar="SUMMIT_MODEL", help="Model name on that server (default: $SUMMIT_MODEL)."),
-        click.option("--mode", type=click.Choice(MODES), default="tools", show_default=True, help="How instructor asks for structured output; 'tools' works on every server we tried."),
+        click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True, help="How instructor asks for structured output; 'auto' uses json_schema where the server takes it, else tools."),
         click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
+        click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True, help="The embedded server: llama.cpp's native server (xllamacpp) or llama-cpp-python's."),
         click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
         click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for the server: to connect, and for each next piece of a reply. It bounds each wait, not the whole reply (a server that keeps sending is not cut off); each retry waits afresh."),
         click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
@@ -239,6 +240,7 @@ def _settings(options: dict) -> Settings:
         model=options["model"],
         mode=options["mode"],
         gguf=options["gguf"],
+        engine=options["engine"],
         concurrency=options["concurrency"],
         timeout=options["timeout"],
         retry=RetryPolicy(transport_attempts=options["retries"] + 1, validation_retries=options["validation_retries"],

@@ -88,7 +88,7 @@ def problem_lines(stderr: str) -> list[str]:
     """stderr lines that report a problem: not progress, not the batch summary."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert all(line.startswith(PREFIX) for line in lines), stderr
-    ignore = (" ok, ", "article(s) to extract", "extracted ", "reconciled ")
+    ignore = (" ok, ", "article(s) to extract", "extracted ", "reconciled ", "json_schema replies")  # the mode probe
     return [line for line in lines if not any(marker in line for marker in ignore)]
 
 

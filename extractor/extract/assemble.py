@@ -32,11 +32,13 @@ from dataclasses import dataclass, field
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.grounding.countries import locate_country
 from extractor.grounding.meeting_context import participant_supported
+from extractor.grounding.roles import is_briefer
+from extractor.grounding.tense import status_from_text
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
-from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
+from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.extract.pledge_scan import scan_pledges
+from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -92,7 +94,8 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
-        primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
+        if primary.status == "held":  # a planned meeting has agreed nothing yet
+            primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
     city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
     actors, dropped = _actors([p for g in kept for p in g.participants], text, city_countries)
     records.actors = actors
@@ -160,6 +163,9 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         elif not participant_supported(text, person.mentions, [p.name for p in draft.participants if p is not participant]):
             # Named, but only where no meeting is reported, e.g. inside an injected instruction.
             drop(f"{at}.participants[{j}]", participant.name, "named only where no meeting is reported")
+        elif is_briefer(text, person.mentions, participant.role):
+            # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
+            drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
         elif all(p.person.canonical != person.canonical for p in participants):
             participants.append(_Participant(f"{at}.participants[{j}]", participant, person))
     if not draft.participants:
@@ -175,7 +181,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     city_evidence = locate_phrase(text, draft_city) if draft_city else None
     if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
-    city = city_evidence.quote if city_evidence else None
+    city = usual_case(city_evidence.quote) if city_evidence else None
     country = _country(at, draft_country, city, drop, text)
 
     # Date: the article's words, resolved by the publication-date rules.
@@ -183,13 +189,26 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if draft.date_text and date_evidence is None:
         drop(f"{at}.date_text", draft.date_text, "not found in the article",
              f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null")
-    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=draft.status == "planned")
+    status = draft.status
+    if status in ("held", "planned"):
+        stated = status_from_text(text, [e for e in (date_evidence, city_evidence) if e], date_evidence.quote if date_evidence else None)
+        if stated and stated != status:
+            drop(f"{at}.status", status, f"the article's words say {stated}")
+            status = stated
+    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=status == "planned")
+    if status == "held" and resolved.precision == "day" and resolved.date and published and resolved.date > published[:10]:
+        drop(f"{at}.status", status, f"dated {resolved.date}, after the article was published")
+        status = "planned"
     if date_evidence and resolved.precision == "unknown":
         # The article's words, but not a date ("before the next shuttle meeting"): not kept.
         drop(f"{at}.date_text", draft.date_text, "not a date")
         date_evidence, resolved = None, resolve_date(None, published)
 
     pledges = _pledges(at, draft, text, [p.person.canonical for p in participants], drop)
+    if pledges and status != "held":
+        for k, pledge in enumerate(pledges):
+            drop(f"{at}.pledges[{k}]", pledge.description, f"the meeting is {status}: nothing has been agreed there yet")
+        pledges = []
 
     if not participants:
         if draft.participants:
@@ -203,7 +222,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     summit = Summit(
         title=_title(draft.model_copy(update={"kind": kind}), canonical, city, country),
         kind=kind,
-        status=draft.status,
+        status=status,
         date=resolved.date,
         date_precision=resolved.precision,
         date_text=resolved.text,
@@ -298,6 +317,10 @@ def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -
             # Dropped without re-asking: a small model paraphrases pledges, and a re-ask costs
             # a whole generation (~30 s here) for little gain.
             drop(f"{at}.pledges[{k}]", draft_pledge.description, "no supporting sentence in the article")
+            continue
+        if not states_agreement(support.evidence.quote):
+            # An agenda, a hope or an expected outcome is not a pledge.
+            drop(f"{at}.pledges[{k}]", draft_pledge.description, "its sentence states no agreement")
             continue
         domain = _domain(draft_pledge.domain, draft_pledge.description, support.evidence.quote)
         pledge = Pledge(

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from dataclasses import replace
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx2
 import instructor
 import openai
 
 from extractor.errors import ConfigError
-from extractor.providers.embedded.weights import MODEL_NAME, check_gguf, ensure_default_model
-from extractor.providers.embedded.server import LocalModelServer
 from extractor.model.endpoint_url import split_base_url
 from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
+from extractor.model.usage import count_model_reply
+from extractor.model.wire import ModelClient, model_error
+from extractor.providers.base import Endpoint
 from extractor.settings import MODES, Settings
 
 log = logging.getLogger(__name__)
@@ -28,33 +27,24 @@ _INSTRUCTOR_MODES = {
     "md_json": instructor.Mode.MD_JSON,
     "json_schema": instructor.Mode.JSON_SCHEMA,
 }
-assert set(_INSTRUCTOR_MODES) == set(MODES)
+assert set(_INSTRUCTOR_MODES) | {"auto"} == set(MODES)
 
 # Sent when the server needs no key (local servers): the openai client insists on one.
 _NO_KEY = "no-key-needed"
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    base_url: str
-    model: str
+def resolved_mode(settings: Settings, endpoint: Endpoint) -> str:
+    """The mode asked for; for "auto", the one the endpoint takes (tools while still unknown)."""
+    if settings.mode != "auto":
+        return settings.mode
+    return endpoint.mode if endpoint.mode != "auto" else "tools"
 
 
-@dataclass
-class ModelClient:
-    """An instructor client and what the extraction records about it."""
-
-    structured: instructor.Instructor | instructor.AsyncInstructor
-    transport: RetryingTransport | AsyncRetryingTransport
-    model: str
-    mode: str
-
-
-def _instructor_mode(settings: Settings) -> instructor.Mode:
+def _instructor_mode(mode: str) -> instructor.Mode:
     try:
-        return _INSTRUCTOR_MODES[settings.mode]
+        return _INSTRUCTOR_MODES[mode]
     except KeyError:
-        raise ConfigError(f"unknown mode {settings.mode!r}; choose one of {', '.join(MODES)}") from None
+        raise ConfigError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}") from None
 
 
 def environment_proxy(url: str) -> str | None:
@@ -84,8 +74,7 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
         timeout=settings.timeout,
         http_client=http_client,
     )
-    structured = instructor.from_openai(raw, mode=_instructor_mode(settings))
-    return ModelClient(structured=structured, transport=transport, model=endpoint.model, mode=settings.mode)
+    return _model_client(raw, transport, settings, endpoint)
 
 
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
@@ -100,24 +89,53 @@ def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
         timeout=settings.timeout,
         http_client=http_client,
     )
-    structured = instructor.from_openai(raw, mode=_instructor_mode(settings))
-    return ModelClient(structured=structured, transport=transport, model=endpoint.model, mode=settings.mode)
+    return _model_client(raw, transport, settings, endpoint)
 
 
-@contextlib.contextmanager
-def model_endpoint(settings: Settings) -> Iterator[Endpoint]:
-    """The server to talk to: the configured one, or the embedded one for as long as this lasts."""
-    if not settings.uses_embedded_model:
-        split_base_url(settings.base_url)  # refuses credentials in the URL before anything is sent
-        if not settings.model:
-            raise ConfigError("a model name is needed with --base-url: give --model or SUMMIT_MODEL")
-        yield Endpoint(settings.base_url, settings.model)
-        return
-    if settings.gguf:
-        model_path = check_gguf(settings.gguf)
-        alias = settings.model or model_path.stem
-    else:
-        model_path = ensure_default_model(settings.cache_dir)
-        alias = MODEL_NAME
-    with LocalModelServer(model_path, model_alias=alias, log_path=settings.cache_dir / "llama-server.log") as server:
-        yield Endpoint(server.base_url, alias)
+def _model_client(
+    raw: openai.OpenAI | openai.AsyncOpenAI, transport: RetryingTransport | AsyncRetryingTransport, settings: Settings, endpoint: Endpoint
+) -> ModelClient:
+    mode = resolved_mode(settings, endpoint)
+    structured = instructor.from_openai(raw, mode=_instructor_mode(mode))
+    structured.on("completion:response", count_model_reply)  # each reply and its tokens, per article
+    return ModelClient(
+        structured=structured,
+        transport=transport,
+        model=endpoint.model,
+        mode=mode,
+        base_url=endpoint.base_url,
+        api_key=settings.api_key,
+    )
+
+
+# The smallest request that shows whether a server honours ``response_format: json_schema``.
+_PROBE_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"], "additionalProperties": False}
+
+
+def probe_mode(settings: Settings, endpoint: Endpoint) -> str:
+    """json_schema if the server accepts a schema-constrained reply, else tools.
+
+    One tiny request, once per session. A server that refuses the request's shape (HTTP 400,
+    404, 422, 500 or 501, as llama-cpp-python's server does) gets TOOLS; one that cannot be
+    reached or refuses the key raises, as any extraction would.
+    """
+    # One attempt: llama-cpp-python's refusal is an HTTP 500, which the retry policy would repeat.
+    probe_settings = replace(settings, mode="json_schema", retry=replace(settings.retry, transport_attempts=1))
+    client = make_client(probe_settings, replace(endpoint, mode="json_schema"))
+    try:
+        client.structured.client.chat.completions.create(
+            model=endpoint.model,
+            messages=[{"role": "user", "content": 'Answer {"ok": true}.'}],
+            response_format={"type": "json_schema", "json_schema": {"name": "probe", "schema": _PROBE_SCHEMA, "strict": True}},
+            max_tokens=16,
+            temperature=0,
+        )
+    except openai.APIStatusError as error:
+        if error.status_code in (400, 404, 422, 500, 501):
+            log.info("the model server does not take json_schema replies (HTTP %d); using tools mode", error.status_code)
+            return "tools"
+        raise model_error(error, endpoint.base_url, settings.api_key) from None
+    except openai.OpenAIError as error:
+        raise model_error(error, endpoint.base_url, settings.api_key) from None
+    log.info("the model server takes json_schema replies; using json_schema mode")
+    return "json_schema"

@@ -151,6 +151,14 @@ def country_name(code: str | None) -> str | None:
     return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
 
 
+def usual_case(place: str) -> str:
+    """A place name in its usual form whatever the article's casing: a dateline's "TOKYO" or
+    "NEW YORK" → "Tokyo", "New York". Names already in mixed case are left as written."""
+    if not any(c.isalpha() for c in place) or not place.isupper():
+        return place
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), place.lower())
+
+
 def names_of_country(code: str) -> list[str]:
     """Every name, short form and demonym we read as this country ("KR" → "South Korea", "Korean", …)."""
     names = [alias for alias, alpha2 in _ALIASES.items() if alpha2 == code]

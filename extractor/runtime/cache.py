@@ -2,7 +2,7 @@
 
 The key holds everything the extraction depends on: the article's text (its hash) and its
 publication date (relative dates resolve against it), the model and where it is served from,
-the prompt version, the instructor mode and the schema version. SQLite, in the cache directory;
+the prompt versions (the background pass's too, when it runs), the instructor mode and the schema version. SQLite, in the cache directory;
 safe for several processes (WAL mode, short transactions).
 """
 

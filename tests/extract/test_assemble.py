@@ -247,7 +247,8 @@ def test_agreed_areas_the_model_left_out_are_read_from_the_commitment_sentences(
 
 
 def test_a_meeting_listed_twice_is_kept_once():
-    twice = _summit(mention="background", status="planned", city="Yokosuka", date_text=None)
+    # (held: the article says the ministers "had met" in Yokosuka)
+    twice = _summit(mention="background", status="held", city="Yokosuka", date_text=None)
     records = _assemble(_summit(), twice, twice)
     assert [s.location.city for s in records.summits] == ["Nara", "Yokosuka"]
     assert [d.reason for d in records.dropped] == ["listed twice"]

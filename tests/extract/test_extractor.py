@@ -12,12 +12,13 @@ from dataclasses import replace
 
 import pytest
 
-from extractor.model.client import Endpoint, make_client
+from extractor.model.client import make_client
 from extractor.errors import ExtractionError, ModelError
 from extractor.extract.extractor import Extractor
 from extractor.ingest.articles import parse_article
 from extractor.model.prompting import load_prompt
 from extractor.model.retries import RetryPolicy
+from extractor.providers import Endpoint
 from extractor.settings import Settings
 from tests.support.fake_openai import FakeOpenAIServer, Reply, error_reply, tool_call_reply
 
@@ -69,7 +70,7 @@ def extractor_for(server: FakeOpenAIServer, *, api_key: str | None = None, timeo
         retry=RetryPolicy(sleep=sleep, backoff_initial=0.01, backoff_max=0.05, jitter=0.0, **policy),
     )
     client = make_client(settings, Endpoint(server.base_url, "fake-model"))
-    return Extractor(client, load_prompt(), settings, base_url=server.base_url), sleep
+    return Extractor(client, load_prompt(), settings), sleep
 
 
 def participants(extraction) -> list[str]:
@@ -188,7 +189,7 @@ def test_a_reply_that_never_fits_the_schema_is_a_clear_error():
 def test_json_schema_mode_fails_clearly_where_llama_cpp_refuses_it():
     # llama-cpp-python's server answers response_format json_schema with this 500.
     refusal = error_reply(500, "1 validation error: response_format.type Input should be 'text' or 'json_object'")
-    with FakeOpenAIServer([refusal]) as server:
+    with FakeOpenAIServer([refusal], json_schema=True) as server:
         extractor, _ = extractor_for(server, mode="json_schema", transport_attempts=1)
         with pytest.raises(ModelError, match="HTTP 500: .*'text' or 'json_object'"):
             extractor.extract(ARTICLE)
@@ -196,8 +197,6 @@ def test_json_schema_mode_fails_clearly_where_llama_cpp_refuses_it():
 
 
 def test_concurrent_batch_keeps_input_order_and_counts_each_articles_tokens(tmp_path):
-    import contextlib
-
     from extractor.runtime.pipeline import extract_batch
 
     # Same meeting, three files: replies arrive in any order, and any reply fits any article.
@@ -205,12 +204,7 @@ def test_concurrent_batch_keeps_input_order_and_counts_each_articles_tokens(tmp_
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
         settings = Settings(base_url=server.base_url, model="fake-model", concurrency=3, cache_dir=tmp_path, use_cache=False)
         outcomes = []
-
-        @contextlib.contextmanager
-        def endpoint(_settings):
-            yield Endpoint(server.base_url, "fake-model")
-
-        summary = extract_batch(articles, settings, on_outcome=outcomes.append, endpoint_factory=endpoint)
+        summary = extract_batch(articles, settings, on_outcome=outcomes.append)
     assert summary.extracted == 3 and summary.failed_total == 0
     assert [o.extraction.source.file for o in outcomes] == ["Ottawa.txt", "Toronto.txt", "Montreal.txt"]
     for outcome in outcomes:

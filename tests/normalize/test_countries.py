@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2
+from extractor.normalize.countries import usual_case, city_in_country, country_name, country_of_city, to_alpha2
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,9 @@ def test_city_in_country_knows_every_city_of_the_name():
 def test_country_name_uses_press_names():
     assert country_name("KR") == "South Korea"
     assert country_name("JP") == "Japan"
+
+
+@pytest.mark.parametrize(("written", "usual"), [("TOKYO", "Tokyo"), ("NEW YORK", "New York"), ("KUALA LUMPUR", "Kuala Lumpur"),
+                                               ("Seoul", "Seoul"), ("McAllen", "McAllen"), ("ST. LOUIS", "St. Louis")])
+def test_a_place_comes_out_in_its_usual_case(written, usual):
+    assert usual_case(written) == usual

@@ -82,3 +82,24 @@ def test_a_planned_meetings_weekday_looks_forward():
     assert resolve_date("on Wednesday", "2026-01-13", upcoming=True).date == "2026-01-14"
     assert resolve_date("on Wednesday", "2026-01-13").date == "2026-01-07"
     assert resolve_date("on Tuesday", "2026-01-13", upcoming=True).date == "2026-01-13"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "upcoming", "date"),
+    [
+        ("on the 30th", "2025-09-30", False, "2025-09-30"),  # the same day
+        ("on the 24th", "2025-10-27", False, "2025-10-24"),  # earlier this month
+        ("on the 30th", "2025-10-02", False, "2025-09-30"),  # last month: the 30th is still ahead
+        ("on the 31st", "2025-10-02", False, "2025-08-31"),  # September has no 31st
+        ("on the 30th", "2025-09-24", True, "2025-09-30"),  # planned: the coming 30th
+        ("on the 2nd", "2025-10-27", True, "2025-11-02"),  # planned: next month's 2nd
+    ],
+)
+def test_a_day_of_the_month_is_read_in_the_publication_month(text, published, upcoming, date):
+    resolved = resolve_date(text, published, upcoming=upcoming)
+    assert (resolved.date, resolved.precision) == (date, "day")
+
+
+def test_a_day_of_the_month_needs_a_publication_date_and_an_ordinal():
+    assert resolve_date("on the 30th", None).date is None
+    assert resolve_date("the 30 delegates", "2025-09-30").date is None

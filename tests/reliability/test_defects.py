@@ -286,7 +286,8 @@ def test_a_server_that_is_down_fails_the_batch_in_seconds_with_the_reason(tmp_pa
         (articles / f"{i:02d}.txt").write_text(f"Story {i}. " + ARTICLE, encoding="utf-8")
     failures = tmp_path / "failures.jsonl"
     started = time.monotonic()
-    result = run_cli(["extract", "--base-url", refused_url(), "--model", "m", "--concurrency", concurrency,
+    # --mode tools: no mode probe first (in auto mode the failed probe already fails the batch at once).
+    result = run_cli(["extract", "--base-url", refused_url(), "--model", "m", "--mode", "tools", "--concurrency", concurrency,
                       "--failures", str(failures), str(articles)], env=base_env(tmp_path))
     elapsed = time.monotonic() - started
     assert elapsed < 25, elapsed  # was 341 s: each article waited out its own backoff
@@ -369,7 +370,7 @@ def test_file_names_and_server_text_reach_the_terminal_escaped(tmp_path):
     assert "\\x1b[31m\\nsummit-extract: forged line.txt" in line
 
     with FakeOpenAIServer([error_reply(400, "bad request\x1b]0;pwned\x07\x1b[2J\nsummit-extract: all good")]) as server:
-        result = run_cli(["extract", "-"], env=server_env(tmp_path, server), stdin=ARTICLE)
+        result = run_cli(["extract", "--mode", "tools", "-"], env=server_env(tmp_path, server), stdin=ARTICLE)
     assert result.returncode == 3
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     [line] = problem_lines(result.stderr)
@@ -436,7 +437,7 @@ def test_a_batch_where_every_article_fails_with_model_errors_exits_3(tmp_path):
     batch = tmp_path / "batch.jsonl"
     batch.write_text(good_record() + "\n" + good_record(REPORTS["ottawa_2.txt"]) + "\n", encoding="utf-8")
     with FakeOpenAIServer([error_reply(400, "model not loaded")]) as server:
-        result = run_cli(["extract", str(batch)], env=server_env(tmp_path, server))
+        result = run_cli(["extract", "--mode", "tools", str(batch)], env=server_env(tmp_path, server))
     assert result.returncode == 3
     assert len(problem_lines(result.stderr)) == 2
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
 
 import extractor.extract.extractor as extract_module
-from extractor.model.client import Endpoint
 from extractor.errors import ConfigError
-from extractor.extract.extractor import model_error, public_url
+from extractor.model.wire import model_error, public_url
 from extractor.ingest.articles import parse_article
 from extractor.runtime.pipeline import extract_batch
 from extractor.settings import Settings
@@ -20,13 +18,8 @@ from tests.extract.test_extractor import ARTICLE, GOOD_DRAFT
 
 def run_batch(server, articles, tmp_path, **settings):
     outcomes = []
-
-    @contextlib.contextmanager
-    def endpoint(_settings):
-        yield Endpoint(server.base_url, "fake-model")
-
     settings = Settings(base_url=server.base_url, model="fake-model", cache_dir=tmp_path, **settings)
-    summary = extract_batch(articles, settings, on_outcome=outcomes.append, endpoint_factory=endpoint)
+    summary = extract_batch(articles, settings, on_outcome=outcomes.append)
     return summary, outcomes
 
 

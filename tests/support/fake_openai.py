@@ -71,6 +71,10 @@ def error_reply(status: int, message: str, headers: dict[str, str] | None = None
     return Reply(status=status, body={"error": {"message": message, "type": "error", "code": status}}, headers=headers or {})
 
 
+def _asks_json_schema(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("response_format"), dict) and body["response_format"].get("type") == "json_schema"
+
+
 # -- faults ------------------------------------------------------------------------------------------
 
 
@@ -207,8 +211,15 @@ class FakeOpenAIServer:
         responder: Callable[[Any], Reply] | None = None,
         faults: FaultPlan | None = None,
         latency: float = 0.0,
+        json_schema: bool = False,
     ):
         self.replies = list(replies or [])
+        # Whether ``response_format: json_schema`` is taken. When not, such a request is refused
+        # with HTTP 400 (as servers that lack it do) without using up a scripted reply or a
+        # fault draw, so the client's mode probe ("auto") settles on tools and the script
+        # serves the extraction.
+        self.json_schema = json_schema
+        self.refused: list[RecordedRequest] = []
         self.models = models
         self.responder = responder
         self.faults = faults
@@ -298,6 +309,10 @@ class FakeOpenAIServer:
                     body = json.loads(raw or b"null")
                 except json.JSONDecodeError:
                     body = raw.decode("utf-8", "replace")
+                if not server.json_schema and _asks_json_schema(body):
+                    server.refused.append(RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    self._send(error_reply(400, "response_format type 'json_schema' is not supported"))
+                    return
                 self._record(body)
                 if not self.path.split("?", 1)[0].rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))

