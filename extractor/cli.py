@@ -7,8 +7,11 @@ never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, SummitError, exit_code_of, first_problem
+from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, ModelError, SummitError, exit_code_of, first_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
-from extractor.logs import configure_logging, redact, register_secret
+from extractor.jsontext import JSON_ERRORS, json_problem
+from extractor.logs import configure_logging, printable, redact, register_secret
 from extractor.model.retries import RetryPolicy
 from extractor.settings import ENGINES, MODES, Settings
 from schemas import ArticleExtraction, json_schemas
@@ -31,6 +35,23 @@ log = logging.getLogger("extractor.cli")
 # Exit statuses: 0 all done; EXIT_SOME_FAILED (1) some articles failed; otherwise the error
 # class's own (extractor.errors): 2 bad input or settings, 3 the model, 70 a bug of ours.
 EXIT_INTERNAL = InternalError.exit_code
+EXIT_IO_ERROR = 74  # EX_IOERR: the output could not be written (a full disk)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def say(message: str) -> None:
+    """One line on stderr; anything from outside in it (file names, server text) made printable."""
+    click.echo(f"summit-extract: {printable(message)}", err=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 class SummitGroup(click.Group):
@@ -44,22 +65,27 @@ class SummitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SummitError as error:
-            click.echo(f"summit-extract: error: {error}", err=True)
+            say(f"error: {error}")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("summit-extract: interrupted", err=True)
+            say("interrupted")
             sys.exit(130)
         except BrokenPipeError:
-            sys.exit(0)
+            # The reader went away (`| head`): stop, say so once, exit as a shell would report it.
+            _silence_stdout()
+            say("output closed by the reader; stopped")
+            sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as error:
+            if error.errno not in _WRITE_ERRNOS:
+                raise
+            _silence_stdout()
+            say(f"error: cannot write the output ({error.strerror or error})")
+            sys.exit(EXIT_IO_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last line of defence, see the docstring
             log.debug("internal error", exc_info=True)
-            click.echo(
-                f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
-                "(run with -vv for details; please report it)",
-                err=True,
-            )
+            say(f"internal error: {type(error).__name__}: {redact(str(error))[:300]} (run with -vv for details; please report it)")
             sys.exit(EXIT_INTERNAL)
 
 
@@ -73,12 +99,22 @@ def cli(verbose: int, quiet: bool) -> None:
     configure_logging(verbose=verbose, quiet=quiet)
 
 
+# json.dumps escapes C0 control characters but not DEL and C1 (\x9b starts an escape sequence on
+# some terminals): escaped here too, which is still the same JSON.
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def _json_text(document: dict | list, **options) -> str:
+    text = json.dumps(document, ensure_ascii=False, **options)
+    return _UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _emit_json(document: dict | list) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(_json_text(document, indent=2))
 
 
 def _emit_jsonl(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
+    click.echo(_json_text(record))
 
 
 # -- schema ----------------------------------------------------------------------------------------
@@ -122,7 +158,7 @@ def _read(inputs: tuple[str, ...], max_chars: int) -> Iterator[Article | InputFa
 
 
 def _report_input_failure(item: InputFailure) -> None:
-    click.echo(f"summit-extract: {item.message}", err=True)
+    say(item.message)
 
 
 @cli.command()
@@ -158,7 +194,7 @@ def ingest(inputs: tuple[str, ...], max_chars: int) -> None:
 
 def _finish(ok: int, failed: int) -> None:
     if ok + failed > 1 or failed:
-        click.echo(f"summit-extract: {ok} ok, {failed} failed", err=True)
+        say(f"{ok} ok, {failed} failed")
     if failed:
         # One bad input alone is an input error (2); in a batch, "some failed" (1).
         sys.exit(InputError.exit_code if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
@@ -210,7 +246,11 @@ def model_options(func):
             help="Articles in flight at once (for remote servers).",
         ),
         click.option(
-            "--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."
+            "--timeout",
+            type=click.FloatRange(min=1),
+            default=600.0,
+            show_default=True,
+            help="Seconds to wait for the server: to connect, and for each next piece of a reply. It bounds each wait, not the whole reply (a server that keeps sending is not cut off); each retry waits afresh.",
         ),
         click.option(
             "--retries",
@@ -218,6 +258,13 @@ def model_options(func):
             default=4,
             show_default=True,
             help="Transport retries (429, 5xx, timeouts) per request.",
+        ),
+        click.option(
+            "--fail-fast-after",
+            type=click.IntRange(min=0),
+            default=3,
+            show_default=True,
+            help="Connection failures in a row (refused, unreachable) after which the rest of the batch fails at once; 0: never.",
         ),
         click.option(
             "--validation-retries",
@@ -260,6 +307,10 @@ def model_options(func):
 
 def _settings(options: dict) -> Settings:
     register_secret(options["api_key"])
+    if options["base_url"]:
+        from extractor.model.endpoint_url import split_base_url
+
+        split_base_url(options["base_url"])  # one line and exit 2 for credentials in the URL
     return Settings.from_env(
         base_url=options["base_url"],
         api_key=options["api_key"],
@@ -269,7 +320,11 @@ def _settings(options: dict) -> Settings:
         engine=options["engine"],
         concurrency=options["concurrency"],
         timeout=options["timeout"],
-        retry=RetryPolicy(transport_attempts=options["retries"] + 1, validation_retries=options["validation_retries"]),
+        retry=RetryPolicy(
+            transport_attempts=options["retries"] + 1,
+            validation_retries=options["validation_retries"],
+            breaker_threshold=options["fail_fast_after"],
+        ),
         use_cache=not options["no_cache"],
         cache_dir=options["cache_dir"],
         prompt_name=options["prompt_name"],
@@ -297,7 +352,7 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
             if failure.source.line:
                 where += f":{failure.source.line}"
             message = failure.message if failure.error == "input" else f"{where}: {failure.message}"
-            click.echo(f"summit-extract: {message}", err=True)
+            say(message)
             if failures_file:
                 failures_file.write(failure.model_dump_json() + "\n")
         progress.advance(outcome)
@@ -351,14 +406,20 @@ def _exit_for(summary: BatchSummary) -> None:
             sys.exit(exit_code_of(next(iter(kinds))))
         if summary.extracted == 0 and kinds == {"config"}:
             sys.exit(ConfigError.exit_code)  # settings that cannot work failed the whole batch, not "some" articles
+        if summary.extracted == 0 and kinds <= {"model", "validation"}:
+            sys.exit(ModelError.exit_code)  # the model failed every article: a model failure, as for one article
         sys.exit(EXIT_SOME_FAILED)
 
 
 # -- reconcile / run -------------------------------------------------------------------------------
 
 
-def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
-    """ArticleExtraction records from a JSONL file (failure records and blank lines skipped)."""
+def read_extractions(path: Path) -> Iterator[ArticleExtraction | InputFailure]:
+    """ArticleExtraction records from a JSONL file (failure records and blank lines skipped).
+
+    A line that is not an extraction record is an ``InputFailure`` with its line number: one bad
+    line never hides the good ones. Only a file that cannot be opened stops the command.
+    """
     from pydantic import ValidationError
 
     try:
@@ -367,22 +428,45 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
+
+            def bad(problem: str, number: int = number) -> InputFailure:
+                return InputFailure(str(path), number, f"{path}:{number}: {problem}")
+
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{number}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+                yield bad(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+                continue
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+            except JSON_ERRORS as exc:
+                yield bad(json_problem(exc))
+                continue
             if isinstance(record, dict) and "error" in record and "provenance" not in record:
                 continue  # a recorded failure: nothing to reconcile
             try:
                 yield ArticleExtraction.model_validate(record)
             except ValidationError as exc:
-                raise InputError(f"{path}:{number}: not an extraction record ({first_problem(exc)})") from None
+                yield bad(f"not an extraction record ({first_problem(exc)})")
+            except RecursionError:
+                yield bad("not an extraction record (nested too deeply)")
+
+
+def _good_extractions(path: Path) -> tuple[list[ArticleExtraction], int]:
+    """The file's extraction records, and how many lines were not; each bad line reported."""
+    records: list[ArticleExtraction] = []
+    failed = 0
+    for item in read_extractions(path):
+        if isinstance(item, InputFailure):
+            failed += 1
+            _report_input_failure(item)
+        else:
+            records.append(item)
+    if not records and not failed:
+        raise InputError(f"{path}: no extraction records in it")
+    return records, failed
 
 
 def _emit_events(extractions: Iterable[ArticleExtraction], keep: list | None = None) -> int:
@@ -402,9 +486,11 @@ def _emit_events(extractions: Iterable[ArticleExtraction], keep: list | None = N
 @click.argument("extractions", type=click.Path(dir_okay=False, path_type=Path))
 def reconcile(extractions: Path) -> None:
     """Merge extractions (JSONL, as `extract` prints) into one event per real meeting (JSONL)."""
-    records = list(read_extractions(extractions))
+    records, failed = _good_extractions(extractions)
     count = _emit_events(records)
     log.info("reconciled %d extraction(s) into %d event(s)", len(records), count)
+    if failed:  # the good lines are reconciled; the bad ones are reported above
+        _finish(len(records), failed)
 
 
 @cli.command()
@@ -516,8 +602,9 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
 
     gold = load_gold(gold_path)
     summary = None
+    unreadable = 0
     if extractions_path:
-        records = list(read_extractions(extractions_path))
+        records, unreadable = _good_extractions(extractions_path)
     elif inputs:
         records = []
         summary = _extract(inputs, max_chars, options, records.append)
@@ -530,6 +617,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
         click.echo(render_table(report))
     if summary is not None:  # the scores stand, but a failed extraction is still a failure
         _summarise(summary)
+    if unreadable:
+        _finish(len(records), unreadable)
 
 
 # -- progress --------------------------------------------------------------------------------------

@@ -27,18 +27,38 @@ def redact(message: str, secret: str | None = None) -> str:
     return _KEY_LIKE.sub("[redacted]", message)
 
 
+# Terminal escape sequences (CSI, OSC, and lone ESC + one character), then any control character
+# left: what came from outside (a server's error text, a file name) must not drive the terminal
+# or forge a line of its own.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?|\x9b[0-?]*[ -/]*[@-~]", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one terminal line: escape sequences and control characters shown escaped."""
+    text = _ESCAPE_SEQUENCE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 class RedactSecrets(logging.Filter):
     """Replace the configured API key, and anything shaped like a key, in every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), None
+        record.msg, record.args = printable(redact(record.getMessage())), None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted record: with -vv a traceback quotes URLs and server replies."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def configure_logging(*, verbose: int = 0, quiet: bool = False) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose >= 2 else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("summit-extract: %(message)s"))
+    handler.setFormatter(RedactingFormatter("summit-extract: %(message)s"))
     handler.addFilter(RedactSecrets())
     root = logging.getLogger()
     root.handlers[:] = [handler]

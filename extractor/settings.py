@@ -42,7 +42,7 @@ class Settings:
     mode: Mode = "auto"
     gguf: Path | None = None  # another model file for the embedded server
     engine: Engine = "native"  # which llama.cpp server runs the embedded model (see ENGINES)
-    timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
+    timeout: float = 600.0  # seconds per wait (connect, each read), not per whole reply; a local 1.5B model is slow
     temperature: float = 0.0
     max_tokens: int = 1200
     retry: RetryPolicy = RetryPolicy()

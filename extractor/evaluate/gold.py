@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractor.errors import GoldFormatError, first_problem
+from extractor.jsontext import JSON_ERRORS, json_problem
 from schemas import Actor, ArticleExtraction, Location, Pledge, Provenance, SourceMeta, Summit
 from schemas.vocab import DatePrecision, MentionKind, SummitKind, SummitStatus
 
@@ -90,6 +91,8 @@ def load_gold(path: str | Path) -> GoldFile:
         raise GoldFormatError(f"{path}: gold file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise GoldFormatError(f"{path}: gold file is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except JSON_ERRORS as exc:  # nested too deeply, or a number too long to parse
+        raise GoldFormatError(f"{path}: gold file is not valid JSON ({json_problem(exc)})") from None
     if not isinstance(raw, dict) or raw.get("format") != GOLD_FORMAT:
         found = raw.get("format") if isinstance(raw, dict) else type(raw).__name__
         raise GoldFormatError(f"{path}: not a {GOLD_FORMAT} gold file (format is {found!r})")
@@ -97,6 +100,8 @@ def load_gold(path: str | Path) -> GoldFile:
         return GoldFile.model_validate(raw)
     except ValidationError as exc:
         raise GoldFormatError(f"{path}: bad gold record at {first_problem(exc)}") from None
+    except RecursionError:
+        raise GoldFormatError(f"{path}: bad gold record (nested too deeply)") from None
 
 
 def gold_article_id(file_name: str) -> str:

@@ -30,7 +30,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
+from extractor.grounding.countries import locate_country
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
+from extractor.grounding.meeting_context import participant_supported
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
@@ -94,7 +96,8 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
         primary = primaries[0]
         if primary.status == "held":  # a planned meeting has agreed nothing yet
             primary.pledges += scan_pledges(text, {p.domain for p in primary.pledges}, primary.participants)
-    actors, dropped = _actors([p for g in kept for p in g.participants])
+    city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
+    actors, dropped = _actors([p for g in kept for p in g.participants], text, city_countries)
     records.actors = actors
     records.dropped += dropped
     return records
@@ -169,6 +172,9 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
                 "not named in the article",
                 f"participant '{participant.name}' is not named in the article",
             )
+        elif not participant_supported(text, person.mentions, [p.name for p in draft.participants if p is not participant]):
+            # Named, but only where no meeting is reported, e.g. inside an injected instruction.
+            drop(f"{at}.participants[{j}]", participant.name, "named only where no meeting is reported")
         elif is_briefer(text, person.mentions, participant.role):
             # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
             drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
@@ -188,7 +194,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if draft_city and city_evidence is None:
         drop(f"{at}.city", draft.city, "not found in the article", f"city '{draft.city}' does not appear in the article")
     city = usual_case(city_evidence.quote) if city_evidence else None
-    country = _country(at, draft_country, city, drop)
+    country = _country(at, draft_country, city, drop, text)
 
     # Date: the article's words, resolved by the publication-date rules.
     date_evidence = _locate_date(text, draft.date_text)
@@ -298,17 +304,22 @@ def _split_city(city: str | None, country: str | None) -> tuple[str | None, str 
     return city, country
 
 
-def _country(at: str, draft_country: str | None, city: str | None, drop) -> str | None:
-    """The meeting's country: the draft's, unless the grounded city lies elsewhere."""
+def _country(at: str, draft_country: str | None, city: str | None, drop, text: str) -> str | None:
+    """The meeting's country: the grounded city's, else the draft's if the article states it."""
     stated = to_alpha2(draft_country)
     if draft_country and stated is None:
         drop(f"{at}.country", draft_country, "not a recognised country")
-    if city is None or (stated and city_in_country(city, stated)):
+    if city is not None and stated and city_in_country(city, stated):
         return stated
-    of_city = country_of_city(city)
+    of_city = country_of_city(city) if city is not None else None
     if stated and of_city and of_city != stated:
         drop(f"{at}.country", draft_country, f"conflicts with the country of {city} ({of_city})")
-    return of_city or stated
+    if of_city:
+        return of_city
+    if stated and locate_country(text, stated) is None:
+        drop(f"{at}.country", draft_country, "not stated in the article")
+        return None
+    return stated
 
 
 def _locate_date(text: str, date_text: str | None) -> Evidence | None:
@@ -393,8 +404,12 @@ def _title(draft: DraftSummit, names: list[str], city: str | None, country: str 
     return title[0].upper() + title[1:]
 
 
-def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[DroppedValue]]:
-    """One actor per canonical name, with every spelling and mention; role and country checked."""
+def _actors(participants: list[_Participant], text: str, city_countries: set[str]) -> tuple[list[Actor], list[DroppedValue]]:
+    """One actor per canonical name, with every spelling and mention; role and country checked.
+
+    A country the draft gives must be the known actor's, stated in the article, or the country
+    of a city the article names as a meeting place (``city_countries``).
+    """
     by_name: dict[str, list[_Participant]] = {}
     for participant in participants:
         by_name.setdefault(participant.person.canonical, []).append(participant)
@@ -415,6 +430,11 @@ def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[Dropped
             dropped.append(
                 DroppedValue(path=f"{country_path}.country", value=stated, reason=f"country conflicts with known country '{known.country}'")
             )
+            country = None
+        elif (
+            country and not (known and known.country == country) and country not in city_countries and locate_country(text, country) is None
+        ):
+            dropped.append(DroppedValue(path=f"{country_path}.country", value=stated, reason="not stated in the article"))
             country = None
         country = country or (known.country if known else None)
         actors.append(

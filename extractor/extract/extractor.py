@@ -13,6 +13,7 @@ from typing import Any
 
 from extractor.extract.assemble import assemble_records, ungrounded_issues
 from extractor.ingest.articles import Article
+from extractor.logs import redact
 from extractor.model.draft import DraftExtraction
 from extractor.model.prompting import PromptTemplate, load_prompt
 from extractor.model.usage import CallStats, collecting_stats
@@ -48,7 +49,9 @@ class Extractor:
             source=source_meta(article),
             summits=assembled.summits,
             actors=assembled.actors,
-            dropped=assembled.dropped,
+            # A dropped value is the model's text, not the article's: a reply that echoed the
+            # key must not carry it to stdout or the cache.
+            dropped=[d.model_copy(update={"value": redact(d.value)}) for d in assembled.dropped],
             provenance=Provenance(
                 model=self.client.model,
                 prompt_version=self.prompt.version,

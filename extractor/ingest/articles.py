@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -33,6 +35,7 @@ from extractor.ingest.boilerplate import (
     strip_page,
     strip_trailing,
 )
+from extractor.jsontext import JSON_ERRORS, json_problem
 
 __all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "parse_article", "read_articles"]
 
@@ -103,6 +106,8 @@ def parse_article(
                     "(give several articles as a batch, one JSON object per line)"
                 )
             value = value[0]
+            if not isinstance(value, dict):
+                raise InputError(f"item 1: {_not_an_object(value)}")
         return _article(text, value, file=file, line=line, max_chars=max_chars, record_shape="json")
     except InputError as error:
         raise InputError(_locate(file, line, str(error))) from None
@@ -123,8 +128,7 @@ def read_articles(
     for source in sources:
         label = str(source)
         if label == "-":
-            data = (stdin if stdin is not None else sys.stdin.buffer).read()
-            yield from _read_document(data, "-", max_chars)
+            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, "-", max_chars)
             continue
         path = Path(source)
         if path.is_dir():
@@ -142,14 +146,112 @@ def read_articles(
 
 def _read_file(path: Path, label: str, max_chars: int) -> Iterator[Article | InputFailure]:
     try:
-        data = path.read_bytes()
+        handle = _open_source(path)
     except FileNotFoundError:
         yield InputFailure(label, None, f"{label}: no such file or directory")
         return
     except OSError as error:
         yield InputFailure(label, None, f"{label}: cannot read ({error.strerror or error})")
         return
-    yield from _read_document(data, label, max_chars)
+    with handle:
+        try:
+            yield from _read_stream(handle, label, max_chars, fifo=stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode))
+        except OSError as error:
+            yield InputFailure(label, None, f"{label}: cannot read ({error.strerror or error})")
+
+
+def _open_source(path: Path) -> BinaryIO:
+    """The file, opened so that a FIFO with no writer cannot hang us.
+
+    A FIFO opened the usual way waits for a writer forever. Opened with O_NONBLOCK it opens at
+    once; blocking is then switched back on, so reads wait for data only while a writer holds
+    the FIFO open, and a FIFO nobody writes to reads as empty. Regular files are unaffected.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limit(max_chars: int) -> int:
+    """Bytes read of one article before refusing it: UTF-8 takes at most 4 bytes a character."""
+    return max_chars * 4 + 1
+
+
+def _read_stream(handle: BinaryIO, label: str, max_chars: int, *, fifo: bool = False) -> Iterator[Article | InputFailure]:
+    """A source read in bounded pieces: never more than one article's worth before deciding.
+
+    A source of up to ``read_limit`` bytes is one document (text, JSON, or JSONL). A longer one
+    can only be JSONL (a batch), read line by line with each line bounded; anything else is
+    refused without reading on (``/dev/zero`` is refused after 4×max-chars bytes, not a crash).
+    """
+    limit = read_limit(max_chars)
+    head = handle.read(limit)
+    if len(head) < limit:
+        if not head and fifo:
+            yield InputFailure(
+                label, None, f"{label}: nothing to read (a FIFO with no writer; start the writer first, or pipe it on stdin)"
+            )
+            return
+        yield from _read_document(head, label, max_chars)
+        return
+    if not _is_jsonl(head):
+        yield InputFailure(
+            label,
+            None,
+            _locate(
+                label,
+                None,
+                (
+                    f"over {limit - 1:,} bytes, too long for one article; the limit is {max_chars:,} characters "
+                    "(raise it with --max-chars, or give a batch as JSONL, one article per line)"
+                ),
+            ),
+        )
+        return
+    for number, chunk in _bounded_lines(handle, head, limit):
+        if chunk is None:
+            yield InputFailure(
+                label,
+                number,
+                _locate(
+                    label,
+                    number,
+                    (
+                        f"line is over {limit - 1:,} bytes, too long for one article; the limit is {max_chars:,} characters "
+                        "(raise it with --max-chars)"
+                    ),
+                ),
+            )
+        elif chunk.strip():
+            yield _jsonl_record(chunk, label, number, max_chars)
+
+
+def _bounded_lines(handle: BinaryIO, head: bytes, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) of ``head`` then the rest of ``handle``; None for a line over ``limit``."""
+    buffer, number, skipping = head, 0, False
+    while True:
+        while (newline := buffer.find(b"\n")) >= 0:
+            line, buffer = buffer[:newline], buffer[newline + 1 :]
+            number += 1
+            if skipping:
+                skipping = False  # the end of an over-long line, already reported
+            else:
+                yield number, (line if len(line) < limit else None)
+        if len(buffer) >= limit:
+            if not skipping:
+                yield number + 1, None
+                skipping = True
+            buffer = b""
+        more = handle.read(65536)
+        if not more:
+            break
+        buffer += more
+    if buffer and not skipping:
+        yield number + 1, buffer
 
 
 def _read_document(data: bytes, label: str, max_chars: int) -> Iterator[Article | InputFailure]:
@@ -171,6 +273,10 @@ def _read_document(data: bytes, label: str, max_chars: int) -> Iterator[Article 
     if not value:
         yield InputFailure(label, None, _locate(label, None, "JSON array is empty; expected article objects"))
     for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            # A null would otherwise read as "no JSON value" and the whole array became the story.
+            yield InputFailure(label, None, _locate(label, None, f"item {index}: {_not_an_object(item)}"))
+            continue
         yield _document_record(text, item, label, max_chars, prefix=f"item {index}: ")
 
 
@@ -248,13 +354,10 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
     text = _tidy(text)
     try:
         return text, json.loads(text, strict=False)
-    except RecursionError:
-        raise InputError("invalid JSON (nested too deeply)") from None
-    except json.JSONDecodeError as error:
-        if not expect_json and _jsonl_lines(text):
+    except JSON_ERRORS as error:
+        if isinstance(error, json.JSONDecodeError) and not expect_json and _jsonl_lines(text):
             raise InputError("several JSON records, one per line (JSONL); read them as a batch, not as one article") from None
-        where = f"column {error.colno}" if error.lineno == 1 else f"line {error.lineno} column {error.colno}"
-        raise InputError(f"invalid JSON ({error.msg} at {where})") from None
+        raise InputError(json_problem(error)) from None
 
 
 def _looks_json(text: str) -> bool:
@@ -276,7 +379,7 @@ def _jsonl_lines(text: str) -> bool:
     for line in lines:
         try:
             objects += isinstance(json.loads(line, strict=False), dict)
-        except (json.JSONDecodeError, RecursionError):
+        except JSON_ERRORS:
             pass
     return objects * 2 >= len(lines)
 
@@ -291,7 +394,7 @@ def _is_jsonl(data: bytes) -> bool:
     try:
         json.loads(text, strict=False)
         return False  # one JSON document, even if pretty-printed over many lines
-    except (json.JSONDecodeError, RecursionError):
+    except JSON_ERRORS:
         return _jsonl_lines(text)
 
 
@@ -303,9 +406,13 @@ def _article(text: str, value: Any, *, file: str | None, line: int | None, max_c
     if value is None:
         return _from_text(text, file=file, line=line)
     if not isinstance(value, dict):
-        kind = {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number or null")
-        raise InputError(f"JSON is {kind}; expected an article object")
+        raise InputError(_not_an_object(value))
     return _from_record(value, file=file, line=line, max_chars=max_chars, shape=record_shape)
+
+
+def _not_an_object(value: Any) -> str:
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+    return f"JSON is {kind}; expected an article object"
 
 
 def _clean_story(text: str) -> tuple[str, str, str | None, str | None, str | None]:

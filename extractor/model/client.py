@@ -12,6 +12,7 @@ import instructor
 import openai
 
 from extractor.errors import ConfigError
+from extractor.model.endpoint_url import split_base_url
 from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
 from extractor.model.usage import count_model_reply
 from extractor.model.wire import ModelClient, model_error
@@ -64,8 +65,10 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
     inner_transport = inner_transport or httpx2.HTTPTransport(proxy=environment_proxy(endpoint.base_url))
     transport = RetryingTransport(inner_transport, settings.retry)
     http_client = httpx2.Client(transport=transport, timeout=settings.timeout)
+    base_url, query = split_base_url(endpoint.base_url)
     raw = openai.OpenAI(
-        base_url=endpoint.base_url,
+        base_url=base_url,
+        default_query=query or None,  # "?key=…" goes on every request, not before the path
         api_key=settings.api_key or _NO_KEY,
         max_retries=0,  # retries are ours (extractor.model.retries), not the client's
         timeout=settings.timeout,
@@ -77,8 +80,10 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
     transport = AsyncRetryingTransport(httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url)), settings.retry)
     http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+    base_url, query = split_base_url(endpoint.base_url)
     raw = openai.AsyncOpenAI(
-        base_url=endpoint.base_url,
+        base_url=base_url,
+        default_query=query or None,  # "?key=…" goes on every request, not before the path
         api_key=settings.api_key or _NO_KEY,
         max_retries=0,
         timeout=settings.timeout,

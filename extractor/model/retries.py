@@ -29,6 +29,7 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception_type,
+    retry_if_not_exception_type,
     stop_after_attempt,
     wait_exponential_jitter,
 )
@@ -58,7 +59,51 @@ class RetryPolicy:
     # Off for the embedded server: it serves one request at a time and keeps generating for a
     # client that timed out, so a retry would only queue behind the abandoned request.
     retry_timeouts: bool = True
+    # The circuit breaker: after this many connection failures in a row (refused, unreachable),
+    # every later request of the batch fails at once instead of waiting out its own backoff.
+    # 0 turns it off.
+    breaker_threshold: int = 3
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+
+# Failures that say the server cannot be had at all, as opposed to a reply that went wrong.
+CONNECT_ERRORS = (httpx2.ConnectError, httpx2.ConnectTimeout)
+
+
+class CircuitOpen(httpx2.ConnectError):
+    """Raised instead of sending: the server was unreachable for ``threshold`` attempts in a row."""
+
+    def __init__(self, threshold: int, last: str):
+        super().__init__(f"{threshold} connection attempts in a row failed ({last}); not trying again in this batch")
+
+
+class ConnectionBreaker:
+    """Counts connection failures in a row across every request of a batch; opens at the threshold.
+
+    Shared by all the requests a transport sends (a batch's articles, and under --concurrency
+    the ones in flight together). Any answer from the server, even an error status, resets it.
+    It does not close again: a batch that found the server gone stops asking.
+    """
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        self.failures = 0
+        self.last = ""
+
+    @property
+    def open(self) -> bool:
+        return self.threshold > 0 and self.failures >= self.threshold
+
+    def check(self) -> None:
+        if self.open:
+            raise CircuitOpen(self.threshold, self.last)
+
+    def failed(self, error: Exception) -> None:
+        self.failures += 1
+        self.last = str(error) or type(error).__name__
+
+    def succeeded(self) -> None:
+        self.failures = 0
 
 
 class RetryableStatus(Exception):
@@ -126,9 +171,21 @@ def _retrying_kwargs(policy: RetryPolicy) -> dict:
             (RetryableStatus, *RETRYABLE_ERRORS)
             if policy.retry_timeouts
             else (RetryableStatus, httpx2.NetworkError, httpx2.RemoteProtocolError)
-        ),
+        )
+        & retry_if_not_exception_type(CircuitOpen),
         before_sleep=_log_retry,
         retry_error_callback=_return_last_response,
+    )
+
+
+def _buffered(response: httpx2.Response, raw: bytes, request: httpx2.Request) -> httpx2.Response:
+    """The same response with its (still encoded) body in memory: nothing left to fail on the wire."""
+    return httpx2.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx2.ByteStream(raw),
+        extensions=response.extensions,
+        request=request,
     )
 
 
@@ -142,20 +199,34 @@ class RetryingTransport(httpx2.BaseTransport):
         self._inner = inner or httpx2.HTTPTransport()
         self._policy = policy
         self.attempts = 0
+        self.breaker = ConnectionBreaker(policy.breaker_threshold)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         retrying = Retrying(sleep=self._policy.sleep, **_retrying_kwargs(self._policy))
         return retrying(self._send_once, request)
 
     def _send_once(self, request: httpx2.Request) -> httpx2.Response:
+        self.breaker.check()
         self.attempts += 1
         count_http_request()
-        response = self._inner.handle_request(request)
+        try:
+            response = self._inner.handle_request(request)
+        except CONNECT_ERRORS as error:
+            self.breaker.failed(error)
+            raise
+        self.breaker.succeeded()
         if response.status_code in RETRYABLE_STATUSES:
             response.read()
             response.close()
             raise RetryableStatus(response)
-        return response
+        # The body is read here, inside the retry loop: a connection dropped or timed out after
+        # the headers is then retried like one dropped before them (the client would only have
+        # seen it once the reply was already ours to hand back).
+        try:
+            raw = b"".join(response.iter_raw())
+        finally:
+            response.close()
+        return _buffered(response, raw, request)
 
     def close(self) -> None:
         self._inner.close()
@@ -168,6 +239,7 @@ class AsyncRetryingTransport(httpx2.AsyncBaseTransport):
         self._inner = inner or httpx2.AsyncHTTPTransport()
         self._policy = policy
         self.attempts = 0
+        self.breaker = ConnectionBreaker(policy.breaker_threshold)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         import asyncio
@@ -179,14 +251,24 @@ class AsyncRetryingTransport(httpx2.AsyncBaseTransport):
         return await retrying(self._send_once, request)
 
     async def _send_once(self, request: httpx2.Request) -> httpx2.Response:
+        self.breaker.check()
         self.attempts += 1
         count_http_request()
-        response = await self._inner.handle_async_request(request)
+        try:
+            response = await self._inner.handle_async_request(request)
+        except CONNECT_ERRORS as error:
+            self.breaker.failed(error)
+            raise
+        self.breaker.succeeded()
         if response.status_code in RETRYABLE_STATUSES:
             await response.aread()
             await response.aclose()
             raise RetryableStatus(response)
-        return response
+        try:  # the whole body inside the retry loop, as in RetryingTransport
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        return _buffered(response, raw, request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

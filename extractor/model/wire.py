@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import InstructorRetryException
@@ -26,6 +27,7 @@ from extractor.logs import redact
 from extractor.model.draft import DraftExtraction
 from extractor.model.retries import (
     AsyncRetryingTransport,
+    CircuitOpen,
     RetryingTransport,
     RetryPolicy,
     async_validation_retrying,
@@ -84,7 +86,7 @@ class ModelClient:
             stats = current_stats.get()
             replies = stats.model_replies if stats else 0
             log.info("grounding or schema still failing after %d replies; dropping what is unsupported", replies)
-            return _salvage(error, replies)
+            return _salvage(error, stats.http_requests if stats else 0)
         raise error
 
 
@@ -131,7 +133,12 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
     elif isinstance(error, openai.APITimeoutError):
         text = f"the model server{where} did not answer in time (raise --timeout)"
     elif isinstance(error, openai.APIConnectionError):
-        text = f"cannot reach the model server{where}"
+        if isinstance(error.__cause__, CircuitOpen):
+            text = f"cannot reach the model server{where}: {error.__cause__}"
+        elif isinstance(error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)) or error.__cause__ is None:
+            text = f"cannot reach the model server{where}"
+        else:  # connected, then the reply broke off (dropped connection, protocol error)
+            text = f"the model server{where} broke off its reply ({_one_line(str(error.__cause__), 120)})"
     else:
         text = f"the model call failed: {_one_line(str(error))}"
     return ModelError(redact(text, secret))
@@ -161,8 +168,31 @@ def _reply_arguments(completion: Any) -> str | None:
     return content
 
 
+def _unusable_reply(error: BaseException) -> str | None:
+    """What was wrong with a reply that was no chat completion at all, in a user's words."""
+    completion = getattr(error, "last_completion", None)
+    if isinstance(completion, str):
+        if completion.lstrip()[:1] == "<":
+            return "answered with an HTML page, not a chat completion (is --base-url the API's address, e.g. ending in /v1?)"
+        return f"answered with text that is not a chat completion ({_one_line(completion, 80)})"
+    if completion is not None and getattr(completion, "choices", None) == []:
+        return "answered a chat completion with no choices (an empty reply)"
+    seen = 0
+    cause: BaseException | None = error
+    while cause is not None and seen < 5:
+        if isinstance(cause, json.JSONDecodeError):
+            return f"answered with a body that is not valid JSON ({cause.msg})"
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    return None
+
+
 def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
-    """After the last re-ask, keep the last reply that fits the schema: grounding drops the rest."""
+    """After the last re-ask, keep the last reply that fits the schema: grounding drops the rest.
+
+    ``attempts`` counts the HTTP requests sent, transport retries included.
+    """
+    if problem := _unusable_reply(error):
+        raise ModelError(f"the model server {problem}, after {attempts} request(s)")
     arguments = _reply_arguments(error.last_completion)
     if arguments:
         try:
@@ -172,5 +202,5 @@ def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
             return DraftExtraction.model_validate_json(text)
         except (ValidationError, json.JSONDecodeError, ValueError) as exc:
             problem = _one_line(first_problem(exc, default_where="reply"), 200)
-            raise ExtractionError(f"the model's reply did not fit the schema after {attempts} attempts ({problem})") from None
-    raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
+            raise ExtractionError(f"the model's reply did not fit the schema after {attempts} request(s) ({problem})") from None
+    raise ExtractionError(f"the model gave no usable reply after {attempts} request(s)")

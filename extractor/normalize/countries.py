@@ -234,3 +234,14 @@ def usual_case(place: str) -> str:
     if not any(c.isalpha() for c in place) or not place.isupper():
         return place
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), place.lower())
+
+
+def names_of_country(code: str) -> list[str]:
+    """Every name, short form and demonym we read as this country ("KR" → "South Korea", "Korean", …)."""
+    names = [alias for alias, alpha2 in _ALIASES.items() if alpha2 == code]
+    country = pycountry.countries.get(alpha_2=code)
+    if country:
+        names += [getattr(country, attr) for attr in ("name", "common_name", "official_name") if getattr(country, attr, None)]
+    if code in _PRESS_NAMES:
+        names.append(_PRESS_NAMES[code].removeprefix("the "))
+    return list(dict.fromkeys(names))

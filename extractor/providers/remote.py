@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractor.errors import ConfigError
+from extractor.model.endpoint_url import split_base_url
 from extractor.model.retries import RetryPolicy
 from extractor.providers.base import Endpoint
 
@@ -23,6 +24,7 @@ class OpenAICompatible:
 
     @contextlib.contextmanager
     def endpoint(self) -> Iterator[Endpoint]:
+        split_base_url(self.base_url)  # refuses credentials in the URL before anything is sent
         if not self.model:
             raise ConfigError("a model name is needed with --base-url: give --model or SUMMIT_MODEL")
         yield Endpoint(self.base_url, self.model)

@@ -23,6 +23,7 @@ from types import TracebackType
 from extractor.errors import InternalError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
+from extractor.logs import redact
 from extractor.model.client import make_async_client, make_client
 from extractor.model.client import probe_mode as _probe
 from extractor.model.prompting import PromptTemplate, load_prompt
@@ -49,7 +50,8 @@ def input_failure(item: InputFailure) -> ExtractionFailure:
 
 
 def article_failure(article: Article, error: SummitError) -> ExtractionFailure:
-    return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=str(error))
+    # Redacted: the message may quote a server or a model reply that echoed the key.
+    return ExtractionFailure(article_id=article.article_id, source=source_meta(article), error=error.kind, message=redact(str(error)))
 
 
 def prompt_identity(settings: Settings, prompt: PromptTemplate) -> str:

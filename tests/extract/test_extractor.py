@@ -183,7 +183,7 @@ def test_an_ungrounded_participant_is_asked_about_then_dropped_and_counted():
 def test_a_reply_that_never_fits_the_schema_is_a_clear_error():
     with FakeOpenAIServer([tool_call_reply("{not json")]) as server:
         extractor, _ = extractor_for(server, validation_retries=1)
-        with pytest.raises(ExtractionError, match="did not fit the schema after 2 attempts"):
+        with pytest.raises(ExtractionError, match=r"did not fit the schema after 2 request\(s\)"):
             extractor.extract(ARTICLE)
 
 
