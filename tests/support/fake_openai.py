@@ -3,6 +3,10 @@
 Each request to ``/v1/chat/completions`` takes the next scripted ``Reply`` (the last one repeats),
 so a test can say "429 with Retry-After, then a good answer" and check what the client did.
 Every request is recorded (path, headers, JSON body) for the test to inspect.
+
+For tests with many different articles, a ``responder`` (request body → ``Reply``) answers
+instead of the script, and ``refuse_connections`` / ``accept_connections`` and ``fail_with``
+stage a model outage (connection refused, or every completion answered with a 5xx).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 
@@ -62,19 +67,50 @@ class RecordedRequest:
 class FakeOpenAIServer:
     """``with FakeOpenAIServer([replies]) as server: server.base_url`` — serves until the block ends."""
 
-    def __init__(self, replies: list[Reply] | None = None, *, models: tuple[str, ...] = ("fake-model",)):
+    def __init__(self, replies: list[Reply] | None = None, *, models: tuple[str, ...] = ("fake-model",),
+                 responder: Callable[[Any], Reply] | None = None):
         self.replies = list(replies or [])
         self.models = models
+        self.responder = responder
+        self.failing_with: Reply | None = None  # while set, every completion gets this reply
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = self._listen(0)
+        self._port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _listen(self, port: int) -> ThreadingHTTPServer:
+        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        server.daemon_threads = True
+        return server
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    def fail_with(self, reply: Reply | None) -> None:
+        """Answer every completion with ``reply`` (e.g. ``error_reply(503, …)``) until given None."""
+        self.failing_with = reply
+
+    def refuse_connections(self) -> None:
+        """Close the listening socket: clients get "connection refused" until accept_connections()."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def accept_connections(self) -> None:
+        """Listen again on the same port."""
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                self._server = self._listen(self._port)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
 
     @property
     def completion_requests(self) -> list[RecordedRequest]:
@@ -125,7 +161,12 @@ class FakeOpenAIServer:
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))
                     return
-                reply = server._next_reply()
+                if server.failing_with is not None:
+                    reply = server.failing_with
+                elif server.responder is not None:
+                    reply = server.responder(body)
+                else:
+                    reply = server._next_reply()
                 if reply.delay:
                     time.sleep(reply.delay)
                 self._send(reply)
@@ -137,6 +178,8 @@ class FakeOpenAIServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        if not self._thread.is_alive():
+            return  # refusing connections at the end: already closed
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
