@@ -45,9 +45,10 @@ def register(cli: click.Group) -> None:
     @click.option("--backoff-max", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Longest wait between tries while the model is down.")
     @click.option("--metrics-port", type=click.IntRange(min=0, max=65535), default=None, help="Serve /metrics (Prometheus) and /healthz on 127.0.0.1:PORT.")
     @click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address for the metrics endpoint.")
+    @click.option("--health-interval", type=click.FloatRange(min=0.1), default=5.0, hidden=True, help="Seconds between health and lag checks.")
     @model_options
     def worker(broker: str, stream: str, store_url: str | None, group: str, max_attempts: int, visibility_timeout: float,
-               drain_timeout: float, backoff_max: float, metrics_port: int | None, metrics_host: str, **options) -> None:
+               drain_timeout: float, backoff_max: float, metrics_port: int | None, metrics_host: str, health_interval: float, **options) -> None:
         """Extract articles from a Redis stream or RabbitMQ queue into the event store, until stopped.
 
         Acks each message only after its extraction is committed; SIGTERM or Ctrl-C finishes what
@@ -63,6 +64,7 @@ def register(cli: click.Group) -> None:
         worker_options = WorkerOptions(
             concurrency=settings.concurrency, max_attempts=max_attempts, backoff_initial=min(1.0, backoff_max),
             backoff_max=backoff_max, drain_timeout=drain_timeout, keep_alive_interval=visibility_timeout / 3,
+            health_interval=health_interval,
         )
         metrics = WorkerMetrics()
         with EventStore(store_url) as store, ArticleHandler(settings) as handler:

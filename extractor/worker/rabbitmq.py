@@ -85,6 +85,8 @@ class RabbitMQBroker:
     @staticmethod
     def _delivery(message: AbstractIncomingMessage) -> Delivery:
         headers = message.headers or {}
+        if message.redelivered:
+            log.info("redelivered %s (a worker stopped before settling it)", message.message_id)
         error = headers.get("error")
         return Delivery(
             message_id=message.message_id or str(message.delivery_tag),
