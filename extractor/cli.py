@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 import click
 
 from extractor.errors import ConfigError, InputError, SummitError, first_problem
-from extractor.ingest import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
+from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, redact, register_secret
-from extractor.retries import RetryPolicy
-from extractor.settings import MODES, Settings
+from extractor.model.retries import RetryPolicy
+from extractor.settings import ENGINES, MODES, Settings
 from schemas import ArticleExtraction, json_schemas
 
 if TYPE_CHECKING:
-    from extractor.pipeline import BatchSummary, Outcome
+    from extractor.runtime.pipeline import BatchSummary, Outcome
 
 log = logging.getLogger("extractor.cli")
 
@@ -170,8 +170,9 @@ def model_options(func):
         click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
         click.option("--api-key", envvar="OPENAI_API_KEY", help="Key for that server (default: $OPENAI_API_KEY). Never logged."),
         click.option("--model", envvar="SUMMIT_MODEL", help="Model name on that server (default: $SUMMIT_MODEL)."),
-        click.option("--mode", type=click.Choice(MODES), default="tools", show_default=True, help="How instructor asks for structured output; 'tools' works on every server we tried."),
+        click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True, help="How instructor asks for structured output; 'auto' uses json_schema where the server takes it, else tools."),
         click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
+        click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True, help="The embedded server: llama.cpp's native server (xllamacpp) or llama-cpp-python's."),
         click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
         click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."),
         click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
@@ -195,6 +196,7 @@ def _settings(options: dict) -> Settings:
         model=options["model"],
         mode=options["mode"],
         gguf=options["gguf"],
+        engine=options["engine"],
         concurrency=options["concurrency"],
         timeout=options["timeout"],
         retry=RetryPolicy(transport_attempts=options["retries"] + 1, validation_retries=options["validation_retries"]),
@@ -207,7 +209,7 @@ def _settings(options: dict) -> Settings:
 
 def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction) -> BatchSummary:
     # Imported here so that --help, schema and ingest start without loading the model client.
-    from extractor.pipeline import extract_batch
+    from extractor.runtime.pipeline import extract_batch
 
     settings = _settings(options)
     items = list(_read(inputs, max_chars))  # read first: a bad invocation must not truncate --failures
@@ -373,8 +375,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
     Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
     --extractions. Prints a metrics table, or JSON with --json.
     """
-    from extractor.evaluate import render_table, score_extractions
-    from extractor.gold import load_gold
+    from extractor.evaluate.score import render_table, score_extractions
+    from extractor.evaluate.gold import load_gold
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)

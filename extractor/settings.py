@@ -7,14 +7,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractor.local_model import default_cache_dir
-from extractor.retries import RetryPolicy
+from extractor.model.retries import RetryPolicy
 
-# instructor modes by the name a user gives. TOOLS is the default because it works everywhere we
-# tried: OpenAI, vLLM, Ollama and llama-cpp-python's server, which constrains the tool call to
-# the schema with a grammar. llama-cpp-python answers JSON_SCHEMA with HTTP 500 ("Input should be
-# 'text' or 'json_object'"), so that mode is only for servers known to support it.
-MODES = ("tools", "json", "md_json", "json_schema")
+# instructor modes by the name a user gives, and "auto". JSON_SCHEMA (``response_format`` with
+# the schema) is the best where a server supports it: the schema is not pasted into the prompt
+# (about 1,000 tokens fewer than TOOLS) and llama.cpp constrains the reply to it. llama.cpp's own
+# server mis-parses TOOLS replies ("Invalid JSON: key must be a string"), while
+# llama-cpp-python's server answers JSON_SCHEMA with HTTP 500 ("Input should be 'text' or
+# 'json_object'"). So "auto" (the default) picks per server: the embedded engine knows its mode;
+# for a --base-url server one small probe request per session decides
+# (extractor.model.client.probe_mode).
+MODES = ("auto", "tools", "json", "md_json", "json_schema")
+# The embedded model's server: llama.cpp's native one (xllamacpp) or llama-cpp-python's.
+ENGINES = ("native", "llama-cpp-python")
+
+
+def default_cache_dir() -> Path:
+    """``$SUMMIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/summit-extractor``, else ``~/.cache/…``."""
+    explicit = os.environ.get("SUMMIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "summit-extractor"
 
 
 @dataclass(frozen=True)
@@ -22,8 +36,9 @@ class Settings:
     base_url: str | None = None  # None: start the embedded model server
     api_key: str | None = field(default=None, repr=False)  # never printed
     model: str | None = None
-    mode: str = "tools"
+    mode: str = "auto"
     gguf: Path | None = None  # another model file for the embedded server
+    engine: str = "native"  # which llama.cpp server runs the embedded model (see ENGINES)
     timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
     temperature: float = 0.0
     max_tokens: int = 1200
@@ -34,10 +49,6 @@ class Settings:
     prompt_name: str = "extract"
     # A second model call for the other meetings an article mentions (prompts/background.md).
     background_pass: bool = False
-
-    @property
-    def uses_embedded_model(self) -> bool:
-        return self.base_url is None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.gold import gold_to_extractions, load_gold
+from extractor.evaluate.gold import gold_to_extractions, load_gold
 from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
-from tests.test_extract_client import GOOD_DRAFT
+from tests.extract.test_extractor import GOOD_DRAFT
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "examples" / "gold.json"

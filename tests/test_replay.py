@@ -16,17 +16,18 @@ from functools import cache
 
 import pytest
 
-from extractor.client import Endpoint, make_client, model_endpoint
+from extractor.model.client import make_client
 from extractor.errors import ModelError
-from extractor.evaluate import score_extractions
-from extractor.extract import Extractor
-from extractor.gold import load_gold
-from extractor.ingest import parse_article
-from extractor.local_model import MODEL_NAME
+from extractor.evaluate.score import score_extractions
+from extractor.extract.extractor import Extractor
+from extractor.evaluate.gold import load_gold
+from extractor.ingest.articles import parse_article
+from extractor.providers import Endpoint, provider_for
+from extractor.providers.embedded.weights import MODEL_NAME
 from extractor.normalize.names import fold_name
-from extractor.prompting import load_prompt
+from extractor.model.prompting import load_prompt
 from extractor.reconcile import reconcile_events
-from extractor.retries import RetryPolicy
+from extractor.model.retries import RetryPolicy
 from extractor.settings import Settings
 from schemas import ArticleExtraction
 from tests.support.fake_openai import FakeOpenAIServer, error_reply
@@ -59,7 +60,7 @@ def endpoint(record_mode, sentinel):
     if record_mode == "none":
         yield Endpoint(sentinel.base_url, MODEL_NAME)
     else:
-        with model_endpoint(replace(SETTINGS, base_url=None)) as live:
+        with provider_for(replace(SETTINGS, base_url=None)).endpoint() as live:
             yield live
 
 
@@ -87,7 +88,7 @@ def replay_one(path, extractor: Extractor, recorder, record_mode: str) -> Articl
 @pytest.fixture(scope="session")
 def extract_replayed(endpoint, record_mode):
     recorder = replay_vcr(record_mode)
-    extractor = Extractor(make_client(SETTINGS, endpoint), load_prompt(), SETTINGS, base_url=endpoint.base_url)
+    extractor = Extractor(make_client(SETTINGS, endpoint), load_prompt(), SETTINGS)
 
     @cache
     def run(path) -> ArticleExtraction:
@@ -205,7 +206,7 @@ def test_a_changed_prompt_misses_the_cassette_and_says_how_to_re_record(endpoint
         pytest.skip("only meaningful when replaying")
     prompt = load_prompt()
     changed = replace(prompt, system=prompt.system + "\nBe brief.")
-    extractor = Extractor(make_client(SETTINGS, endpoint), changed, SETTINGS, base_url=endpoint.base_url)
+    extractor = Extractor(make_client(SETTINGS, endpoint), changed, SETTINGS)
     with pytest.raises(CassetteMiss, match=r"prompt template.*make record"):
         replay_one(EXAMPLE_ARTICLES[3], extractor, replay_vcr("none"), "none")
 

@@ -149,3 +149,11 @@ def country_name(code: str | None) -> str | None:
         return _PRESS_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
+
+
+def usual_case(place: str) -> str:
+    """A place name in its usual form whatever the article's casing: a dateline's "TOKYO" or
+    "NEW YORK" → "Tokyo", "New York". Names already in mixed case are left as written."""
+    if not any(c.isalpha() for c in place) or not place.isupper():
+        return place
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), place.lower())

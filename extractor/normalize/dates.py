@@ -14,6 +14,10 @@ decides what calendar date those words mean. Two rules keep it honest:
   "January 10" → 2026-01-10, "February 2" → 2026-02-02 (announced), "September" → 2025-09,
   "December 28" → 2025-12-28; published 2025-12-20, "January 3" → 2026-01-03.
 
+A day of the month alone ("on the 30th") is read in the publication month: the last such day on
+or before publication (the next one on or after it for a planned meeting); without a publication
+date it is unknown.
+
 Weekdays: a bare weekday is the most recent such day on or before publication (the same day when
 the article was published on that weekday); "next Tuesday" is the first one after it and
 "last Tuesday" the most recent one strictly before it. A day range ("June 28-29") resolves to its
@@ -86,6 +90,9 @@ _RELATIVE = re.compile(
     r"|(?P<which>this|last|next|past|previous|coming|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year))\b",
     re.IGNORECASE,
 )
+# "on the 30th", "the 2nd": a day of the month named alone (the ordinal suffix is required, so
+# that a bare number is never read as a day). A month after it is _DAY_MONTH's, tried first.
+_DAY_OF_MONTH = re.compile(r"\bthe\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 # Words that only make sense relative to a moment: they go to dateparser, with the publication date.
 _RELATIVE_CUE = re.compile(r"\b(?:ago|later|earlier|before|after|since)\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
@@ -102,7 +109,8 @@ def resolve_date(date_text: str | None, published: str | None, *, upcoming: bool
     text = date_text.strip()
     pub = parse_published(published)
     weekday = partial(_weekday, upcoming=upcoming)
-    for resolver in (_absolute, _relative, weekday, _with_dateparser):
+    day_of_month = partial(_day_of_month, upcoming=upcoming)
+    for resolver in (_absolute, _relative, weekday, day_of_month, _with_dateparser):
         found = resolver(text, pub)
         if found is not None:
             iso, precision = found
@@ -224,6 +232,26 @@ def _weekday(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[st
     elif upcoming and not which:
         return (pub + timedelta(days=(target - pub.weekday()) % 7)).isoformat(), "day"
     return (pub - timedelta(days=back)).isoformat(), "day"
+
+
+def _day_of_month(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision] | None:
+    """"on the 30th": that day in the publication month, or the month before (after, if upcoming)."""
+    m = _DAY_OF_MONTH.search(text)
+    if m is None or not 1 <= int(m["day"]) <= 31:
+        return None
+    if pub is None:
+        return None, "unknown"
+    day = int(m["day"])
+    step = 1 if upcoming else -1
+    month = date(pub.year, pub.month, 1)
+    for _ in range(3):  # the 31st may be two months away
+        with_day = _day(month.year, month.month, day)
+        if with_day is not None:
+            candidate = date.fromisoformat(with_day[0])
+            if (candidate >= pub) if upcoming else (candidate <= pub):
+                return with_day
+        month += relativedelta(months=step)
+    return None
 
 
 def _with_dateparser(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:

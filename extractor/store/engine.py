@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from extractor.errors import ConfigError
-from extractor.local_model import default_cache_dir
+from extractor.settings import default_cache_dir
 
 # Seconds a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -124,6 +124,6 @@ class RabbitMQBroker:
 
 
 def _public(url: str) -> str:
-    from extractor.extract import public_url
+    from extractor.model.wire import public_url
 
     return public_url(url) or url

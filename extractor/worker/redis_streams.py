@@ -210,6 +210,6 @@ def _after(entry_id) -> str:
 
 
 def _public(url: str) -> str:
-    from extractor.extract import public_url
+    from extractor.model.wire import public_url
 
     return public_url(url) or url

@@ -57,6 +57,10 @@ def error_reply(status: int, message: str, headers: dict[str, str] | None = None
     return Reply(status=status, body={"error": {"message": message, "type": "error", "code": status}}, headers=headers or {})
 
 
+def _asks_json_schema(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("response_format"), dict) and body["response_format"].get("type") == "json_schema"
+
+
 @dataclass
 class RecordedRequest:
     path: str
@@ -67,9 +71,14 @@ class RecordedRequest:
 class FakeOpenAIServer:
     """``with FakeOpenAIServer([replies]) as server: server.base_url`` — serves until the block ends."""
 
-    def __init__(self, replies: list[Reply] | None = None, *, models: tuple[str, ...] = ("fake-model",),
+    def __init__(self, replies: list[Reply] | None = None, *, models: tuple[str, ...] = ("fake-model",), json_schema: bool = False,
                  responder: Callable[[Any], Reply] | None = None):
         self.replies = list(replies or [])
+        # Whether ``response_format: json_schema`` is taken. When not, such a request is refused
+        # with HTTP 400 (as servers that lack it do) without using up a scripted reply, so the
+        # client's mode probe ("auto") settles on tools and the script serves the extraction.
+        self.json_schema = json_schema
+        self.refused: list[RecordedRequest] = []
         self.models = models
         self.responder = responder
         self.failing_with: Reply | None = None  # while set, every completion gets this reply
@@ -157,7 +166,12 @@ class FakeOpenAIServer:
                     body = json.loads(raw or b"null")
                 except json.JSONDecodeError:
                     body = raw.decode("utf-8", "replace")
-                server.requests.append(RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                recorded = RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                if not server.json_schema and _asks_json_schema(body):
+                    server.refused.append(recorded)
+                    self._send(error_reply(400, "response_format type 'json_schema' is not supported"))
+                    return
+                server.requests.append(recorded)
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))
                     return

@@ -1,0 +1,1 @@
+"""One article → grounded, normalised records: the model call (``extractor``), then ``assemble``."""

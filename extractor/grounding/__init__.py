@@ -1,0 +1,1 @@
+"""Grounding: the words in the article that support each value (``evidence``)."""

@@ -1,0 +1,53 @@
+"""Who took part, and who only talked about it: briefers and commentators are not participants.
+
+News about a meeting quotes people who were not at the table: a spokesperson who "told
+reporters" what was agreed, a national security adviser briefing the press, an analyst or a
+professor commenting. A small model lists them among those who met. The rule here: a person
+whose title (as the article writes it before the name, or as the model gives it) is a briefing or
+commenting role, and whom the article shows speaking about the meeting ("said", "told
+reporters", "briefing") is a briefer, not a participant.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.grounding.evidence import sentence_spans
+from schemas import Evidence
+
+# Titles of people who speak about a meeting rather than hold it.
+_BRIEFER_TITLE = re.compile(
+    r"\b(?:spokes(?:person|man|woman|people)|press\s+secretary|(?:national\s+)?security\s+advis[eo]r|"
+    r"advis[eo]r|chief\s+of\s+staff|presidential\s+secretary|senior\s+secretary|analyst|professor|researcher|"
+    r"commentator|expert|correspondent|reporter|columnist|scholar|fellow)\b",
+    re.IGNORECASE,
+)
+# How an article shows someone speaking about the meeting.
+_SPEAKING = re.compile(
+    r"\b(?:said|says|told|tells|briefing|briefed|briefs|explained|according\s+to|noted|added|stated|"
+    r"commented|wrote|announced|quoted)\b",
+    re.IGNORECASE,
+)
+_BEFORE = 60  # characters before a mention in which its title is looked for
+
+
+def _sentence_of(text: str, offset: int) -> str:
+    for start, end in sentence_spans(text):
+        if start <= offset < end:
+            return text[start:end]
+    return ""
+
+
+def is_briefer(text: str, mentions: list[Evidence], role: str | None) -> bool:
+    """True when the person's title is a briefing/commenting one and the article shows them speaking."""
+    titled = bool(role and _BRIEFER_TITLE.search(role))
+    speaking = False
+    for mention in mentions:
+        before = text[max(0, mention.start - _BEFORE) : mention.start]
+        # The title belongs to this name only when nothing ends the phrase in between.
+        before = re.split(r"[.;:!?\n]|\band\b|\bwith\b|\bmet\b", before)[-1]
+        if _BRIEFER_TITLE.search(before):
+            titled = True
+        if _SPEAKING.search(_sentence_of(text, mention.start)):
+            speaking = True
+    return titled and speaking

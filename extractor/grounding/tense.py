@@ -1,0 +1,65 @@
+"""Held or planned: what the words next to a meeting's place and date say.
+
+A small model often calls a meeting "held" because the article is about it, even when the article
+says it "will" take place ("Lee will visit Tokyo on Saturday"), and the date is then resolved
+backwards and is wrong as well. The article's tense is the better witness. For each place where
+the article states the meeting's date or city, the clause before it is read for the nearest cue:
+
+* planned: "will", "is set to", "is scheduled", "is expected to", "plans to", "ahead of",
+  "upcoming", "is due to", "to visit", "to hold", "next";
+* held: "met", "held", "visited", "agreed", "signed", "talked", "hosted", "was", "were".
+
+The nearest cue before the date or place wins; cues in different places that disagree settle
+nothing, and the model's status stands.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from schemas import Evidence
+
+Status = Literal["held", "planned"]
+
+_PLANNED = (
+    r"will|shall|(?:is|are)\s+(?:set|scheduled|expected|due|slated|poised|planning|going|likely)\s+to|"
+    r"(?:is|are)\s+scheduled|scheduled\s+(?:for|to)|plans?\s+to|planned\s+for|ahead\s+of|upcoming|forthcoming|"
+    r"to\s+(?:visit|hold|meet|attend|travel)|next|prepar(?:es|ing)\s+(?:to|for)"
+)
+_HELD = (
+    r"met|meets|held|visited|agreed|signed|talked|hosted|discussed|concluded|wrapped\s+up|"
+    r"(?:was|were)\s+held|had\s+(?:talks|a\s+meeting|a\s+summit)|took\s+place|last|earlier|previous|ago|since"
+)
+_CUE = re.compile(rf"\b(?:(?P<planned>{_PLANNED})|(?P<held>{_HELD}))\b", re.IGNORECASE)
+# The clause a cue must share with the place or date: no sentence end or semicolon between.
+_CLAUSE_BREAK = re.compile(r"[.;!?\n]")
+_WINDOW = 90  # characters before the evidence in which the nearest cue is looked for
+
+
+def _nearest_cue(text: str, evidence: Evidence) -> Status | None:
+    before = text[max(0, evidence.start - _WINDOW) : evidence.start]
+    before = _CLAUSE_BREAK.split(before)[-1]
+    cues = list(_CUE.finditer(before))
+    if not cues:
+        return None
+    return "planned" if cues[-1]["planned"] else "held"
+
+
+# Date words that are themselves a tense: "next week", "last month", "two days ago".
+_DATE_PLANNED = re.compile(r"\b(?:next|coming|upcoming|later\s+this|tomorrow)\b", re.IGNORECASE)
+_DATE_HELD = re.compile(r"\b(?:last|previous|earlier|ago|yesterday|past)\b", re.IGNORECASE)
+
+
+def status_from_text(text: str, evidence: list[Evidence], date_words: str | None = None) -> Status | None:
+    """The status the article's words give the meeting, or None if they say nothing or disagree.
+
+    ``evidence``: where the article states the meeting's date and place; ``date_words``: the
+    date as written, itself a cue when relative ("next week", "last month").
+    """
+    if date_words and _DATE_PLANNED.search(date_words) and not _DATE_HELD.search(date_words):
+        return "planned"
+    if date_words and _DATE_HELD.search(date_words) and not _DATE_PLANNED.search(date_words):
+        return "held"
+    found = {cue for ev in evidence if (cue := _nearest_cue(text, ev)) is not None}
+    return found.pop() if len(found) == 1 else None

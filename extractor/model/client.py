@@ -1,0 +1,136 @@
+"""The one client factory: instructor over the openai client over a retrying httpx2 transport."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+import urllib.parse
+import urllib.request
+
+import httpx2
+import instructor
+import openai
+
+from extractor.errors import ConfigError
+from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
+from extractor.model.usage import count_model_reply
+from extractor.model.wire import ModelClient, model_error
+from extractor.providers.base import Endpoint
+from extractor.settings import MODES, Settings
+
+log = logging.getLogger(__name__)
+
+_INSTRUCTOR_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+}
+assert set(_INSTRUCTOR_MODES) | {"auto"} == set(MODES)
+
+# Sent when the server needs no key (local servers): the openai client insists on one.
+_NO_KEY = "no-key-needed"
+
+
+def resolved_mode(settings: Settings, endpoint: Endpoint) -> str:
+    """The mode asked for; for "auto", the one the endpoint takes (tools while still unknown)."""
+    if settings.mode != "auto":
+        return settings.mode
+    return endpoint.mode if endpoint.mode != "auto" else "tools"
+
+
+def _instructor_mode(mode: str) -> instructor.Mode:
+    try:
+        return _INSTRUCTOR_MODES[mode]
+    except KeyError:
+        raise ConfigError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}") from None
+
+
+def environment_proxy(url: str) -> str | None:
+    """The proxy the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY …) names for ``url``, if any.
+
+    Our retrying transport replaces the client's default one, which is where httpx2 would read
+    these variables; so they are read here, with the standard library's rules.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    if parts.hostname in ("localhost",) or parts.hostname.startswith("127.") or parts.hostname == "::1":
+        return None  # loopback is never proxied
+    return urllib.request.getproxies().get(parts.scheme)
+
+
+def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: httpx2.BaseTransport | None = None) -> ModelClient:
+    inner_transport = inner_transport or httpx2.HTTPTransport(proxy=environment_proxy(endpoint.base_url))
+    transport = RetryingTransport(inner_transport, settings.retry)
+    http_client = httpx2.Client(transport=transport, timeout=settings.timeout)
+    raw = openai.OpenAI(
+        base_url=endpoint.base_url,
+        api_key=settings.api_key or _NO_KEY,
+        max_retries=0,  # retries are ours (extractor.model.retries), not the client's
+        timeout=settings.timeout,
+        http_client=http_client,
+    )
+    return _model_client(raw, transport, settings, endpoint)
+
+
+def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
+    transport = AsyncRetryingTransport(httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url)), settings.retry)
+    http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
+    raw = openai.AsyncOpenAI(
+        base_url=endpoint.base_url,
+        api_key=settings.api_key or _NO_KEY,
+        max_retries=0,
+        timeout=settings.timeout,
+        http_client=http_client,
+    )
+    return _model_client(raw, transport, settings, endpoint)
+
+
+def _model_client(
+    raw: openai.OpenAI | openai.AsyncOpenAI, transport: RetryingTransport | AsyncRetryingTransport, settings: Settings, endpoint: Endpoint
+) -> ModelClient:
+    mode = resolved_mode(settings, endpoint)
+    structured = instructor.from_openai(raw, mode=_instructor_mode(mode))
+    structured.on("completion:response", count_model_reply)  # each reply and its tokens, per article
+    return ModelClient(
+        structured=structured,
+        transport=transport,
+        model=endpoint.model,
+        mode=mode,
+        base_url=endpoint.base_url,
+        api_key=settings.api_key,
+    )
+
+
+# The smallest request that shows whether a server honours ``response_format: json_schema``.
+_PROBE_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"], "additionalProperties": False}
+
+
+def probe_mode(settings: Settings, endpoint: Endpoint) -> str:
+    """json_schema if the server accepts a schema-constrained reply, else tools.
+
+    One tiny request, once per session. A server that refuses the request's shape (HTTP 400,
+    404, 422, 500 or 501, as llama-cpp-python's server does) gets TOOLS; one that cannot be
+    reached or refuses the key raises, as any extraction would.
+    """
+    # One attempt: llama-cpp-python's refusal is an HTTP 500, which the retry policy would repeat.
+    probe_settings = replace(settings, mode="json_schema", retry=replace(settings.retry, transport_attempts=1))
+    client = make_client(probe_settings, replace(endpoint, mode="json_schema"))
+    try:
+        client.structured.client.chat.completions.create(
+            model=endpoint.model,
+            messages=[{"role": "user", "content": 'Answer {"ok": true}.'}],
+            response_format={"type": "json_schema", "json_schema": {"name": "probe", "schema": _PROBE_SCHEMA, "strict": True}},
+            max_tokens=16,
+            temperature=0,
+        )
+    except openai.APIStatusError as error:
+        if error.status_code in (400, 404, 422, 500, 501):
+            log.info("the model server does not take json_schema replies (HTTP %d); using tools mode", error.status_code)
+            return "tools"
+        raise model_error(error, endpoint.base_url, settings.api_key) from None
+    except openai.OpenAIError as error:
+        raise model_error(error, endpoint.base_url, settings.api_key) from None
+    log.info("the model server takes json_schema replies; using json_schema mode")
+    return "json_schema"

@@ -1,0 +1,1 @@
+"""Running extractions: batches (``pipeline``) and the cache."""

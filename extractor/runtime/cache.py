@@ -1,0 +1,60 @@
+"""A cache of extractions: a re-run of the same articles with the same model costs no model call.
+
+The key holds everything the extraction depends on: the article's text (its hash) and its
+publication date (relative dates resolve against it), the model and where it is served from,
+the prompt versions (the background pass's too, when it runs), the instructor mode and the schema version. SQLite, in the cache directory;
+safe for several processes (WAL mode, short transactions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from extractor.errors import ConfigError
+from schemas import SCHEMA_VERSION, ArticleExtraction
+
+
+def cache_key(article_id: str, published: str | None, model_identity: str, prompt_version: str, mode: str) -> str:
+    raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, mode, SCHEMA_VERSION])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ExtractionCache:
+    def __init__(self, path: Path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS extractions (key TEXT PRIMARY KEY, article_id TEXT NOT NULL, record TEXT NOT NULL)"
+            )
+            self._db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot use the cache at {path} ({exc}); choose another with --cache-dir or use --no-cache") from None
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def get(self, key: str) -> ArticleExtraction | None:
+        row = self._db.execute("SELECT record FROM extractions WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return ArticleExtraction.model_validate_json(row[0])
+        except ValueError:
+            return None  # written by an incompatible version: extract again
+
+    def put(self, key: str, extraction: ArticleExtraction) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO extractions (key, article_id, record) VALUES (?, ?, ?)",
+                (key, extraction.article_id, extraction.model_dump_json()),
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,261 @@
+"""From a draft to records: grounded values kept, the rest dropped and counted."""
+
+
+from extractor.extract.assemble import assemble_records, ungrounded_issues
+from extractor.model.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
+from schemas import ArticleExtraction, Provenance
+
+from tests.support.paths import SEEDS
+
+TEXT = (
+    "South Korean President Lee Jae\u2011Myung met Japanese Prime Minister Sanae Takaichi in Nara on Tuesday. "
+    "They agreed to cooperate on artificial intelligence and to fight online scam operations. "
+    "The two leaders also pledged joint work on AI research. "
+    "Earlier, the defence ministers had met in Yokosuka."
+)
+
+
+def _summit(**overrides) -> DraftSummit:
+    fields = dict(
+        mention="primary",
+        kind="leaders_summit",
+        status="held",
+        participants=[
+            DraftParticipant(name="Lee Jae Myung", role="President", country="South Korea"),
+            DraftParticipant(name="Sanae Takaichi", role="Prime Minister", country="Japan"),
+        ],
+        city="Nara",
+        country="Japan",
+        date_text="on Tuesday",
+        pledges=[],
+    )
+    fields.update(overrides)
+    return DraftSummit(**fields)
+
+
+def _assemble(*summits, published="2026-01-13", text=TEXT):
+    return assemble_records(DraftExtraction(summits=list(summits)), text, published)
+
+
+def test_grounded_summit():
+    records = _assemble(_summit())
+    [summit] = records.summits
+    assert summit.participants == ["Lee Jae-myung", "Sanae Takaichi"]
+    assert summit.title == "Lee–Takaichi summit in Nara"
+    assert (summit.date, summit.date_precision, summit.date_text) == ("2026-01-13", "day", "on Tuesday")
+    assert (summit.location.city, summit.location.country) == ("Nara", "JP")
+    assert [e.quote for e in summit.evidence] == ["Nara", "on Tuesday"]
+    assert records.dropped == []
+
+
+def test_undated_article_keeps_only_the_weekday():
+    [summit] = _assemble(_summit(), published=None).summits
+    assert (summit.date, summit.date_precision) == (None, "weekday")
+
+
+def test_ungrounded_participant_is_dropped_and_counted():
+    participants = [DraftParticipant(name="Lee Jae-myung"), DraftParticipant(name="Kim Min-seok")]
+    records = _assemble(_summit(participants=participants))
+    assert records.summits[0].participants == ["Lee Jae-myung"]
+    assert [(d.path, d.value, d.reason) for d in records.dropped] == [
+        ("summits[0].participants[1]", "Kim Min-seok", "not named in the article")
+    ]
+
+
+def test_summit_without_named_participants_is_dropped():
+    records = _assemble(_summit(participants=[DraftParticipant(name="Kim Min-seok")]))
+    assert records.summits == []
+    assert records.actors == []
+    assert [d.path for d in records.dropped] == ["summits[0].participants[0]", "summits[0]"]
+
+
+def test_city_and_date_not_in_the_article_are_dropped():
+    records = _assemble(_summit(city="Busan", country=None, date_text="March 3"))
+    [summit] = records.summits
+    assert summit.location.city is None and summit.location.country is None
+    assert (summit.date, summit.date_precision, summit.date_text) == (None, "unknown", None)
+    assert {d.path for d in records.dropped} == {"summits[0].city", "summits[0].date_text"}
+
+
+def test_country_of_a_grounded_city_wins_over_a_conflicting_draft_country():
+    records = _assemble(_summit(city="Yokosuka", country="South Korea", date_text=None))
+    assert records.summits[0].location.country == "JP"
+    [dropped] = records.dropped
+    assert (dropped.path, dropped.value) == ("summits[0].country", "South Korea")
+
+
+def test_country_from_the_city_alone():
+    [summit] = _assemble(_summit(city="Yokosuka", country=None)).summits
+    assert summit.location.country == "JP"
+
+
+def test_pledges_grounded_domained_and_deduplicated():
+    pledges = [
+        DraftPledge(description="cooperate on artificial intelligence", domain="technology_ai"),
+        DraftPledge(description="joint work on AI research", domain="technology_ai"),
+        DraftPledge(description="fight online scam operations", domain="other"),
+        DraftPledge(description="sign a free trade agreement", domain="economy_trade"),
+    ]
+    records = _assemble(_summit(pledges=pledges))
+    kept = records.summits[0].pledges
+    assert [(p.description, p.domain) for p in kept] == [
+        ("cooperate on artificial intelligence", "technology_ai"),
+        ("fight online scam operations", "transnational_crime"),
+    ]
+    assert kept[0].evidence[0].quote.startswith("They agreed to cooperate on artificial intelligence")
+    assert kept[0].parties == ["Lee Jae-myung", "Sanae Takaichi"]
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].pledges[3]"] == "no supporting sentence in the article"
+    assert "same domain 'technology_ai'" in reasons["summits[0].pledges[1]"]
+
+
+def test_actors_merged_across_summits_with_every_spelling():
+    background = _summit(mention="background", status="planned", date_text=None, city="Yokosuka", country=None,
+                         participants=[DraftParticipant(name="President Lee Jae-Myung"), DraftParticipant(name="Takaichi")])
+    records = _assemble(_summit(), background)
+    assert [s.participants for s in records.summits] == [["Lee Jae-myung", "Sanae Takaichi"]] * 2
+    lee, takaichi = records.actors
+    assert (lee.canonical_name, lee.name, lee.spellings) == ("Lee Jae-myung", "Lee Jae\u2011Myung", ["Lee Jae\u2011Myung"])
+    assert (lee.role, lee.country) == ("President", "KR")
+    assert [e.quote for e in lee.evidence] == ["Lee Jae\u2011Myung"]
+    assert takaichi.canonical_name == "Sanae Takaichi"
+    assert records.summits[1].title == "Lee–Takaichi summit in Yokosuka"
+
+
+def test_a_background_meeting_that_only_repeats_the_primary_is_dropped():
+    echo = _summit(mention="background", status="planned", date_text=None, city=None, country="Japan")
+    records = _assemble(_summit(), echo)
+    assert [s.mention for s in records.summits] == ["primary"]
+    assert any(d.reason == "repeats the primary meeting" for d in records.dropped)
+
+
+def test_a_place_the_model_put_in_the_date_is_taken_back():
+    text = "The ministers Ahn Gyu-back and Shinjiro Koizumi met in Yokosuka. The meeting follows talks in September in Seoul."
+    earlier = _summit(mention="background", kind="ministerial_meeting", city=None, country="Japan", date_text="September in Seoul",
+                      participants=[DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")])
+    summit = _assemble(earlier, text=text, published=None).summits[0]
+    assert (summit.location.city, summit.location.country) == ("Seoul", "KR")
+    assert (summit.date, summit.date_precision, summit.date_text) == ("--09", "month", "September")
+
+
+def test_words_that_are_not_a_date_are_not_kept_as_one():
+    records = _assemble(_summit(date_text="on Tuesday"), _summit(mention="background", status="planned", city="Yokosuka",
+                                                                 date_text="the defence ministers"))
+    assert records.summits[1].date is None and records.summits[1].date_text is None
+    assert any(d.reason == "not a date" for d in records.dropped)
+
+
+def test_role_conflicting_with_the_known_role_is_replaced_and_noted():
+    participants = [DraftParticipant(name="Lee Jae Myung", role="Prime Minister", country="Japan")]
+    records = _assemble(_summit(participants=participants))
+    [lee] = records.actors
+    assert (lee.role, lee.country) == ("President", "KR")
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].participants[0].role"] == "role conflicts with known role 'President'"
+    assert "summits[0].participants[0].country" in reasons
+
+
+def test_compatible_role_is_kept_as_written():
+    participants = [DraftParticipant(name="Lee Jae Myung", role="president")]
+    [lee] = _assemble(_summit(participants=participants)).actors
+    assert lee.role == "president"
+
+
+def test_ungrounded_issues_for_the_model():
+    draft = DraftExtraction(summits=[_summit(
+        participants=[DraftParticipant(name="Lee Jae Myung"), DraftParticipant(name="Kim Min-seok")],
+        city="Busan",
+        date_text="March 3",
+        pledges=[DraftPledge(description="sign a free trade agreement", domain="economy_trade")],
+    )])
+    issues = ungrounded_issues(draft, TEXT)
+    assert issues == [
+        "summits[0]: participant 'Kim Min-seok' is not named in the article",
+        "summits[0]: city 'Busan' does not appear in the article",
+        "summits[0]: date_text 'March 3' is not the article's words; copy them exactly or use null",
+    ]  # an unsupported pledge is dropped without a re-ask (see assemble._pledges)
+    assert any(d.value == "sign a free trade agreement" for d in assemble_records(draft, TEXT, None).dropped)
+    assert ungrounded_issues(DraftExtraction(summits=[_summit()]), TEXT) == []
+
+
+def test_seed_article_with_a_non_breaking_hyphen_makes_a_valid_extraction():
+    text = (SEEDS / "004_c5b0b4fb1f035136.txt").read_text(encoding="utf-8")
+    draft = DraftExtraction(summits=[
+        _summit(participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Shigeru Ishiba")],
+                city="Tokyo", country="Japan", date_text=None,
+                pledges=[DraftPledge(description="resume shuttle diplomacy", domain="diplomatic_dialogue")]),
+        _summit(mention="background", status="planned", city="Washington", country=None, date_text=None,
+                participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Donald Trump")]),
+    ])
+    records = assemble_records(draft, text, None)
+    assert [s.title for s in records.summits] == ["Lee–Ishiba summit in Tokyo", "Lee–Trump summit in Washington"]
+    assert [s.location.country for s in records.summits] == ["JP", "US"]
+    assert records.dropped == []
+    extraction = ArticleExtraction(
+        article_id="0" * 16, summits=records.summits, actors=records.actors, dropped=records.dropped,
+        provenance=Provenance(model="test", prompt_version="test"),
+    )
+    for actor in extraction.actors:
+        for ev in actor.evidence:
+            assert text[ev.start:ev.end] == ev.quote
+
+
+def test_a_misspelt_name_is_snapped_to_the_articles_spelling():
+    # The model copied "Lee Jae‑Myung" (U+2011) as "Lee Jae-Mung".
+    misspelt = _summit(participants=[
+        DraftParticipant(name="Lee Jae-Mung", role="President", country="South Korea"),
+        DraftParticipant(name="Sanae Takaichi", role="Prime Minister", country="Japan"),
+    ])
+    records = _assemble(misspelt)
+    assert records.summits[0].participants == ["Lee Jae-myung", "Sanae Takaichi"]
+    lee = next(a for a in records.actors if a.canonical_name == "Lee Jae-myung")
+    assert "Lee Jae\u2011Myung" in lee.spellings
+
+
+def test_ministers_meet_at_a_ministerial_meeting_whatever_the_model_says():
+    text = "Defence ministers Ahn Gyu-back and Shinjiro Koizumi met in Yokosuka on Friday."
+    ministers = _summit(
+        kind="leaders_summit",
+        participants=[
+            DraftParticipant(name="Ahn Gyu-back", role="defence minister", country="South Korea"),
+            DraftParticipant(name="Shinjiro Koizumi", role="defence minister", country="Japan"),
+        ],
+        city="Yokosuka",
+        date_text="on Friday",
+    )
+    summit = _assemble(ministers, text=text, published=None).summits[0]
+    assert summit.kind == "ministerial_meeting"
+    assert "meeting in Yokosuka" in summit.title
+
+
+def test_a_city_written_with_its_country_keeps_the_city():
+    text = "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara, Japan, on Tuesday."
+    summit = _assemble(_summit(city="Nara, Japan", country=None), text=text).summits[0]
+    assert summit.location.city == "Nara"
+    assert summit.location.country == "JP"
+
+
+def test_agreed_areas_the_model_left_out_are_read_from_the_commitment_sentences():
+    text = ("President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+            "They agreed to cooperate on supply chains, measures against transnational crime and the remains of forced laborers. "
+            "Analysts said regional security was on everyone's mind.")
+    summit = _assemble(_summit(pledges=[DraftPledge(description="cooperate on supply chains", domain="supply_chain")]), text=text).summits[0]
+    assert {p.domain for p in summit.pledges} == {"supply_chain", "transnational_crime", "history_humanitarian"}
+    crime = next(p for p in summit.pledges if p.domain == "transnational_crime")
+    assert crime.certainty == "explicit"
+    assert text[crime.evidence[0].start:crime.evidence[0].end].startswith("They agreed")
+
+
+def test_a_meeting_listed_twice_is_kept_once():
+    # (held: the article says the ministers "had met" in Yokosuka)
+    twice = _summit(mention="background", status="held", city="Yokosuka", date_text=None)
+    records = _assemble(_summit(), twice, twice)
+    assert [s.location.city for s in records.summits] == ["Nara", "Yokosuka"]
+    assert [d.reason for d in records.dropped] == ["listed twice"]
+
+
+def test_a_description_after_the_city_is_not_part_of_it():
+    text = "President Lee Jae Myung will host Prime Minister Sanae Takaichi in Andong, Lee's home region in South Korea."
+    summit = _assemble(_summit(status="planned", city="Andong, Lee's home region in South Korea", country=None, date_text=None),
+                       text=text).summits[0]
+    assert (summit.location.city, summit.location.country) == ("Andong", "KR")

@@ -1,0 +1,35 @@
+"""Briefers and commentators are not participants; the people who met are."""
+
+from __future__ import annotations
+
+from extractor.extract.assemble import assemble_records
+from extractor.model.draft import DraftExtraction
+
+ARTICLE = (
+    "President Anna Berg of Austria met Prime Minister Jonas Lind of Sweden in Vienna on Monday. "
+    "The two leaders agreed to expand student exchanges, presidential spokesperson Karl Huber told reporters "
+    "after the talks. National Security Adviser Eva Moser said the leaders also discussed energy."
+)
+
+
+def draft(*names_and_roles: tuple[str, str]) -> DraftExtraction:
+    return DraftExtraction.model_validate({"summits": [{
+        "mention": "primary", "kind": "leaders_summit", "status": "held", "city": "Vienna", "date_text": "on Monday",
+        "participants": [{"name": name, "role": role} for name, role in names_and_roles],
+    }]})
+
+
+def test_a_spokesperson_and_an_adviser_who_brief_are_dropped_with_the_reason():
+    records = assemble_records(
+        draft(("Anna Berg", "President"), ("Jonas Lind", "Prime Minister"), ("Karl Huber", None), ("Eva Moser", "adviser")),
+        ARTICLE, "2026-03-02",
+    )
+    assert records.summits[0].participants == ["Anna Berg", "Jonas Lind"]
+    reasons = {d.value: d.reason for d in records.dropped}
+    assert "briefer" in reasons["Karl Huber"] and "briefer" in reasons["Eva Moser"]
+
+
+def test_a_leader_who_speaks_is_still_a_participant():
+    text = "President Anna Berg met Prime Minister Jonas Lind in Vienna. Berg said the talks went well, Lind told reporters."
+    records = assemble_records(draft(("Anna Berg", "President"), ("Jonas Lind", "Prime Minister")), text, None)
+    assert records.summits[0].participants == ["Anna Berg", "Jonas Lind"]

@@ -1,0 +1,46 @@
+"""Held or planned from the article's words, and the date that follows from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.extract.assemble import assemble_records
+from extractor.model.draft import DraftExtraction
+
+
+def one_summit(status: str, city: str | None, date_text: str | None) -> DraftExtraction:
+    return DraftExtraction.model_validate({"summits": [{
+        "mention": "primary", "kind": "leaders_summit", "status": status, "city": city, "date_text": date_text,
+        "participants": [{"name": "Anna Berg", "role": "Chancellor"}, {"name": "Jonas Lind", "role": "Prime Minister"}],
+    }]})
+
+
+def test_a_planned_weekday_is_the_coming_one_even_when_the_model_says_held():
+    # Published on Wednesday 2026-03-04: "on Friday" is Friday 2026-03-06.
+    text = "Chancellor Anna Berg will visit Stockholm on Friday for talks with Prime Minister Jonas Lind, her office said."
+    summit = assemble_records(one_summit("held", "Stockholm", "on Friday"), text, "2026-03-04").summits[0]
+    assert (summit.status, summit.date) == ("planned", "2026-03-06")
+
+
+def test_a_meeting_the_article_says_took_place_is_held():
+    text = "Chancellor Anna Berg met Prime Minister Jonas Lind in Stockholm on Friday and agreed to expand trade."
+    records = assemble_records(one_summit("planned", "Stockholm", "on Friday"), text, "2026-03-07")
+    assert (records.summits[0].status, records.summits[0].date) == ("held", "2026-03-06")
+    assert any(d.path == "summits[0].status" for d in records.dropped)  # the model's word is kept, as dropped
+
+
+@pytest.mark.parametrize(("text", "date_text", "status"), [
+    ("Berg and Lind are set to hold talks in Stockholm next week, officials said.", "next week", "planned"),
+    ("The talks follow their meeting in Stockholm last month.", "last month", "held"),
+    ("Chancellor Anna Berg is scheduled to meet Prime Minister Jonas Lind in Stockholm on March 20.", "March 20", "planned"),
+])
+def test_cue_words_decide(text, date_text, status):
+    text = "Chancellor Anna Berg and Prime Minister Jonas Lind. " + text
+    other = "held" if status == "planned" else "planned"
+    assert assemble_records(one_summit(other, "Stockholm", date_text), text, "2026-03-04").summits[0].status == status
+
+
+def test_a_held_meeting_dated_after_publication_is_planned():
+    text = "Chancellor Anna Berg and Prime Minister Jonas Lind: the Stockholm meeting on March 20 was confirmed."
+    summit = assemble_records(one_summit("held", "Stockholm", "March 20"), text, "2026-03-04").summits[0]
+    assert (summit.status, summit.date) == ("planned", "2026-03-20")
