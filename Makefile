@@ -36,6 +36,7 @@ record: $(BIN)/python
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/reconcile_bench.py
+	$(BIN)/python bench/worker_bench.py
 
 schema: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -319,9 +319,9 @@ def test_a_model_outage_loses_nothing_and_dead_letters_nothing(tmp_path, fleet_f
 
 
 def test_sigterm_finishes_what_is_in_flight_and_exits_0(tmp_path, fleet_factory, redis_stream, sqlite_store):
-    articles = make_articles(12, meetings=4)
+    articles = make_articles(10, meetings=4)
     view = RedisView(redis_stream)
-    with FakeOpenAIServer(responder=lambda body: answer(body, delay=1.0)) as server:
+    with FakeOpenAIServer(responder=lambda body: answer(body, delay=0.6)) as server:
         fleet = fleet_factory(REDIS_URL, redis_stream, sqlite_store, server.base_url)
         enqueue(REDIS_URL, redis_stream, write_jsonl(tmp_path / "a.jsonl", articles))
         worker = fleet.start()
@@ -334,7 +334,7 @@ def test_sigterm_finishes_what_is_in_flight_and_exits_0(tmp_path, fleet_factory,
         assert len(stored_ids(sqlite_store)) == asked
         assert view.pending() == 0
         fleet.start()  # a second worker does the rest
-        wait_until(lambda: len(stored_ids(sqlite_store)) == 12, 60, "the rest stored", fleet)
+        wait_until(lambda: len(stored_ids(sqlite_store)) == 10, 60, "the rest stored", fleet)
         assert fleet.stop_all()[1] == 0
     assert sorted(stored_ids(sqlite_store)) == sorted(a.article_id for a in articles)
     assert view.dead_count() == 0

@@ -1,21 +1,25 @@
 """Store each extraction once, and keep the stored events equal to ``reconcile_events`` of them.
 
-Why a whole re-reconcile under one lock rather than per-block updates: the reconciler's grouping
-is greedy over all mentions in a canonical order, so which event a new mention joins (and whether
-two events merge) can depend on mentions far from it; re-running the reconciler is the only way
-the stored events are *guaranteed* to equal the batch command's. It is cheap where it runs: the
-parsed extractions stay in memory (only rows committed since the last reconcile are read), and
-the reconciler handles thousands of mentions in milliseconds (see the README's measurement).
-One transaction holds the insert and the reconcile, serialised across workers by
-``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL; so an
-extraction is either stored *and* reconciled, or neither, and the message is acked only after.
+Incremental, and exact. The reconciler compares a mention only with events that share one of its
+people (its blocking keys are built from folded participant names), and an article's summits
+are flattened together; so extractions fall into independent *components*: linked when they
+share a person or an article id. Reconciling one component alone gives exactly the events the
+whole batch gives for it. A new extraction therefore re-reconciles only its component (which it
+may join to others): the events of the component without it are replaced by those with it.
+
+One transaction holds the insert and that replacement, serialised across workers by
+``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL: an extraction
+is stored *and* reconciled, or neither, and its message is acked only after. (A lock per blocking
+key would let disjoint components commit in parallel, but a component is only known once the
+newest extractions are read, and the whole step takes milliseconds: one lock, measured in the
+README, is simpler and not the bottleneck.) Each worker keeps the parsed extractions and the
+person index in memory and reads only rows committed since its last look.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, text, update
@@ -24,6 +28,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from extractor.errors import ConfigError
 from extractor.reconcile import reconcile_events
+from extractor.reconcile.mentions import flatten
 from extractor.store.engine import make_engine
 from extractor.store.migrate import upgrade_to_head
 from extractor.store.tables import events as events_table
@@ -72,6 +77,9 @@ class EventStore:
         # Extractions already parsed, by row id: a reconcile reads only rows committed since.
         self._known: dict[int, ArticleExtraction] = {}
         self._known_up_to = 0
+        # Which extractions share a person or an article id (see the module docstring).
+        self._links: dict[int, set[tuple[str, str]]] = {}
+        self._holders: dict[tuple[str, str], set[int]] = {}
         try:
             if migrate:
                 upgrade_to_head(self.engine)
@@ -104,25 +112,21 @@ class EventStore:
     def event_lines(self) -> list[str]:
         """The current events, in ``reconcile_events`` order, as JSON lines."""
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(events_table.c.record).where(events_table.c.removed.is_(False)).order_by(events_table.c.ordinal)
-            )
-            return [row.record for row in rows]
+            rows = list(connection.execute(
+                select(events_table.c.record, events_table.c.sort_date, events_table.c.sort_title, events_table.c.event_id)
+                .where(events_table.c.removed.is_(False))
+            ))
+        # Sorted here, not by the database: the reconciler's order is Python's string order, and
+        # a PostgreSQL collation may differ from it.
+        rows.sort(key=_order)
+        return [row.record for row in rows]
 
-    def changes(self, since: int = 0, limit: int | None = None) -> list[EventChange]:
+    def changes(self, since: int = 0) -> list[EventChange]:
         """Events written (or removed) after revision ``since``, oldest revision first."""
-        query = (
-            select(events_table)
-            .where(events_table.c.revision > since)
-            .order_by(events_table.c.revision, events_table.c.ordinal, events_table.c.event_id)
-        )
-        if limit:
-            query = query.limit(limit)
+        query = select(events_table).where(events_table.c.revision > since)
         with self.engine.connect() as connection:
-            return [
-                EventChange(row.revision, row.event_id, row.removed, None if row.removed else row.record)
-                for row in connection.execute(query)
-            ]
+            rows = sorted(connection.execute(query), key=lambda row: (row.revision, *_order(row)))
+        return [EventChange(row.revision, row.event_id, row.removed, None if row.removed else row.record) for row in rows]
 
     def revision(self) -> int:
         with self.engine.connect() as connection:
@@ -143,17 +147,29 @@ class EventStore:
             "schema_version": extraction.provenance.schema_version,
             "record": extraction.model_dump_json(),
         }
-        with self.engine.begin() as connection:
-            self._lock(connection)
-            inserted = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
-            if inserted is None:
-                existing = connection.execute(
-                    select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
-                ).scalar_one()
-                return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
-            fresh = self._read_new_extractions(connection)
-            self._write_events(connection, reconcile_events([*self._known.values(), *fresh.values()]))
-        self._remember(fresh)  # only once committed: a rolled-back row must be read again
+        fresh: dict[int, ArticleExtraction] = {}
+        new_id = None
+        try:
+            with self.engine.begin() as connection:
+                self._lock(connection)
+                new_id = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
+                if new_id is None:
+                    existing = connection.execute(
+                        select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
+                    ).scalar_one()
+                    return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
+                fresh = self._read_new_extractions(connection)
+                self._learn(fresh)
+                component = self._component(new_id)
+                before = reconcile_events(self._known[i] for i in component if i != new_id)
+                after = reconcile_events(self._known[i] for i in component)
+                self._replace_events(connection, before, after)
+        except BaseException:
+            if new_id is not None:
+                self._forget(new_id)  # rolled back: it is not in the store
+            raise
+        if fresh:
+            self._known_up_to = max(self._known_up_to, max(fresh))
         return StoredExtraction(extraction, created=True)
 
     def _lock(self, connection: Connection) -> None:
@@ -176,35 +192,67 @@ class EventStore:
         )
         return {row.id: ArticleExtraction.model_validate_json(row.record) for row in rows}
 
-    def _remember(self, fresh: dict[int, ArticleExtraction]) -> None:
-        self._known.update(fresh)
-        if fresh:
-            self._known_up_to = max(self._known_up_to, max(fresh))
+    # -- the component index --------------------------------------------------------------------
 
-    def _write_events(self, connection: Connection, reconciled: Iterable[Event]) -> None:
+    def _learn(self, fresh: dict[int, ArticleExtraction]) -> None:
+        for row_id, extraction in fresh.items():
+            if row_id in self._known:
+                continue
+            self._known[row_id] = extraction
+            links = {("article", extraction.article_id)}
+            links.update(("person", person) for row in flatten([extraction]) for person in row.persons)
+            self._links[row_id] = links
+            for link in links:
+                self._holders.setdefault(link, set()).add(row_id)
+
+    def _forget(self, row_id: int) -> None:
+        self._known.pop(row_id, None)
+        for link in self._links.pop(row_id, ()):
+            self._holders.get(link, set()).discard(row_id)
+
+    def _component(self, row_id: int) -> set[int]:
+        """Every extraction linked to this one through shared people or article ids."""
+        seen, todo, links_seen = {row_id}, [row_id], set()
+        while todo:
+            for link in self._links[todo.pop()]:
+                if link in links_seen:
+                    continue
+                links_seen.add(link)
+                for other in self._holders[link]:
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        return seen
+
+    def _replace_events(self, connection: Connection, before: list[Event], after: list[Event]) -> None:
+        """Write the component's events as they are now; mark those merged away as removed."""
+        ids = {e.event_id for e in before} | {e.event_id for e in after}
         stored = {
             row.event_id: row
-            for row in connection.execute(select(events_table.c.event_id, events_table.c.record, events_table.c.ordinal, events_table.c.removed))
+            for row in connection.execute(
+                select(events_table.c.event_id, events_table.c.record, events_table.c.removed).where(events_table.c.event_id.in_(ids))
+            )
         }
         revision = connection.execute(select(func.coalesce(func.max(events_table.c.revision), 0))).scalar_one() + 1
-        current: set[str] = set()
-        for ordinal, event in enumerate(reconciled):
+        for event in after:
             line = event_line(event)
-            current.add(event.event_id)
+            values = dict(record=line, sort_date=event.date or "", sort_title=event.title, revision=revision, removed=False)
             old = stored.get(event.event_id)
             if old is None:
-                connection.execute(events_table.insert().values(event_id=event.event_id, record=line, ordinal=ordinal, revision=revision, removed=False))
+                connection.execute(events_table.insert().values(event_id=event.event_id, **values))
             elif old.record != line or old.removed:
+                connection.execute(update(events_table).where(events_table.c.event_id == event.event_id).values(**values))
+        current = {e.event_id for e in after}
+        for event in before:
+            old = stored.get(event.event_id)
+            if event.event_id not in current and old is not None and not old.removed:
                 connection.execute(update(events_table).where(events_table.c.event_id == event.event_id)
-                                   .values(record=line, ordinal=ordinal, revision=revision, removed=False))
-            elif old.ordinal != ordinal:
-                # Only its place in the order moved (an event sorted before it appeared): not a
-                # change a --since reader needs to see again.
-                connection.execute(update(events_table).where(events_table.c.event_id == event.event_id).values(ordinal=ordinal))
-        for event_id, old in stored.items():
-            if event_id not in current and not old.removed:
-                connection.execute(update(events_table).where(events_table.c.event_id == event_id)
                                    .values(removed=True, revision=revision))
+
+
+def _order(row) -> tuple[str, str, str]:
+    """``reconcile_events``' order: (date, title, event id)."""
+    return (row.sort_date, row.sort_title, row.event_id)
 
 
 def _reason(error: SQLAlchemyError) -> str:

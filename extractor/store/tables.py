@@ -29,7 +29,8 @@ events = Table(
     metadata,
     Column("event_id", String(32), primary_key=True),
     Column("record", Text, nullable=False),  # the Event as JSON
-    Column("ordinal", Integer, nullable=False),  # position in reconcile_events' order
+    Column("sort_date", String(20), nullable=False),  # the event's date ("" if none) and title:
+    Column("sort_title", Text, nullable=False),  # with its id, reconcile_events' order
     Column("revision", BigInteger().with_variant(Integer, "sqlite"), nullable=False, index=True),
     Column("removed", Boolean, nullable=False, default=False),
 )

@@ -34,7 +34,8 @@ def upgrade() -> None:
         "events",
         sa.Column("event_id", sa.String(32), primary_key=True),
         sa.Column("record", sa.Text, nullable=False),
-        sa.Column("ordinal", sa.Integer, nullable=False),
+        sa.Column("sort_date", sa.String(20), nullable=False),
+        sa.Column("sort_title", sa.Text, nullable=False),
         sa.Column("revision", _ID, nullable=False),
         sa.Column("removed", sa.Boolean, nullable=False, server_default=sa.false()),
     )
