@@ -9,7 +9,7 @@ import signal
 
 import click
 
-from extractor.worker.broker import DEFAULT_STREAM, open_broker
+from extractor.worker.broker import DEFAULT_STREAM, open_broker, require_worker_extra
 
 log = logging.getLogger("extractor.worker")
 
@@ -54,6 +54,7 @@ def register(cli: click.Group) -> None:
         Acks each message only after its extraction is committed; SIGTERM or Ctrl-C finishes what
         is in flight and exits 0. Run as many as you like against the same broker and store.
         """
+        require_worker_extra()
         from extractor.store import EventStore, default_store_url
         from extractor.worker.handler import ArticleHandler
         from extractor.worker.loop import Worker, WorkerOptions
@@ -130,6 +131,7 @@ def register(cli: click.Group) -> None:
                   help="Only events changed after this cursor (removed ones as {event_id, removed}); prints the next cursor on stderr.")
     def events(store_url: str | None, since: int | None) -> None:
         """Print the stored events (JSONL), as `summit-extract reconcile` would for the stored extractions."""
+        require_worker_extra()
         from extractor.store import EventStore, default_store_url
 
         with EventStore(store_url or default_store_url()) as store:
