@@ -65,7 +65,8 @@ class Worker:
         self._stopping.set()
 
     async def run(self) -> None:
-        helpers = [asyncio.create_task(self._keep_alive()), asyncio.create_task(self._watch_health())]
+        stopped = asyncio.create_task(self._stopping.wait())  # one waiter, reused by every wait below
+        helpers = [asyncio.create_task(self._keep_alive()), asyncio.create_task(self._watch_health()), stopped]
         try:
             while not self._stopping.is_set():
                 if not self._model_up.is_set():
@@ -73,8 +74,7 @@ class Worker:
                     continue
                 free = self.options.concurrency - len(self._in_flight)
                 if free <= 0:
-                    await asyncio.wait([*self._in_flight, asyncio.ensure_future(self._stopping.wait())],
-                                       return_when=asyncio.FIRST_COMPLETED)
+                    await asyncio.wait([*self._in_flight, stopped], return_when=asyncio.FIRST_COMPLETED)
                     continue
                 for delivery in await self.broker.fetch(free, self.options.fetch_timeout):
                     task = asyncio.create_task(self._process(delivery))
