@@ -8,7 +8,7 @@ ARTICLES ?= examples/articles
 DEMO_FLAGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: demo test record bench schema venv clean
+.PHONY: demo test check record bench schema venv clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ demo: $(BIN)/python
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint, format, types and the layering contracts (pyproject.toml): zero findings, or it fails.
+check: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[check]'
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Re-record the replay cassettes against the embedded model (after changing a prompt template).
 record: $(BIN)/python

@@ -102,8 +102,11 @@ def main() -> None:
             model_seconds.append(seconds)
             out.write(extraction.model_dump_json() + "\n")
             done += 1
-            print(f"{stem}: {seconds:.1f} s, {extraction.provenance.usage.completion_tokens} completion tokens, "
-                  f"{len(extraction.summits)} summit(s)", file=sys.stderr)
+            print(
+                f"{stem}: {seconds:.1f} s, {extraction.provenance.usage.completion_tokens} completion tokens, "
+                f"{len(extraction.summits)} summit(s)",
+                file=sys.stderr,
+            )
     print(f"extracted {done}, failed {failed}; {sum(model_seconds):.1f} s in all", file=sys.stderr)
 
 

@@ -27,7 +27,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -110,8 +110,12 @@ def _raw(base_url: str) -> dict:
         constrained = _stream(base_url, MODEL_NAME, schema=True)
     except httpx.HTTPStatusError as error:
         constrained = {"error": f"HTTP {error.response.status_code}"}
-    return {"free_cold": free_cold, "free_warm": free_warm, "schema_constrained": constrained,
-            "seconds": round(time.monotonic() - started, 1)}
+    return {
+        "free_cold": free_cold,
+        "free_warm": free_warm,
+        "schema_constrained": constrained,
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 def _engine_busy_seconds(base_url: str) -> float | None:
@@ -145,9 +149,15 @@ def _pipeline(engine: str, base_url: str, articles: list[str], cache_dir: Path) 
     for outcome in outcomes:
         if outcome.ok:
             p = outcome.extraction.provenance
-            per_article.append({"file": Path(outcome.extraction.source.file or "").name, "seconds": p.seconds,
-                                "prompt_tokens": p.usage.prompt_tokens, "completion_tokens": p.usage.completion_tokens,
-                                "attempts": p.attempts})
+            per_article.append(
+                {
+                    "file": Path(outcome.extraction.source.file or "").name,
+                    "seconds": p.seconds,
+                    "prompt_tokens": p.usage.prompt_tokens,
+                    "completion_tokens": p.usage.completion_tokens,
+                    "attempts": p.attempts,
+                }
+            )
         else:
             per_article.append({"file": Path(outcome.failure.source.file or "").name, "failed": outcome.failure.message})
     seconds = sorted(a["seconds"] for a in per_article if "seconds" in a)
@@ -163,8 +173,12 @@ def _pipeline(engine: str, base_url: str, articles: list[str], cache_dir: Path) 
         "engine_busy_ratio": round(busy / wall, 3) if busy is not None and wall > 0 else None,
         "median_s": round(statistics.median(seconds), 2) if seconds else None,
         "p90_s": round(seconds[min(len(seconds) - 1, int(0.9 * len(seconds)))], 2) if seconds else None,
-        "mean_prompt_tokens": round(statistics.mean(a["prompt_tokens"] for a in per_article if "prompt_tokens" in a), 1) if seconds else None,
-        "mean_completion_tokens": round(statistics.mean(a["completion_tokens"] for a in per_article if "completion_tokens" in a), 1) if seconds else None,
+        "mean_prompt_tokens": round(statistics.mean(a["prompt_tokens"] for a in per_article if "prompt_tokens" in a), 1)
+        if seconds
+        else None,
+        "mean_completion_tokens": round(statistics.mean(a["completion_tokens"] for a in per_article if "completion_tokens" in a), 1)
+        if seconds
+        else None,
         "completion_tok_per_model_s": round(completion / sum(seconds), 2) if seconds else None,
         "per_article": per_article,
     }
@@ -216,7 +230,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     model_path = ensure_default_model()
     results: dict = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
         "model": MODEL_NAME,
         "articles": len(args.articles),
@@ -237,14 +251,20 @@ def main() -> None:
             print(f"{engine}: {json.dumps(raw)}", file=sys.stderr)
             print(f"{engine}: pipeline on {len(args.articles)} articles …", file=sys.stderr)
             pipeline = _pipeline(engine, server.base_url, args.articles, RESULTS / f".cache-{engine}.tmp")
-        decode = (raw["schema_constrained"].get("decode_tok_s") if pipeline["mode"] == "json_schema" else None) or raw["free_warm"]["decode_tok_s"]
+        decode = (raw["schema_constrained"].get("decode_tok_s") if pipeline["mode"] == "json_schema" else None) or raw["free_warm"][
+            "decode_tok_s"
+        ]
         if decode and pipeline["completion_tok_per_model_s"]:
             pipeline["ratio_to_engine_decode"] = round(pipeline["completion_tok_per_model_s"] / decode, 3)
         print(f"{engine}: median {pipeline['median_s']} s, p90 {pipeline['p90_s']} s", file=sys.stderr)
         results["engines"][engine] = {"raw": raw, "pipeline": pipeline}
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     _plot(results, Path(args.out).with_suffix(".png"))
-    print(json.dumps({e: {k: v for k, v in r.get("pipeline", r).items() if k != "per_article"} for e, r in results["engines"].items()}, indent=2))
+    print(
+        json.dumps(
+            {e: {k: v for k, v in r.get("pipeline", r).items() if k != "per_article"} for e, r in results["engines"].items()}, indent=2
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,12 +38,22 @@ RESULTS = HERE / "results"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
 _CITIES = [(f"City{n:03d}", code) for n, code in zip(range(400), ["KR", "JP", "US", "CN", "AU", "CA", "IN", "BR"] * 50)]
-_DOMAINS = ["defense", "economic_security", "economy_trade", "technology_ai", "supply_chain", "energy_climate",
-            "people_exchange", "north_korea", "regional_security"]
+_DOMAINS = [
+    "defense",
+    "economic_security",
+    "economy_trade",
+    "technology_ai",
+    "supply_chain",
+    "energy_climate",
+    "people_exchange",
+    "north_korea",
+    "regional_security",
+]
 _WORDINGS = ["cooperation on {d}", "agreed to deepen {d} cooperation", "pledged closer {d} ties", "a joint {d} framework"]
 
 
 # --- generation -----------------------------------------------------------------------------------
+
 
 def _person(n: int) -> str:
     return f"Kim Min-{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}{chr(97 + n // 676 % 26)} Lee-{n}"
@@ -136,17 +146,36 @@ def generate(n_mentions: int, seed: int = 20260628):
                     reported, precision = f"{day:%Y-%m}", "month"
             mention_kind = kind if rng.random() > 0.05 else "other_meeting"
             names = [_spell(p, rng) for p in people]
-            pledges = [
-                Pledge.model_construct(description=rng.choice(_WORDINGS).format(d=d.replace("_", " ")), domain=d,
-                                       parties=names, certainty="explicit", evidence=[])
-                for d in rng.sample(_DOMAINS, rng.randint(0, 3))
-            ] if primary else []
+            pledges = (
+                [
+                    Pledge.model_construct(
+                        description=rng.choice(_WORDINGS).format(d=d.replace("_", " ")),
+                        domain=d,
+                        parties=names,
+                        certainty="explicit",
+                        evidence=[],
+                    )
+                    for d in rng.sample(_DOMAINS, rng.randint(0, 3))
+                ]
+                if primary
+                else []
+            )
             summit = Summit.model_construct(
-                title=f"{' – '.join(names)} meeting in {city}", kind=mention_kind, status=shown, date=reported,
-                date_precision=precision, date_text=None,
-                location=_shared(locations, (city if primary or rng.random() < 0.7 else None, country),
-                                 lambda c: Location.model_construct(city=c[0], country=c[1], venue=None)),
-                participants=names, pledges=pledges, mention="primary" if primary else "background", evidence=[],
+                title=f"{' – '.join(names)} meeting in {city}",
+                kind=mention_kind,
+                status=shown,
+                date=reported,
+                date_precision=precision,
+                date_text=None,
+                location=_shared(
+                    locations,
+                    (city if primary or rng.random() < 0.7 else None, country),
+                    lambda c: Location.model_construct(city=c[0], country=c[1], venue=None),
+                ),
+                participants=names,
+                pledges=pledges,
+                mention="primary" if primary else "background",
+                evidence=[],
             )
             target = None
             if not primary and recent and rng.random() < 0.7:
@@ -167,19 +196,28 @@ def generate(n_mentions: int, seed: int = 20260628):
         # The primary mention first, as an extractor lists it.
         summits = sorted(art["summits"], key=lambda es: es[1].mention != "primary")
         names = sorted({n for _, s in summits for n in s.participants})
-        actors = [_shared(actor_records, n, lambda n: Actor.model_construct(
-            name=n, canonical_name=n, spellings=[n], role="Minister", country=None, kind="person", evidence=[]))
-            for n in names]
-        source = SourceMeta.model_construct(title=None, url=None, outlet=art["outlet"], published=art["published"],
-                                            file=None, line=None)
-        extractions.append(ArticleExtraction.model_construct(article_id=article_id, source=source,
-                                                             summits=[s for _, s in summits], actors=actors,
-                                                             dropped=[], provenance=provenance))
+        actors = [
+            _shared(
+                actor_records,
+                n,
+                lambda n: Actor.model_construct(
+                    name=n, canonical_name=n, spellings=[n], role="Minister", country=None, kind="person", evidence=[]
+                ),
+            )
+            for n in names
+        ]
+        source = SourceMeta.model_construct(title=None, url=None, outlet=art["outlet"], published=art["published"], file=None, line=None)
+        extractions.append(
+            ArticleExtraction.model_construct(
+                article_id=article_id, source=source, summits=[s for _, s in summits], actors=actors, dropped=[], provenance=provenance
+            )
+        )
         truth.extend(((article_id, index), event) for index, (event, _) in enumerate(summits))
     return extractions, truth
 
 
 # --- one size, in its own process -----------------------------------------------------------------
+
 
 def _rss_mb() -> float:
     # ru_maxrss is in KiB on Linux.
@@ -245,15 +283,27 @@ def run_one(n_mentions: int, seed: int, mode: str = "list") -> dict:
 
 # --- the driver -----------------------------------------------------------------------------------
 
+
 def _machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next(
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     memory = None
     if Path("/proc/meminfo").exists():
         total = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
         memory = round(int(total.split()[1]) / 1024 / 1024, 1)
-    return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
-            "cpu_count": os.cpu_count(), "memory_gb": memory}
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "memory_gb": memory,
+    }
 
 
 def _plot(results: list[dict], path: Path) -> bool:
@@ -272,8 +322,12 @@ def _plot(results: list[dict], path: Path) -> bool:
         sizes = [r["mentions"] for r in runs]
         left.loglog(sizes, [r["seconds"] for r in runs], style, label=mode)
         right.loglog(sizes, [r["peak_rss_mb"] for r in runs], style, label=f"{mode}: peak RSS")
-        right.loglog(sizes, [max(r["reconcile_rss_increase_mb"], 1) for r in runs], style.replace("-", "--"),
-                     label=f"{mode}: added while reconciling")
+        right.loglog(
+            sizes,
+            [max(r["reconcile_rss_increase_mb"], 1) for r in runs],
+            style.replace("-", "--"),
+            label=f"{mode}: added while reconciling",
+        )
     left.set(xlabel="mentions", ylabel="seconds", title="reconcile wall time (2 cores)")
     left.legend()
     right.set(xlabel="mentions", ylabel="MB", title="memory")
@@ -288,8 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated mention counts")
     parser.add_argument("--seed", type=int, default=20260628)
     parser.add_argument("--out", type=Path, default=RESULTS / "reconcile.json")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the results of other sizes already in --out (to rerun some sizes only)")
+    parser.add_argument("--keep", action="store_true", help="keep the results of other sizes already in --out (to rerun some sizes only)")
     parser.add_argument("--modes", default="list,stream", help="reconcile_events (list) and/or iter_events (stream), side by side")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one size, in this process
     parser.add_argument("--mode", default="list", help=argparse.SUPPRESS)
@@ -304,17 +357,27 @@ def main(argv: list[str] | None = None) -> int:
     modes = [m for m in args.modes.split(",") if m.strip()]
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         for mode in modes:  # one fresh process per (size, mode): peak RSS is that run's alone
-            done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed), "--mode", mode],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", str(size), "--seed", str(args.seed), "--mode", mode],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             result = {"requested": size, "command": command, **json.loads(done.stdout.strip().splitlines()[-1])}
             results.append(result)
-            print(f"{result['mentions']:>9} mentions  {mode:6}  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB"
-                  f"  (+{result['reconcile_rss_increase_mb']:.0f} MB)  F1 {result['pairwise']['f1']:.4f}", flush=True)
+            print(
+                f"{result['mentions']:>9} mentions  {mode:6}  {result['seconds']:8.2f} s  peak {result['peak_rss_mb']:8.1f} MB"
+                f"  (+{result['reconcile_rss_increase_mb']:.0f} MB)  F1 {result['pairwise']['f1']:.4f}",
+                flush=True,
+            )
 
     if args.keep and args.out.exists():
         rerun = {(r["requested"], r["mode"]) for r in results}
-        kept = [r for r in json.loads(args.out.read_text(encoding="utf-8"))["results"]
-                if (r.get("requested"), r.get("mode", "list")) not in rerun]
+        kept = [
+            r
+            for r in json.loads(args.out.read_text(encoding="utf-8"))["results"]
+            if (r.get("requested"), r.get("mode", "list")) not in rerun
+        ]
         results = sorted(kept + results, key=lambda r: (r["requested"], r.get("mode", "list")))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     plot = args.out.with_suffix(".png")

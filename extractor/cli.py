@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import ConfigError, InputError, SummitError, first_problem
+from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, SummitError, exit_code_of, first_problem
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
 from extractor.logs import configure_logging, redact, register_secret
 from extractor.model.retries import RetryPolicy
@@ -28,10 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("extractor.cli")
 
-# Exit statuses: 0 all done; 1 some articles failed; 2 bad input or settings; 3 model failure;
-# 70 a bug of ours (EX_SOFTWARE).
-EXIT_SOME_FAILED = 1
-EXIT_INTERNAL = 70
+# Exit statuses: 0 all done; EXIT_SOME_FAILED (1) some articles failed; otherwise the error
+# class's own (extractor.errors): 2 bad input or settings, 3 the model, 70 a bug of ours.
+EXIT_INTERNAL = InternalError.exit_code
 
 
 class SummitGroup(click.Group):
@@ -54,10 +53,13 @@ class SummitGroup(click.Group):
             sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence, see the docstring
+        except Exception as error:  # the last line of defence, see the docstring
             log.debug("internal error", exc_info=True)
-            click.echo(f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
-                       "(run with -vv for details; please report it)", err=True)
+            click.echo(
+                f"summit-extract: internal error: {type(error).__name__}: {redact(str(error))[:300]} "
+                "(run with -vv for details; please report it)",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL)
 
 
@@ -83,7 +85,12 @@ def _emit_jsonl(record: dict) -> None:
 
 
 @cli.command()
-@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path), help="Write one <name>.json file per record into this directory instead.")
+@click.option(
+    "--write",
+    "write_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one <name>.json file per record into this directory instead.",
+)
 def schema(write_dir: Path | None) -> None:
     """Print the JSON Schemas of the records (the contract), keyed by record name."""
     schemas = json_schemas()
@@ -102,7 +109,9 @@ def schema(write_dir: Path | None) -> None:
 # -- ingest ----------------------------------------------------------------------------------------
 
 _inputs = click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
-_max_chars = click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse articles longer than this.")
+_max_chars = click.option(
+    "--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True, help="Refuse articles longer than this."
+)
 
 
 def _read(inputs: tuple[str, ...], max_chars: int) -> Iterator[Article | InputFailure]:
@@ -152,7 +161,7 @@ def _finish(ok: int, failed: int) -> None:
         click.echo(f"summit-extract: {ok} ok, {failed} failed", err=True)
     if failed:
         # One bad input alone is an input error (2); in a batch, "some failed" (1).
-        sys.exit(2 if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
+        sys.exit(InputError.exit_code if ok == 0 and failed == 1 else EXIT_SOME_FAILED)
 
 
 # -- extract ---------------------------------------------------------------------------------------
@@ -167,21 +176,82 @@ def _open_for_writing(path: Path, flag: str):
 
 def model_options(func):
     options = [
-        click.option("--base-url", envvar="OPENAI_BASE_URL", help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model."),
+        click.option(
+            "--base-url",
+            envvar="OPENAI_BASE_URL",
+            help="An OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp). Default: start the embedded model.",
+        ),
         click.option("--api-key", envvar="OPENAI_API_KEY", help="Key for that server (default: $OPENAI_API_KEY). Never logged."),
         click.option("--model", envvar="SUMMIT_MODEL", help="Model name on that server (default: $SUMMIT_MODEL)."),
-        click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True, help="How instructor asks for structured output; 'auto' uses json_schema where the server takes it, else tools."),
-        click.option("--gguf", type=click.Path(dir_okay=False, path_type=Path), help="Serve this GGUF with the embedded server instead of the default model."),
-        click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True, help="The embedded server: llama.cpp's native server (xllamacpp) or llama-cpp-python's."),
-        click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Articles in flight at once (for remote servers)."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."),
-        click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Transport retries (429, 5xx, timeouts) per request."),
-        click.option("--validation-retries", type=click.IntRange(min=0), default=2, show_default=True, help="Times a reply that fails the schema or grounding is asked again."),
+        click.option(
+            "--mode",
+            type=click.Choice(MODES),
+            default="auto",
+            show_default=True,
+            help="How instructor asks for structured output; 'auto' uses json_schema where the server takes it, else tools.",
+        ),
+        click.option(
+            "--gguf",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Serve this GGUF with the embedded server instead of the default model.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="native",
+            show_default=True,
+            help="The embedded server: llama.cpp's native server (xllamacpp) or llama-cpp-python's.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Articles in flight at once (for remote servers).",
+        ),
+        click.option(
+            "--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds to wait for one model reply."
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(min=0),
+            default=4,
+            show_default=True,
+            help="Transport retries (429, 5xx, timeouts) per request.",
+        ),
+        click.option(
+            "--validation-retries",
+            type=click.IntRange(min=0),
+            default=2,
+            show_default=True,
+            help="Times a reply that fails the schema or grounding is asked again.",
+        ),
         click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SUMMIT_CACHE_DIR", help="Cache directory (default: ~/.cache/summit-extractor)."),
-        click.option("--background-pass/--no-background-pass", default=False, show_default=True, help="A second model call for the other meetings an article mentions."),
-        click.option("--prompt", "prompt_name", default="extract", show_default=True, help="Prompt template in the prompts package (for measuring variants)."),
-        click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write failed articles, with their reasons, to this JSONL file."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="SUMMIT_CACHE_DIR",
+            help="Cache directory (default: ~/.cache/summit-extractor).",
+        ),
+        click.option(
+            "--background-pass/--no-background-pass",
+            default=False,
+            show_default=True,
+            help="A second model call for the other meetings an article mentions.",
+        ),
+        click.option(
+            "--prompt",
+            "prompt_name",
+            default="extract",
+            show_default=True,
+            help="Prompt template in the prompts package (for measuring variants).",
+        ),
+        click.option(
+            "--failures",
+            "failures_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Also write failed articles, with their reasons, to this JSONL file.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -217,10 +287,9 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
     progress = _progress(len(items))
 
     def on_outcome(outcome: Outcome) -> None:
-        if outcome.ok:
+        if outcome.extraction is not None:
             on_extraction(outcome.extraction)
-        else:
-            failure = outcome.failure
+        elif (failure := outcome.failure) is not None:
             where = failure.source.file or "-"
             if failure.source.line:
                 where += f":{failure.source.line}"
@@ -272,17 +341,13 @@ def _summarise(summary: BatchSummary) -> None:
     _exit_for(summary)
 
 
-# Exit status of a failure kind (extractor.errors): bad input or settings 2, the model 3.
-_KIND_EXIT = {"input": 2, "config": 2, "model": 3, "validation": 3, "internal": EXIT_INTERNAL}
-
-
 def _exit_for(summary: BatchSummary) -> None:
     if summary.failed_total:
         kinds = set(summary.failed)
         if summary.extracted == 0 and summary.failed_total == 1:
-            sys.exit(_KIND_EXIT.get(next(iter(kinds)), EXIT_SOME_FAILED))
+            sys.exit(exit_code_of(next(iter(kinds))))
         if summary.extracted == 0 and kinds == {"config"}:
-            sys.exit(2)  # settings that cannot work failed the whole batch, not "some" articles
+            sys.exit(ConfigError.exit_code)  # settings that cannot work failed the whole batch, not "some" articles
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -340,7 +405,12 @@ def reconcile(extractions: Path) -> None:
 @_inputs
 @_max_chars
 @model_options
-@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Also save the per-article extractions (JSONL) here.")
+@click.option(
+    "--extractions",
+    "extractions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the per-article extractions (JSONL) here.",
+)
 def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, **options) -> None:
     """Extract the articles, then reconcile them: prints one event per line (JSONL)."""
     records: list[ArticleExtraction] = []
@@ -363,8 +433,15 @@ def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, 
 
 
 @cli.command()
-@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file in the summit-gold/1 format.")
-@click.option("--extractions", "extractions_path", type=click.Path(dir_okay=False, path_type=Path), help="Score these extractions (JSONL) instead of extracting INPUTS.")
+@click.option(
+    "--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Gold file in the summit-gold/1 format."
+)
+@click.option(
+    "--extractions",
+    "extractions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Score these extractions (JSONL) instead of extracting INPUTS.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_inputs
 @_max_chars
@@ -375,8 +452,8 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
     Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
     --extractions. Prints a metrics table, or JSON with --json.
     """
-    from extractor.evaluate.score import render_table, score_extractions
     from extractor.evaluate.gold import load_gold
+    from extractor.evaluate.score import render_table, score_extractions
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)
@@ -409,7 +486,9 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-            self._bar = Progress("extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar = Progress(
+                "extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
+            )
             self._task = self._bar.add_task("extract", total=total)
 
     def __enter__(self):

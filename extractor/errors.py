@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from schemas.vocab import FailureKind
+
 
 class SummitError(Exception):
     """Base of every error this package raises on purpose."""
 
-    exit_code = 1
-    kind = "error"
+    exit_code: ClassVar[int] = 1
+    kind: ClassVar[FailureKind] = "internal"
 
 
 class InputError(SummitError):
@@ -36,6 +40,23 @@ class ExtractionError(SummitError):
 
     exit_code = 3
     kind = "validation"
+
+
+class InternalError(SummitError):
+    """A bug of ours, reported as one line (``-vv`` shows the traceback)."""
+
+    exit_code = 70
+    kind = "internal"
+
+
+EXIT_SOME_FAILED = 1  # a batch in which some articles failed and others did not
+
+_BY_KIND: dict[str, type[SummitError]] = {cls.kind: cls for cls in (InputError, ConfigError, ModelError, ExtractionError, InternalError)}
+
+
+def exit_code_of(kind: FailureKind) -> int:
+    """The exit status for a failure of this kind: the error class's own."""
+    return _BY_KIND[kind].exit_code
 
 
 class ChecksumError(ConfigError):

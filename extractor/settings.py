@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 from extractor.model.retries import RetryPolicy
 
@@ -17,9 +18,11 @@ from extractor.model.retries import RetryPolicy
 # 'json_object'"). So "auto" (the default) picks per server: the embedded engine knows its mode;
 # for a --base-url server one small probe request per session decides
 # (extractor.model.client.probe_mode).
-MODES = ("auto", "tools", "json", "md_json", "json_schema")
+Mode = Literal["auto", "tools", "json", "md_json", "json_schema"]
+MODES: tuple[str, ...] = get_args(Mode)
 # The embedded model's server: llama.cpp's native one (xllamacpp) or llama-cpp-python's.
-ENGINES = ("native", "llama-cpp-python")
+Engine = Literal["native", "llama-cpp-python"]
+ENGINES: tuple[str, ...] = get_args(Engine)
 
 
 def default_cache_dir() -> Path:
@@ -36,9 +39,9 @@ class Settings:
     base_url: str | None = None  # None: start the embedded model server
     api_key: str | None = field(default=None, repr=False)  # never printed
     model: str | None = None
-    mode: str = "auto"
+    mode: Mode = "auto"
     gguf: Path | None = None  # another model file for the embedded server
-    engine: str = "native"  # which llama.cpp server runs the embedded model (see ENGINES)
+    engine: Engine = "native"  # which llama.cpp server runs the embedded model (see ENGINES)
     timeout: float = 600.0  # seconds per HTTP request; a local 1.5B model is slow
     temperature: float = 0.0
     max_tokens: int = 1200
@@ -51,7 +54,7 @@ class Settings:
     background_pass: bool = False
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
         """Settings from ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``SUMMIT_MODEL``, then ``overrides``.
 
         An override of ``None`` means "not given" and leaves the environment's value in place.

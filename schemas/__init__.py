@@ -3,6 +3,10 @@
 This package imports nothing from ``extractor``; everything else imports it.
 """
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from schemas.events import Conflict, Event, FieldResolution, MergedActor, MergedPledge, SeenValue, SourceRef
 from schemas.records import (
     SCHEMA_VERSION,
@@ -21,7 +25,7 @@ from schemas.records import (
 from schemas.vocab import PLEDGE_DOMAINS, SUMMIT_KINDS, SUMMIT_STATUSES
 
 # Models published as JSON Schema files under schemas/json/, by file stem.
-PUBLISHED_MODELS = {
+PUBLISHED_MODELS: dict[str, type[BaseModel]] = {
     "article_extraction": ArticleExtraction,
     "extraction_failure": ExtractionFailure,
     "summit": Summit,
@@ -32,18 +36,17 @@ PUBLISHED_MODELS = {
 }
 
 
-def json_schemas() -> dict[str, dict]:
+def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of every published model, by file stem."""
     return {name: model.model_json_schema() for name, model in PUBLISHED_MODELS.items()}
 
 
 __all__ = [
-    "SCHEMA_VERSION",
     "PLEDGE_DOMAINS",
+    "PUBLISHED_MODELS",
+    "SCHEMA_VERSION",
     "SUMMIT_KINDS",
     "SUMMIT_STATUSES",
-    "PUBLISHED_MODELS",
-    "json_schemas",
     "Actor",
     "ArticleExtraction",
     "Conflict",
@@ -62,4 +65,5 @@ __all__ = [
     "SourceRef",
     "Summit",
     "TokenUsage",
+    "json_schemas",
 ]

@@ -13,6 +13,7 @@ from schemas.vocab import (
     ActorKind,
     Alignment,
     DatePrecision,
+    FailureKind,
     MentionKind,
     PledgeCertainty,
     PledgeDomain,
@@ -160,5 +161,5 @@ class ExtractionFailure(Record):
 
     article_id: str | None = None
     source: SourceMeta = Field(default_factory=SourceMeta)
-    error: str = Field(description="Kind of error, e.g. 'input', 'model', 'validation'.")
+    error: FailureKind = Field(description="Kind of error: bad input, settings, the model server, an unusable reply, or a bug of ours.")
     message: str = Field(description="One line a user can act on.")

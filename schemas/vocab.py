@@ -55,3 +55,8 @@ SUMMIT_STATUSES: tuple[str, ...] = get_args(SummitStatus)
 
 # A partial ISO 8601 calendar date: YYYY-MM-DD, YYYY-MM, YYYY, --MM-DD (no year), --MM (month only).
 PARTIAL_DATE_PATTERN = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?|--(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$"
+
+# Why an article could not be extracted (``ExtractionFailure.error``): bad input, settings that
+# cannot work, the model server, a reply no valid record could be made of, or a bug of ours.
+FailureKind = Literal["input", "config", "model", "validation", "internal"]
+FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from extractor.evaluate.gold import gold_to_extractions, load_gold
-from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 from tests.extract.test_extractor import GOOD_DRAFT
+from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "examples" / "gold.json"
@@ -88,7 +88,7 @@ def problem_lines(stderr: str) -> list[str]:
     """stderr lines that report a problem: not progress, not the batch summary."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert all(line.startswith(PREFIX) for line in lines), stderr
-    ignore = (" ok, ", "article(s) to extract", "extracted ", "reconciled ")
+    ignore = (" ok, ", "article(s) to extract", "extracted ", "reconciled ", "structured output: ")
     return [line for line in lines if not any(marker in line for marker in ignore)]
 
 
@@ -193,9 +193,11 @@ def test_ingest_a_missing_file_is_one_line_and_exit_2(tmp_path):
 def test_ingest_jsonl_batch_with_a_bad_line_keeps_the_good_ones(tmp_path):
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
-        json.dumps({"title": "Carney meets Lee", "body": ARTICLE, "published_at": "2026-01-13"}) + "\n"
+        json.dumps({"title": "Carney meets Lee", "body": ARTICLE, "published_at": "2026-01-13"})
+        + "\n"
         + '{"title": "broken", "body": \n'
-        + json.dumps({"title": "Lee meets Carney", "body": REPORTS["ottawa_2.txt"]}) + "\n",
+        + json.dumps({"title": "Lee meets Carney", "body": REPORTS["ottawa_2.txt"]})
+        + "\n",
         encoding="utf-8",
     )
     result = run_cli(["ingest", str(batch)], env=base_env(tmp_path))
@@ -399,7 +401,7 @@ def test_reconcile_a_record_that_is_not_an_extraction_is_one_line(tmp_path):
 def test_reconcile_a_file_that_is_not_utf8_is_one_line_with_file_and_line(tmp_path):
     good = gold_to_extractions(load_gold(GOLD))[0].model_dump_json()
     extractions = tmp_path / "x.jsonl"
-    extractions.write_bytes(good.encode() + b"\n" + "{\"title\": \"Genève\"}\n".encode("latin-1"))
+    extractions.write_bytes(good.encode() + b"\n" + '{"title": "Genève"}\n'.encode("latin-1"))
     result = run_cli(["reconcile", str(extractions)], env=base_env(tmp_path))
     assert result.returncode == 2
     [line] = problem_lines(result.stderr)

@@ -16,18 +16,18 @@ from functools import cache
 
 import pytest
 
-from extractor.model.client import make_client
 from extractor.errors import ModelError
+from extractor.evaluate.gold import load_gold
 from extractor.evaluate.score import score_extractions
 from extractor.extract.extractor import Extractor
-from extractor.evaluate.gold import load_gold
 from extractor.ingest.articles import parse_article
+from extractor.model.client import make_client
+from extractor.model.prompting import load_prompt
+from extractor.model.retries import RetryPolicy
+from extractor.normalize.names import fold_name
 from extractor.providers import Endpoint, provider_for
 from extractor.providers.embedded.weights import MODEL_NAME
-from extractor.normalize.names import fold_name
-from extractor.model.prompting import load_prompt
 from extractor.reconcile import reconcile_events
-from extractor.model.retries import RetryPolicy
 from extractor.settings import Settings
 from schemas import ArticleExtraction
 from tests.support.fake_openai import FakeOpenAIServer, error_reply

@@ -5,18 +5,18 @@ Every comparison the scorer makes goes through here, so "equal" means one thing 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from extractor.evaluate.gold import GoldActor
 from extractor.normalize.names import fold_name, fold_place
-from extractor.reconcile.dates import NO_DATE, DateParts
-from extractor.reconcile.dates import date_parts as _reconciler_date_parts
+from extractor.normalize.partial_dates import NO_DATE, DateParts
+from extractor.normalize.partial_dates import date_parts as _partial_date_parts
+
 
 def date_parts(date: str) -> DateParts | None:
     """(year, month, day), None where the date does not say; None for text that is no partial date."""
-    parts = _reconciler_date_parts(date)
+    parts = _partial_date_parts(date)
     return None if parts == NO_DATE else parts
 
 
@@ -72,9 +72,7 @@ class NameKeys:
                 owners[fold_name(alias)].add(fold_name(actor.name))
         # An alias two actors share ("Lee" for two Lees) is left as written: guessing would credit
         # the wrong person. A canonical name is never remapped as someone else's alias.
-        self._canonical_of = {
-            alias: next(iter(names)) for alias, names in owners.items() if len(names) == 1 and alias not in canonical
-        }
+        self._canonical_of = {alias: next(iter(names)) for alias, names in owners.items() if len(names) == 1 and alias not in canonical}
 
     def key(self, name: str) -> str:
         folded = fold_name(name)

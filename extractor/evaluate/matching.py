@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from extractor.evaluate.gold import GoldMention
 from extractor.evaluate.compare import NameKeys, dates_contradict, places_contradict, places_equal
+from extractor.evaluate.gold import GoldMention
 from schemas import ArticleExtraction, Summit
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from extractor.evaluate.gold import GoldConflict, GoldFile
 from extractor.evaluate.compare import date_matches_gold, fold_place
+from extractor.evaluate.gold import GoldConflict, GoldFile
 from extractor.evaluate.report import ConflictCheck, ReconciliationScore
 from schemas import Event
 

@@ -19,17 +19,17 @@ class Counts(BaseModel):
     fp: int = 0
     fn: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def precision(self) -> float | None:
         return _ratio(self.tp, self.tp + self.fp)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def recall(self) -> float | None:
         return _ratio(self.tp, self.tp + self.fn)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def f1(self) -> float | None:
         # 2TP / (2TP + FP + FN): the harmonic mean where both exist, 0 when nothing was right.
@@ -45,7 +45,7 @@ class Accuracy(BaseModel):
     correct: int = 0
     total: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def accuracy(self) -> float | None:
         return _ratio(self.correct, self.total)
@@ -95,7 +95,7 @@ class ConflictCheck(BaseModel):
     holds_resolved: bool = False
     recorded: bool = False
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool:
         return self.holds_resolved and self.recorded
@@ -165,7 +165,11 @@ def render_table(report: Report) -> str:
     widths = [max(len(row[k]) for row in [("metric", "value", "n"), *rows]) for k in range(2)]
     lines = [f"{'metric':<{widths[0]}}  {'value':<{widths[1]}}  n"]
     lines += [f"{m:<{widths[0]}}  {v:<{widths[1]}}  {n}" for m, v, n in rows]
-    for label, files in (("missing", report.missing_files), ("unmatched files", report.unmatched_files), ("duplicates", report.duplicate_files)):
+    for label, files in (
+        ("missing", report.missing_files),
+        ("unmatched files", report.unmatched_files),
+        ("duplicates", report.duplicate_files),
+    ):
         if files:
             lines.append(f"{label}: {', '.join(files)}")
     return "\n".join(lines)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.evaluate.gold import GoldFile, GoldMention
 from extractor.evaluate.compare import NameKeys, date_matches_gold, places_equal
+from extractor.evaluate.gold import GoldFile, GoldMention
 from extractor.evaluate.matching import match_files, match_mentions
 from extractor.evaluate.reconciliation import ScoredMention, score_reconciliation
 from extractor.evaluate.report import Accuracy, ArticleScore, Counts, FieldError, MentionPair, Report, render_table

@@ -29,14 +29,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
+from extractor.extract.pledge_scan import scan_pledges, states_agreement
+from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
-from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
+from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -112,11 +112,14 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
     for grounded in kept:
         summit = grounded.summit
         repeated = any(_same_meeting(summit, earlier.summit) for earlier in result)
-        echo = repeated or summit.mention == "background" and any(
-            set(summit.participants) == set(p.participants)
-            and summit.date in (None, p.date)
-            and summit.location.city in (None, p.location.city)
-            for p in primaries
+        echo = repeated or (
+            summit.mention == "background"
+            and any(
+                set(summit.participants) == set(p.participants)
+                and summit.date in (None, p.date)
+                and summit.location.city in (None, p.location.city)
+                for p in primaries
+            )
         )
         if echo:
             reason = "listed twice" if repeated else "repeats the primary meeting"
@@ -129,7 +132,12 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
 def _same_meeting(a: Summit, b: Summit) -> bool:
     """Listed twice in one reply: the same people, place, date, status and role."""
     return (set(a.participants), a.location.city, a.date, a.status, a.mention) == (
-        set(b.participants), b.location.city, b.date, b.status, b.mention)
+        set(b.participants),
+        b.location.city,
+        b.date,
+        b.status,
+        b.mention,
+    )
 
 
 def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
@@ -155,8 +163,12 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     for j, participant in enumerate(draft.participants):
         person = identify_person(text, snap_to_text_name(text, participant.name))
         if person is None:
-            drop(f"{at}.participants[{j}]", participant.name, "not named in the article",
-                 f"participant '{participant.name}' is not named in the article")
+            drop(
+                f"{at}.participants[{j}]",
+                participant.name,
+                "not named in the article",
+                f"participant '{participant.name}' is not named in the article",
+            )
         elif is_briefer(text, person.mentions, participant.role):
             # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
             drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
@@ -181,8 +193,12 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     # Date: the article's words, resolved by the publication-date rules.
     date_evidence = _locate_date(text, draft.date_text)
     if draft.date_text and date_evidence is None:
-        drop(f"{at}.date_text", draft.date_text, "not found in the article",
-             f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null")
+        drop(
+            f"{at}.date_text",
+            draft.date_text,
+            "not found in the article",
+            f"date_text '{draft.date_text}' is not the article's words; copy them exactly or use null",
+        )
     status = draft.status
     if status in ("held", "planned"):
         stated = status_from_text(text, [e for e in (date_evidence, city_evidence) if e], date_evidence.quote if date_evidence else None)
@@ -206,8 +222,13 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
 
     if not participants:
         if draft.participants:
-            dropped.append(DroppedValue(path=at, value=_title(draft, [p.name for p in draft.participants], city, country),
-                                        reason="no participant is named in the article"))
+            dropped.append(
+                DroppedValue(
+                    path=at,
+                    value=_title(draft, [p.name for p in draft.participants], city, country),
+                    reason="no participant is named in the article",
+                )
+            )
         return _GroundedSummit(None, [], dropped, issues)
 
     canonical = [p.person.canonical for p in participants]
@@ -325,12 +346,18 @@ def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -
         previous = best.get(domain)
         if previous is None or (support.score, support.similarity) > previous[0]:
             if previous:
-                drop(f"{at}.pledges[{previous[1]}]", previous[2].description,
-                     f"same domain '{domain}' as {at}.pledges[{k}], which has better evidence")
+                drop(
+                    f"{at}.pledges[{previous[1]}]",
+                    previous[2].description,
+                    f"same domain '{domain}' as {at}.pledges[{k}], which has better evidence",
+                )
             best[domain] = ((support.score, support.similarity), k, pledge)
         else:
-            drop(f"{at}.pledges[{k}]", draft_pledge.description,
-                 f"same domain '{domain}' as {at}.pledges[{previous[1]}], which has better evidence")
+            drop(
+                f"{at}.pledges[{k}]",
+                draft_pledge.description,
+                f"same domain '{domain}' as {at}.pledges[{previous[1]}], which has better evidence",
+            )
     ordered = sorted([(k, pledge) for _, k, pledge in best.values()] + others, key=lambda item: item[0])
     return [pledge for _, pledge in ordered]
 
@@ -379,15 +406,15 @@ def _actors(participants: list[_Participant]) -> tuple[list[Actor], list[Dropped
         spellings = list(dict.fromkeys(s for p in seen for s in p.person.spellings))
         role, role_path = next(((p.draft.role, p.path) for p in seen if p.draft.role), (None, None))
         if known and known.role and role and role_conflicts(role, known.role):
-            dropped.append(DroppedValue(path=f"{role_path}.role", value=role,
-                                        reason=f"role conflicts with known role '{known.role}'"))
+            dropped.append(DroppedValue(path=f"{role_path}.role", value=role, reason=f"role conflicts with known role '{known.role}'"))
             role = None
         role = (" ".join(role.split()) if role else None) or (known.role if known else None)
         stated, country_path = next(((p.draft.country, p.path) for p in seen if p.draft.country), (None, None))
         country = to_alpha2(stated)
         if known and known.country and country and country != known.country:
-            dropped.append(DroppedValue(path=f"{country_path}.country", value=stated,
-                                        reason=f"country conflicts with known country '{known.country}'"))
+            dropped.append(
+                DroppedValue(path=f"{country_path}.country", value=stated, reason=f"country conflicts with known country '{known.country}'")
+            )
             country = None
         country = country or (known.country if known else None)
         actors.append(

@@ -20,6 +20,7 @@ from extractor.model.wire import ModelClient
 from extractor.settings import Settings
 from schemas import SCHEMA_VERSION, ArticleExtraction, Provenance, SourceMeta, TokenUsage
 
+
 class Extractor:
     """Extracts articles with one client, one prompt and one retry policy."""
 

@@ -18,8 +18,11 @@ from extractor.grounding.evidence import sentence_spans
 from extractor.normalize.domains import to_domain
 from schemas import Evidence, Pledge
 
-_EXPLICIT = re.compile(r"\b(agree[ds]?|agreement|pledg\w*|commit\w*|vow\w*|promis\w*|sign\w*|decid\w*|specified|"
-                       r"reaffirm\w*|concluded|adopted|memorand\w*|MOUs?)\b", re.IGNORECASE)
+_EXPLICIT = re.compile(
+    r"\b(agree[ds]?|agreement|pledg\w*|commit\w*|vow\w*|promis\w*|sign\w*|decid\w*|specified|"
+    r"reaffirm\w*|concluded|adopted|memorand\w*|MOUs?)\b",
+    re.IGNORECASE,
+)
 # What an article says of a meeting's agenda, hopes or likely outcomes: not an agreement (the gold
 # convention, ../shared/gold/FORMAT.md). A sentence with one of these before its commitment verb
 # ("are expected to agree", "may sign") states no pledge.
@@ -37,6 +40,8 @@ def states_agreement(sentence: str) -> bool:
         return False
     hedge = _HEDGE.search(sentence, 0, explicit.start())
     return hedge is None
+
+
 _CLAUSE = re.compile(r",\s*|;\s*|\s+and\s+|\s+as well as\s+|\s+including\s+")
 _LEFT_TO_THE_MODEL = frozenset({"other", "regional_security", "diplomatic_dialogue"})
 _MAX_DESCRIPTION = 100

@@ -38,8 +38,21 @@ from extractor.normalize.names import (
 from schemas import Evidence
 
 _SEP = f"[{re.escape(_DASHES)}\\s]+"  # between two words of a name or phrase
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'}
+_QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
 
 
 # --- quotes -------------------------------------------------------------------------------------
@@ -187,9 +200,7 @@ def identify_person(text: str, name: str) -> PersonMatch | None:
     candidates = [name]
     if len(words) == 1:
         candidates = [
-            actor.canonical
-            for actor in known_actors()
-            if actor.surname and fold_name(actor.surname) == fold_name(words[0])
+            actor.canonical for actor in known_actors() if actor.surname and fold_name(actor.surname) == fold_name(words[0])
         ] + candidates
     for candidate in candidates:
         mentions = _mentions(text, candidate)

@@ -19,10 +19,11 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
+from extractor.errors import InputError
 from extractor.ingest.boilerplate import (
     find_publication,
     looks_scraped,
@@ -32,7 +33,6 @@ from extractor.ingest.boilerplate import (
     strip_page,
     strip_trailing,
 )
-from extractor.errors import InputError
 
 __all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "parse_article", "read_articles"]
 
@@ -55,6 +55,10 @@ _JSON_START = re.compile(r'\s*(?:\{|\[\s*(?:[{\["\]\d-]|true|false|null|$))')
 _JSONL_PROBE = 20
 
 
+# How the document came: plain text, a JSON record, a line of JSONL, or text scraped from a page.
+Shape = Literal["text", "json", "jsonl", "scraped_page"]
+
+
 @dataclass(frozen=True)
 class Article:
     """One story as the model will see it, with what is known about where it came from."""
@@ -67,7 +71,7 @@ class Article:
     outlet: str | None
     file: str | None
     line: int | None
-    shape: str  # "text" | "json" | "jsonl" | "scraped_page"
+    shape: Shape
 
 
 @dataclass(frozen=True)
@@ -178,9 +182,7 @@ def _jsonl_record(chunk: bytes, label: str, number: int, max_chars: int) -> Arti
         return InputFailure(label, number, _locate(label, number, str(error)))
 
 
-def _document_record(
-    text: str, value: Any, label: str, max_chars: int, prefix: str = ""
-) -> Article | InputFailure:
+def _document_record(text: str, value: Any, label: str, max_chars: int, prefix: str = "") -> Article | InputFailure:
     try:
         return _article(text, value, file=label, line=None, max_chars=max_chars, record_shape="json")
     except InputError as error:
@@ -250,9 +252,7 @@ def _load(raw: bytes | str, *, max_chars: int, expect_json: bool) -> tuple[str, 
         raise InputError("invalid JSON (nested too deeply)") from None
     except json.JSONDecodeError as error:
         if not expect_json and _jsonl_lines(text):
-            raise InputError(
-                "several JSON records, one per line (JSONL); read them as a batch, not as one article"
-            ) from None
+            raise InputError("several JSON records, one per line (JSONL); read them as a batch, not as one article") from None
         where = f"column {error.colno}" if error.lineno == 1 else f"line {error.lineno} column {error.colno}"
         raise InputError(f"invalid JSON ({error.msg} at {where})") from None
 
@@ -264,9 +264,7 @@ def _looks_json(text: str) -> bool:
 
 def _check_size(chars: int, max_chars: int) -> None:
     if chars > max_chars:
-        raise InputError(
-            f"article is {chars:,} characters; the limit is {max_chars:,} (raise it with --max-chars)"
-        )
+        raise InputError(f"article is {chars:,} characters; the limit is {max_chars:,} (raise it with --max-chars)")
 
 
 def _jsonl_lines(text: str) -> bool:
@@ -300,9 +298,7 @@ def _is_jsonl(data: bytes) -> bool:
 # --- building the article -----------------------------------------------------------------------
 
 
-def _article(
-    text: str, value: Any, *, file: str | None, line: int | None, max_chars: int, record_shape: str
-) -> Article:
+def _article(text: str, value: Any, *, file: str | None, line: int | None, max_chars: int, record_shape: str) -> Article:
     """An article from a document's text, or from its JSON value when there is one."""
     if value is None:
         return _from_text(text, file=file, line=line)
@@ -330,14 +326,10 @@ def _from_text(text: str, *, file: str | None, line: int | None) -> Article:
     story, shape, headline, published, outlet = _clean_story(text)
     if not story.strip():
         raise InputError("no story text left after removing page furniture (menus, ratings, pitches)")
-    return _make(
-        story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape
-    )
+    return _make(story, title=headline, published=published, url=None, outlet=outlet, file=file, line=line, shape=shape)
 
 
-def _from_record(
-    record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str
-) -> Article:
+def _from_record(record: dict[str, Any], *, file: str | None, line: int | None, max_chars: int, shape: str) -> Article:
     """An article from a JSON record: title, summary and body joined, metadata from its fields."""
     title = _field(record, _TITLE_FIELDS)
     title = " ".join(title.split()) if title else None
@@ -405,7 +397,7 @@ def _record_date(record: dict[str, Any]) -> str | None:
         if isinstance(value, (int, float)):
             seconds = value / 1000 if value > 1e11 else value
             try:
-                return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
+                return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
             except (OverflowError, OSError, ValueError):
                 continue
         if isinstance(value, str) and (iso := parse_date(value)):

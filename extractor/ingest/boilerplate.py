@@ -247,8 +247,11 @@ def strip_page(lines: list[str], drop: frozenset[int] = frozenset()) -> list[str
 
     story = [i for i, line in enumerate(cleaned) if line is not None and line != _TAIL]
     start = next(
-        (i for pos, i in enumerate(story) if pos + 1 < len(story) and len(cleaned[i].split()) >= 4
-         and _is_paragraph(cleaned[story[pos + 1]])),
+        (
+            i
+            for pos, i in enumerate(story)
+            if pos + 1 < len(story) and len(cleaned[i].split()) >= 4 and _is_paragraph(cleaned[story[pos + 1]])
+        ),
         story[0] if story else 0,
     )
     kept: list[str] = []

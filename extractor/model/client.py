@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 
 import httpx2
 import instructor
@@ -117,8 +117,10 @@ def probe_mode(settings: Settings, endpoint: Endpoint) -> str:
     # One attempt: llama-cpp-python's refusal is an HTTP 500, which the retry policy would repeat.
     probe_settings = replace(settings, mode="json_schema", retry=replace(settings.retry, transport_attempts=1))
     client = make_client(probe_settings, replace(endpoint, mode="json_schema"))
+    raw = client.structured.client
+    assert raw is not None  # instructor keeps the openai client it wraps
     try:
-        client.structured.client.chat.completions.create(
+        raw.chat.completions.create(
             model=endpoint.model,
             messages=[{"role": "user", "content": 'Answer {"ok": true}.'}],
             response_format={"type": "json_schema", "json_schema": {"name": "probe", "schema": _PROBE_SCHEMA, "strict": True}},
@@ -127,10 +129,10 @@ def probe_mode(settings: Settings, endpoint: Endpoint) -> str:
         )
     except openai.APIStatusError as error:
         if error.status_code in (400, 404, 422, 500, 501):
-            log.info("the model server does not take json_schema replies (HTTP %d); using tools mode", error.status_code)
+            log.info("structured output: tools (the server refused json_schema with HTTP %d)", error.status_code)
             return "tools"
         raise model_error(error, endpoint.base_url, settings.api_key) from None
     except openai.OpenAIError as error:
         raise model_error(error, endpoint.base_url, settings.api_key) from None
-    log.info("the model server takes json_schema replies; using json_schema mode")
+    log.info("structured output: json_schema (the server takes it)")
     return "json_schema"

@@ -22,20 +22,30 @@ class DraftParticipant(BaseModel):
 class DraftPledge(BaseModel):
     description: str = Field(max_length=100, description="What was agreed, in at most ten words.")
     domain: PledgeDomain = Field(description="Policy area.")
-    certainty: PledgeCertainty = Field(default="explicit", description="'explicit' if agreed or pledged; 'soft' if only discussed or hoped for.")
+    certainty: PledgeCertainty = Field(
+        default="explicit", description="'explicit' if agreed or pledged; 'soft' if only discussed or hoped for."
+    )
 
 
 class DraftSummit(BaseModel):
     # Field order is generation order: the model settles who met and where before it words
     # the date and the pledges. The title is not asked for: code builds it from these fields.
-    mention: MentionKind = Field(description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions.")
+    mention: MentionKind = Field(
+        description="'primary' for the meeting the article is about, 'background' for any other meeting it mentions."
+    )
     kind: SummitKind
     status: SummitStatus = Field(description="'held' if it took place, 'planned' if announced for later.")
     participants: list[DraftParticipant] = Field(max_length=8, description="The people who met, as named in the article.")
     city: str | None = Field(default=None, max_length=60, description="City of the meeting, as written.")
     country: str | None = Field(default=None, description="Country of the meeting, e.g. 'Japan'.")
-    date_text: str | None = Field(default=None, max_length=60, description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.")
-    pledges: list[DraftPledge] = Field(default_factory=list, max_length=8, description="What was agreed at this meeting; empty for a background meeting.")
+    date_text: str | None = Field(
+        default=None,
+        max_length=60,
+        description="The article's exact words for the meeting's date, e.g. 'on Tuesday', 'June 28', 'in September'; null if none.",
+    )
+    pledges: list[DraftPledge] = Field(
+        default_factory=list, max_length=8, description="What was agreed at this meeting; empty for a background meeting."
+    )
 
 
 class DraftExtraction(BaseModel):

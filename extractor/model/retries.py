@@ -110,9 +110,11 @@ def _log_retry(state: RetryCallState) -> None:
 
 def _return_last_response(state: RetryCallState) -> httpx2.Response:
     """Out of attempts: hand the last error response up, so the client raises its usual error."""
+    assert state.outcome is not None, "called after an attempt"
     error = state.outcome.exception()
     if isinstance(error, RetryableStatus):
         return error.response
+    assert error is not None, "called only when the last attempt failed"
     raise error
 
 

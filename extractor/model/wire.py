@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import instructor
@@ -48,29 +48,30 @@ class ModelClient:
     api_key: str | None = field(default=None, repr=False)  # only to keep it out of error lines
 
     def _call(self, messages: list[dict[str, str]], context: dict[str, Any], temperature: float, max_tokens: int) -> dict[str, Any]:
-        return dict(
-            model=self.model,
-            response_model=DraftExtraction,
-            messages=messages,
-            context=context,
-            temperature=temperature,
-            max_tokens=max_tokens,
-        )
+        return dict(model=self.model, messages=messages, context=context, temperature=temperature, max_tokens=max_tokens)
 
     def draft(
         self, messages: list[dict[str, str]], *, context: dict[str, Any], temperature: float, max_tokens: int, retry: RetryPolicy
     ) -> DraftExtraction:
+        client: instructor.Instructor = self.structured  # made by make_client: the sync kind
         try:
-            return self.structured.create(max_retries=validation_retrying(retry), **self._call(messages, context, temperature, max_tokens))
+            return client.create(
+                response_model=DraftExtraction,
+                max_retries=validation_retrying(retry),
+                **self._call(messages, context, temperature, max_tokens),
+            )
         except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
             return self._on_failure(error)
 
     async def draft_async(
         self, messages: list[dict[str, str]], *, context: dict[str, Any], temperature: float, max_tokens: int, retry: RetryPolicy
     ) -> DraftExtraction:
+        client = cast(instructor.AsyncInstructor, self.structured)  # made by make_async_client
         try:
-            return await self.structured.create(
-                max_retries=async_validation_retrying(retry), **self._call(messages, context, temperature, max_tokens)
+            return await client.create(
+                response_model=DraftExtraction,
+                max_retries=async_validation_retrying(retry),
+                **self._call(messages, context, temperature, max_tokens),
             )
         except Exception as error:  # noqa: BLE001 - sorted out by _on_failure
             return self._on_failure(error)
@@ -96,7 +97,8 @@ def _server_message(error: openai.APIStatusError) -> str:
     """The server's own words, without the client's "Error code: N - {...}" wrapping."""
     body = error.body
     if isinstance(body, dict):
-        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        nested = body.get("error")
+        inner = nested if isinstance(nested, dict) else body
         if inner.get("message"):
             return _one_line(inner["message"])
         if body.get("detail"):
@@ -131,11 +133,11 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
     elif isinstance(error, openai.APIConnectionError):
         text = f"cannot reach the model server{where}"
     else:
-        text = f"the model call failed: {_one_line(error)}"
+        text = f"the model call failed: {_one_line(str(error))}"
     return ModelError(redact(text, secret))
 
 
-def _api_error_in(error: BaseException) -> openai.OpenAIError | None:
+def _api_error_in(error: BaseException | None) -> openai.OpenAIError | None:
     """The openai error behind an instructor exception, if one is."""
     seen = 0
     while error is not None and seen < 5:
@@ -153,8 +155,10 @@ def _reply_arguments(completion: Any) -> str | None:
     except (AttributeError, IndexError):
         return None
     if getattr(message, "tool_calls", None):
-        return message.tool_calls[0].function.arguments
-    return getattr(message, "content", None)
+        arguments: str | None = message.tool_calls[0].function.arguments
+        return arguments
+    content: str | None = getattr(message, "content", None)
+    return content
 
 
 def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
@@ -170,5 +174,3 @@ def _salvage(error: InstructorRetryException, attempts: int) -> DraftExtraction:
             problem = _one_line(first_problem(exc, default_where="reply"), 200)
             raise ExtractionError(f"the model's reply did not fit the schema after {attempts} attempts ({problem})") from None
     raise ExtractionError(f"the model gave no usable reply after {attempts} attempts")
-
-

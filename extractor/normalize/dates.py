@@ -80,9 +80,7 @@ _MONTH_ONLY = re.compile(rf"\b{_MONTH}(?!\w)", re.IGNORECASE)
 _YEAR_ONLY = re.compile(rf"\b{_YEAR}\b")
 _ISO_DAY = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _WEEKDAY = re.compile(
-    r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>"
-    + "|".join(WEEKDAY_WORDS)
-    + r")\b\.?",
+    r"\b(?:(?P<which>last|next|this|this\s+coming|this\s+past|past|coming)\s+)?(?P<weekday>" + "|".join(WEEKDAY_WORDS) + r")\b\.?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
@@ -235,7 +233,7 @@ def _weekday(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[st
 
 
 def _day_of_month(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision] | None:
-    """"on the 30th": that day in the publication month, or the month before (after, if upcoming)."""
+    """ "on the 30th": that day in the publication month, or the month before (after, if upcoming)."""
     m = _DAY_OF_MONTH.search(text)
     if m is None or not 1 <= int(m["day"]) <= 31:
         return None
@@ -246,7 +244,7 @@ def _day_of_month(text: str, pub: date | None, *, upcoming: bool = False) -> tup
     month = date(pub.year, pub.month, 1)
     for _ in range(3):  # the 31st may be two months away
         with_day = _day(month.year, month.month, day)
-        if with_day is not None:
+        if with_day is not None and with_day[0] is not None:
             candidate = date.fromisoformat(with_day[0])
             if (candidate >= pub) if upcoming else (candidate <= pub):
                 return with_day

@@ -11,8 +11,8 @@ extractor/data/actors.json applied), ``known_actor`` the known person's role and
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,14 +50,40 @@ ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.json"
 
 # Titles that precede a name in the press, longest first so "Prime Minister" wins over "Minister".
 _TITLES = [
-    r"Deputy Prime Minister", r"Prime Minister", r"Vice President", r"President", r"Premier", r"PM",
+    r"Deputy Prime Minister",
+    r"Prime Minister",
+    r"Vice President",
+    r"President",
+    r"Premier",
+    r"PM",
     r"(?:Defen[cs]e|Foreign|Finance|Trade|Unification|Economy) Minister",
-    r"Minister of (?:National )?Defen[cs]e", r"Minister of Foreign Affairs", r"Minister",
-    r"Secretary of (?:State|Defen[cs]e|War)", r"(?:Defen[cs]e|Foreign) Secretary", r"Secretary",
-    r"Chief Cabinet Secretary", r"Chancellor", r"Chairman", r"General Secretary", r"Supreme Leader",
-    r"King", r"Queen", r"Emperor", r"Crown Prince", r"Ambassador", r"Governor", r"Mayor",
-    r"Gen\.?", r"General", r"Adm\.?", r"Admiral",
-    r"Mr\.?", r"Mrs\.?", r"Ms\.?", r"Dr\.?", r"Sir",
+    r"Minister of (?:National )?Defen[cs]e",
+    r"Minister of Foreign Affairs",
+    r"Minister",
+    r"Secretary of (?:State|Defen[cs]e|War)",
+    r"(?:Defen[cs]e|Foreign) Secretary",
+    r"Secretary",
+    r"Chief Cabinet Secretary",
+    r"Chancellor",
+    r"Chairman",
+    r"General Secretary",
+    r"Supreme Leader",
+    r"King",
+    r"Queen",
+    r"Emperor",
+    r"Crown Prince",
+    r"Ambassador",
+    r"Governor",
+    r"Mayor",
+    r"Gen\.?",
+    r"General",
+    r"Adm\.?",
+    r"Admiral",
+    r"Mr\.?",
+    r"Mrs\.?",
+    r"Ms\.?",
+    r"Dr\.?",
+    r"Sir",
 ]
 _TITLE = "(?:" + "|".join(sorted(_TITLES, key=len, reverse=True)) + ")"
 # Up to two words before the title ("South Korean President", "former Prime Minister"), then the
@@ -151,7 +177,12 @@ _OFFICES = [
     ("president", re.compile(r"\bpresident\b")),
     ("deputy_prime_minister", re.compile(r"\bdeputy prime minister\b")),
     ("prime_minister", re.compile(r"\b(?:prime minister|premier|pm)\b")),
-    ("defense_minister", re.compile(r"\b(?:defen[cs]e (?:minister|secretary|chief)|(?:minister|secretary) (?:of |for )?(?:national )?defen[cs]e|secretary of war)\b")),
+    (
+        "defense_minister",
+        re.compile(
+            r"\b(?:defen[cs]e (?:minister|secretary|chief)|(?:minister|secretary) (?:of |for )?(?:national )?defen[cs]e|secretary of war)\b"
+        ),
+    ),
     ("foreign_minister", re.compile(r"\b(?:foreign (?:minister|secretary)|minister (?:of |for )?foreign affairs|secretary of state)\b")),
     ("supreme_leader", re.compile(r"\b(?:supreme leader|general secretary|chairman)\b")),
     ("monarch", re.compile(r"\b(?:king|queen|emperor)\b")),

@@ -50,8 +50,7 @@ def iter_events(extractions: Iterable[ArticleExtraction]) -> Iterator[Event]:
     event. The sort key (date, title, id) is settled per group before any event is built.
     """
     with _cyclic_gc_paused():
-        pending = sorted((pending_event(cluster) for cluster in group_mentions(flatten(extractions))),
-                         key=lambda event: event.sort_key)
+        pending = sorted((pending_event(cluster) for cluster in group_mentions(flatten(extractions))), key=lambda event: event.sort_key)
         # What grouping left behind lives as long as the events are built: a collection would
         # walk it again and again and free nothing, so the collector stops looking at it. Only
         # when nobody else froze objects (a pre-forking server does): unfreezing is global.

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from extractor.normalize.partial_dates import date_parts, precision_label
 from extractor.reconcile.matching import Cluster
 from extractor.reconcile.merge import merge_actors, merge_pledges
 from extractor.reconcile.resolution import (
@@ -23,7 +24,6 @@ from extractor.reconcile.resolution import (
     resolve_status,
     resolve_title,
 )
-from extractor.reconcile.dates import date_parts, precision_label
 from schemas import Event
 
 
@@ -57,8 +57,15 @@ def build_event(pending: PendingEvent) -> Event:
     city, country = resolve_city(rows), resolve_country(rows)
     kind, status = resolve_kind(rows), resolve_status(rows)
     participants, display = resolve_participants(rows)
-    resolutions = {"city": city, "country": country, "date": date, "kind": kind,
-                   "participants": participants, "status": status, "title": title}
+    resolutions = {
+        "city": city,
+        "country": country,
+        "date": date,
+        "kind": kind,
+        "participants": participants,
+        "status": status,
+        "title": title,
+    }
 
     if date.chosen is not None:
         precision = precision_label(date_parts(date.chosen))
@@ -80,8 +87,14 @@ def build_event(pending: PendingEvent) -> Event:
         "fields": {name: r.as_field() for name, r in resolutions.items()},
         "conflicts": [r.conflict for _, r in sorted(resolutions.items()) if r.conflict],
         "mentions": [
-            {"article_id": r.article_id, "file": r.file, "outlet": r.outlet, "published": r.published,
-             "summit_index": r.summit_index, "mention": r.summit.mention}
+            {
+                "article_id": r.article_id,
+                "file": r.file,
+                "outlet": r.outlet,
+                "published": r.published,
+                "summit_index": r.summit_index,
+                "mention": r.summit.mention,
+            }
             for r in rows
         ],
         "source_count": len({r.article_id for r in rows}),

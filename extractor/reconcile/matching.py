@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.reconcile.dates import DateParts, parts_agree, shared_components
+from extractor.normalize.partial_dates import DateParts, parts_agree, shared_components
 from extractor.reconcile.mentions import MentionRow
 
 # Status stages that exclude each other: a cancelled meeting did not take place.

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractor.normalize.names import fold_name, fold_place
-from extractor.reconcile.dates import DateParts, date_parts
+from extractor.normalize.partial_dates import DateParts, date_parts
 from schemas import Actor, ArticleExtraction, Summit
 
 # Processing-order ranks of a date: a full day says most, a weekday or nothing says nothing.
@@ -111,4 +111,3 @@ def flatten(extractions: Iterable[ArticleExtraction]) -> list[MentionRow]:
         rows.extend(_row(extraction, i, s, actors) for i, s in enumerate(extraction.summits))
     rows.sort(key=MentionRow.order_key)
     return rows
-

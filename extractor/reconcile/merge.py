@@ -53,14 +53,16 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
             for party in pledge.parties:
                 key = fold_person(party)
                 parties[key] = min(parties.get(key, display.get(key, party)), display.get(key, party))
-        merged.append({
-            "description": _most_common(wordings),
-            "domain": group[0][0],
-            "certainty": "explicit" if any(i[4].certainty == "explicit" for i in group) else "soft",
-            "parties": sorted(parties.values()),
-            "sources": sorted({i[3] for i in group}),
-            "descriptions": sorted(wordings),
-        })
+        merged.append(
+            {
+                "description": _most_common(wordings),
+                "domain": group[0][0],
+                "certainty": "explicit" if any(i[4].certainty == "explicit" for i in group) else "soft",
+                "parties": sorted(parties.values()),
+                "sources": sorted({i[3] for i in group}),
+                "descriptions": sorted(wordings),
+            }
+        )
     merged.sort(key=lambda p: (p["domain"], p["description"]))
     return merged
 
@@ -84,8 +86,13 @@ def merge_actors(rows: Sequence[MentionRow], display: dict[str, str]) -> list[di
             if actor.country:
                 countries[key].setdefault(actor.country, set()).add(row.article_id)
     actors = [
-        {"canonical_name": name, "spellings": sorted(spellings[key]), "role": _most_common(roles[key]),
-         "country": _most_common(countries[key]), "sources": sorted(sources[key])}
+        {
+            "canonical_name": name,
+            "spellings": sorted(spellings[key]),
+            "role": _most_common(roles[key]),
+            "country": _most_common(countries[key]),
+            "sources": sorted(sources[key]),
+        }
         for key, name in display.items()
     ]
     actors.sort(key=lambda a: a["canonical_name"])

@@ -41,7 +41,7 @@ from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from extractor.reconcile.dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.normalize.partial_dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
 from extractor.reconcile.mentions import MentionRow
 
 NEAR_PUBLICATION_DAYS = 7
@@ -123,8 +123,7 @@ def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) ->
             decided = name
             break
     chosen = candidates[0]  # the first in sort order when nothing decided: the tie-break
-    support = [name for name in order
-               if scores[name][chosen] > max((v for k, v in scores[name].items() if k != chosen), default=-1)]
+    support = [name for name in order if scores[name][chosen] > max((v for k, v in scores[name].items() if k != chosen), default=-1)]
     return chosen, decided or "tie_break", support
 
 
@@ -176,18 +175,24 @@ def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
         key, name, support, agreeing = keys[0], ("more_precise" if has_null else "only_value"), [], True
     else:
         # A field that is never disputed (titles) skips the pairwise check.
-        agreeing = not rule.conflicts or all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
+        agreeing = not rule.conflicts or all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
         key, name, support = _cascade(rule, keys, obs, agreeing)
     chosen = _display(obs, key)
     result = Resolution(chosen, name, confidence(rule, obs, key), values)
     if not agreeing and rule.conflicts:
         disputed = [v for v in values if v["value"] is not None]
-        result.conflict = {"field": rule.name, "values": disputed, "chosen": chosen, "rule": name,
-                           "why": _why(rule.name, disputed, obs, chosen, name, support)}
+        result.conflict = {
+            "field": rule.name,
+            "values": disputed,
+            "chosen": chosen,
+            "rule": name,
+            "why": _why(rule.name, disputed, obs, chosen, name, support),
+        }
     return result
 
 
 # --- the fields -------------------------------------------------------------------------------
+
 
 def _date_near_publication(parts: DateParts, row: MentionRow) -> bool:
     published = parse_iso_day(row.published)
@@ -203,8 +208,7 @@ def _date_near_publication(parts: DateParts, row: MentionRow) -> bool:
 DATE = FieldRule("date", agree=parts_agree, specificity=specificity, near_publication=_date_near_publication)
 CITY = FieldRule("city", agree=lambda a, b: a == b)
 COUNTRY = FieldRule("country", agree=lambda a, b: a == b)
-KIND = FieldRule("kind", agree=lambda a, b: a == b or "other_meeting" in (a, b),
-                 specificity=lambda k: 0 if k == "other_meeting" else 1)
+KIND = FieldRule("kind", agree=lambda a, b: a == b or "other_meeting" in (a, b), specificity=lambda k: 0 if k == "other_meeting" else 1)
 TITLE = FieldRule("title", agree=lambda a, b: a == b or token_set_ratio(a, b) >= TITLE_SIMILARITY, conflicts=False)
 
 

@@ -35,8 +35,14 @@ class PairwiseScores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "true_pairs": self.true_pairs,
-                "predicted_pairs": self.predicted_pairs, "gold_pairs": self.gold_pairs}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "true_pairs": self.true_pairs,
+            "predicted_pairs": self.predicted_pairs,
+            "gold_pairs": self.gold_pairs,
+        }
 
 
 def _pairs(n: int) -> int:

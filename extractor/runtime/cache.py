@@ -37,7 +37,7 @@ class ExtractionCache:
     def __enter__(self) -> ExtractionCache:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def get(self, key: str) -> ArticleExtraction | None:

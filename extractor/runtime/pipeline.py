@@ -16,6 +16,7 @@ from extractor.ingest.articles import Article, InputFailure
 from extractor.providers import Provider
 from extractor.runtime.session import ExtractionSession, Outcome, input_failure
 from extractor.settings import Settings
+from schemas.vocab import FailureKind
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ __all__ = ["BatchSummary", "Outcome", "extract_batch"]
 class BatchSummary:
     extracted: int = 0
     cached: int = 0
-    failed: Counter = field(default_factory=Counter)
+    failed: Counter[FailureKind] = field(default_factory=Counter)
 
     @property
     def failed_total(self) -> int:

@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, replace
 from types import TracebackType
 
-from extractor.errors import ExtractionError, SummitError
+from extractor.errors import InternalError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
 from extractor.model.client import make_async_client, make_client
@@ -32,6 +32,7 @@ from extractor.settings import Settings
 from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
 
 log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -141,7 +142,7 @@ class ExtractionSession:
                     # No server, a bad model file: retrying per article would repeat the same wait.
                     self._start_error = error
                     raise
-                except Exception as error:  # noqa: BLE001 - a bug of ours: the same for every article
+                except Exception as error:  # a bug of ours: the same for every article
                     self._start_error = _internal_error(error)
                     raise self._start_error from error
             return self._endpoint
@@ -192,12 +193,10 @@ class ExtractionSession:
         return Outcome(extraction=extraction)
 
 
-def _internal_error(error: Exception) -> ExtractionError:
+def _internal_error(error: Exception) -> InternalError:
     """A bug of ours while extracting one article: recorded for that article, the batch goes on."""
-    log.debug("internal error", exc_info=True)
-    failure = ExtractionError(f"internal error: {type(error).__name__}: {error}"[:300])
-    failure.kind = "internal"
-    return failure
+    log.debug("internal error", exc_info=error)
+    return InternalError(f"internal error: {type(error).__name__}: {error}"[:300])
 
 
 def _failed(article: Article, error: Exception) -> Outcome:

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from extractor.evaluate.score import render_table, score_extractions
-from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.evaluate.compare import date_matches_gold, dates_contradict
+from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
+from extractor.evaluate.score import render_table, score_extractions
 from schemas import ArticleExtraction, Conflict, Event, Location, Pledge, Provenance, SeenValue, SourceMeta, SourceRef, Summit
-
 from tests.support.paths import SEED_GOLD as GOLD_PATH
 
 NARA_000 = "000_5a900fc63a525a56.txt"  # Nara (primary), Andong (background)
@@ -51,7 +50,7 @@ PERFECT = {
     "primary": (5, 0, 0),
     "participants": (18, 0, 0),
     "pledges": (25, 0, 0),
-    **{field: (9, 9) for field in ("status", "kind", "date", "city", "country", "mention")},
+    **dict.fromkeys(("status", "kind", "date", "city", "country", "mention"), (9, 9)),
 }
 
 
@@ -72,8 +71,14 @@ def test_each_perturbation_costs_exactly_its_metric(gold, perfect):
     perfect[NARA_000].summits[0].participants = ["Lee Jae-myung"]
     # A meeting the article does not report.
     perfect[YOKOSUKA_002].summits.append(
-        Summit(title="Ahn–Kim talks in Busan", kind="ministerial_meeting", status="held", mention="background",
-               location=Location(city="Busan", country="KR"), participants=["Ahn Gyu-back", "Kim Min-seok"])
+        Summit(
+            title="Ahn–Kim talks in Busan",
+            kind="ministerial_meeting",
+            status="held",
+            mention="background",
+            location=Location(city="Busan", country="KR"),
+            participants=["Ahn Gyu-back", "Kim Min-seok"],
+        )
     )
     # A pledge filed under the wrong domain: "defense" -> "energy_climate".
     seoul = perfect[SEOUL_003].summits[0]
@@ -91,7 +96,9 @@ def test_each_perturbation_costs_exactly_its_metric(gold, perfect):
     assert report.participants.recall == pytest.approx(17 / 18)
     assert report.pledge_domains.precision == report.pledge_domains.recall == pytest.approx(24 / 25)
     assert {(e.file, e.field) for e in report.errors} == {
-        (TOKYO_004, "date"), (NARA_000, "participants"), (SEOUL_003, "pledge_domains"),
+        (TOKYO_004, "date"),
+        (NARA_000, "participants"),
+        (SEOUL_003, "pledge_domains"),
     }
     assert next(a for a in report.articles if a.file == YOKOSUKA_002).false_positives == [2]
 
@@ -158,8 +165,14 @@ def test_less_precise_date_keeps_the_match_but_costs_date_accuracy(gold, perfect
 def test_optional_mention_and_optional_domains_are_neither_rewarded_nor_penalised(gold, perfect):
     # 001's borderline reciprocal visit: having it is not scored ...
     perfect[NARA_001].summits.append(
-        Summit(title="Lee visit to Japan", kind="state_visit", status="planned", mention="background",
-               location=Location(country="JP"), participants=["Lee Jae-myung"])
+        Summit(
+            title="Lee visit to Japan",
+            kind="state_visit",
+            status="planned",
+            mention="background",
+            location=Location(country="JP"),
+            participants=["Lee Jae-myung"],
+        )
     )
     # ... nor are optional domains, extracted or not (000's regional_security; 003 leaves out nothing).
     nara = perfect[NARA_000].summits[0]
@@ -200,39 +213,70 @@ CUSTOM_GOLD = {
         "lisbon.md": {
             "published": "2030-03-02",
             "summits": [
-                {"event_key": "porto-talks", "mention": "primary", "kind": "ministerial_meeting", "status": "held",
-                 "date": "2030-03", "date_precision": "month", "city": "Porto", "country": "PT",
-                 "participants": ["Ana Ruiz-Ortega", "Tomás Brandão"],
-                 "pledge_domains": ["fisheries"], "optional_pledge_domains": ["trade"]},
+                {
+                    "event_key": "porto-talks",
+                    "mention": "primary",
+                    "kind": "ministerial_meeting",
+                    "status": "held",
+                    "date": "2030-03",
+                    "date_precision": "month",
+                    "city": "Porto",
+                    "country": "PT",
+                    "participants": ["Ana Ruiz-Ortega", "Tomás Brandão"],
+                    "pledge_domains": ["fisheries"],
+                    "optional_pledge_domains": ["trade"],
+                },
             ],
         },
         "madrid.md": {
             "published": None,
             "summits": [
-                {"event_key": "porto-talks", "mention": "background", "kind": "ministerial_meeting", "status": "held",
-                 "date": None, "city": "Porto", "country": "PT", "participants": ["Ana Ruiz-Ortega", "Tomás Brandão"]},
+                {
+                    "event_key": "porto-talks",
+                    "mention": "background",
+                    "kind": "ministerial_meeting",
+                    "status": "held",
+                    "date": None,
+                    "city": "Porto",
+                    "country": "PT",
+                    "participants": ["Ana Ruiz-Ortega", "Tomás Brandão"],
+                },
             ],
         },
     },
-    "events": {"porto-talks": {"date": "2030-03", "city": "Porto", "country": "PT", "sources": ["lisbon.md", "madrid.md"],
-                               "conflicts": []}},
+    "events": {
+        "porto-talks": {"date": "2030-03", "city": "Porto", "country": "PT", "sources": ["lisbon.md", "madrid.md"], "conflicts": []}
+    },
 }
 
 
 def _extraction(file: str, *summits: Summit) -> ArticleExtraction:
-    return ArticleExtraction(article_id=file, source=SourceMeta(file=file), summits=list(summits),
-                             provenance=Provenance(model="test", prompt_version="test"))
+    return ArticleExtraction(
+        article_id=file, source=SourceMeta(file=file), summits=list(summits), provenance=Provenance(model="test", prompt_version="test")
+    )
 
 
 def test_any_gold_file_in_the_format_works(tmp_path):
     path = tmp_path / "custom.gold.json"
     path.write_text(json.dumps(CUSTOM_GOLD, ensure_ascii=False), encoding="utf-8")
     gold = load_gold(path)
-    lisbon = Summit(title="Ruiz–Brandão talks in Porto", kind="ministerial_meeting", status="held", date="2030-03-01",
-                    location=Location(city="PORTO", country="PT"), participants=["Minister Ruiz", "Brandao"],
-                    pledges=[Pledge(description="quotas", domain="other"), Pledge(description="tariffs", domain="economy_trade")])
-    madrid = Summit(title="Ruiz–Brandão talks in Porto", kind="ministerial_meeting", status="held", mention="background",
-                    location=Location(city="Pórto", country="PT"), participants=["ana ruiz\u2011ortega"])
+    lisbon = Summit(
+        title="Ruiz–Brandão talks in Porto",
+        kind="ministerial_meeting",
+        status="held",
+        date="2030-03-01",
+        location=Location(city="PORTO", country="PT"),
+        participants=["Minister Ruiz", "Brandao"],
+        pledges=[Pledge(description="quotas", domain="other"), Pledge(description="tariffs", domain="economy_trade")],
+    )
+    madrid = Summit(
+        title="Ruiz–Brandão talks in Porto",
+        kind="ministerial_meeting",
+        status="held",
+        mention="background",
+        location=Location(city="Pórto", country="PT"),
+        participants=["ana ruiz\u2011ortega"],
+    )
     report = score_extractions(gold, [_extraction("in/lisbon.md", lisbon), _extraction("madrid.md", madrid)])
     assert (report.mentions.tp, report.mentions.fp, report.mentions.fn) == (2, 0, 0)
     assert report.fields["date"].correct == report.fields["city"].correct == 2
@@ -242,6 +286,7 @@ def test_any_gold_file_in_the_format_works(tmp_path):
 
 
 # Reconciliation: events built by hand from the gold-perfect extractions.
+
 
 def _gold_groups(gold) -> dict[str, list[tuple[str, int]]]:
     """(article_id, summit index) of each gold-perfect extracted summit, by event_key."""
@@ -254,13 +299,26 @@ def _gold_groups(gold) -> dict[str, list[tuple[str, int]]]:
 
 
 def _event(event_id: str, refs, date: str | None = None, conflicts=()) -> Event:
-    return Event(event_id=event_id, title=event_id, kind="leaders_summit", status="held", date=date,
-                 mentions=[SourceRef(article_id=a, summit_index=i) for a, i in refs], conflicts=list(conflicts),
-                 source_count=len(refs), outlet_count=len(refs))
+    return Event(
+        event_id=event_id,
+        title=event_id,
+        kind="leaders_summit",
+        status="held",
+        date=date,
+        mentions=[SourceRef(article_id=a, summit_index=i) for a, i in refs],
+        conflicts=list(conflicts),
+        source_count=len(refs),
+        outlet_count=len(refs),
+    )
 
 
-DATE_CONFLICT = Conflict(field="date", chosen="2026-06-28", rule="more_precise", why="a day beats a month",
-                         values=[SeenValue(value="2026-06-28", sources=["003"]), SeenValue(value="--09", sources=["002"])])
+DATE_CONFLICT = Conflict(
+    field="date",
+    chosen="2026-06-28",
+    rule="more_precise",
+    why="a day beats a month",
+    values=[SeenValue(value="2026-06-28", sources=["003"]), SeenValue(value="--09", sources=["002"])],
+)
 
 
 def _perfect_events(gold, seoul_date="2026-06-28", seoul_conflicts=(DATE_CONFLICT,)) -> list[Event]:

@@ -1,10 +1,8 @@
 """From a draft to records: grounded values kept, the rest dropped and counted."""
 
-
 from extractor.extract.assemble import assemble_records, ungrounded_issues
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
 from schemas import ArticleExtraction, Provenance
-
 from tests.support.paths import SEEDS
 
 TEXT = (
@@ -110,8 +108,14 @@ def test_pledges_grounded_domained_and_deduplicated():
 
 
 def test_actors_merged_across_summits_with_every_spelling():
-    background = _summit(mention="background", status="planned", date_text=None, city="Yokosuka", country=None,
-                         participants=[DraftParticipant(name="President Lee Jae-Myung"), DraftParticipant(name="Takaichi")])
+    background = _summit(
+        mention="background",
+        status="planned",
+        date_text=None,
+        city="Yokosuka",
+        country=None,
+        participants=[DraftParticipant(name="President Lee Jae-Myung"), DraftParticipant(name="Takaichi")],
+    )
     records = _assemble(_summit(), background)
     assert [s.participants for s in records.summits] == [["Lee Jae-myung", "Sanae Takaichi"]] * 2
     lee, takaichi = records.actors
@@ -131,16 +135,23 @@ def test_a_background_meeting_that_only_repeats_the_primary_is_dropped():
 
 def test_a_place_the_model_put_in_the_date_is_taken_back():
     text = "The ministers Ahn Gyu-back and Shinjiro Koizumi met in Yokosuka. The meeting follows talks in September in Seoul."
-    earlier = _summit(mention="background", kind="ministerial_meeting", city=None, country="Japan", date_text="September in Seoul",
-                      participants=[DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")])
+    earlier = _summit(
+        mention="background",
+        kind="ministerial_meeting",
+        city=None,
+        country="Japan",
+        date_text="September in Seoul",
+        participants=[DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")],
+    )
     summit = _assemble(earlier, text=text, published=None).summits[0]
     assert (summit.location.city, summit.location.country) == ("Seoul", "KR")
     assert (summit.date, summit.date_precision, summit.date_text) == ("--09", "month", "September")
 
 
 def test_words_that_are_not_a_date_are_not_kept_as_one():
-    records = _assemble(_summit(date_text="on Tuesday"), _summit(mention="background", status="planned", city="Yokosuka",
-                                                                 date_text="the defence ministers"))
+    records = _assemble(
+        _summit(date_text="on Tuesday"), _summit(mention="background", status="planned", city="Yokosuka", date_text="the defence ministers")
+    )
     assert records.summits[1].date is None and records.summits[1].date_text is None
     assert any(d.reason == "not a date" for d in records.dropped)
 
@@ -162,12 +173,16 @@ def test_compatible_role_is_kept_as_written():
 
 
 def test_ungrounded_issues_for_the_model():
-    draft = DraftExtraction(summits=[_summit(
-        participants=[DraftParticipant(name="Lee Jae Myung"), DraftParticipant(name="Kim Min-seok")],
-        city="Busan",
-        date_text="March 3",
-        pledges=[DraftPledge(description="sign a free trade agreement", domain="economy_trade")],
-    )])
+    draft = DraftExtraction(
+        summits=[
+            _summit(
+                participants=[DraftParticipant(name="Lee Jae Myung"), DraftParticipant(name="Kim Min-seok")],
+                city="Busan",
+                date_text="March 3",
+                pledges=[DraftPledge(description="sign a free trade agreement", domain="economy_trade")],
+            )
+        ]
+    )
     issues = ungrounded_issues(draft, TEXT)
     assert issues == [
         "summits[0]: participant 'Kim Min-seok' is not named in the article",
@@ -180,32 +195,49 @@ def test_ungrounded_issues_for_the_model():
 
 def test_seed_article_with_a_non_breaking_hyphen_makes_a_valid_extraction():
     text = (SEEDS / "004_c5b0b4fb1f035136.txt").read_text(encoding="utf-8")
-    draft = DraftExtraction(summits=[
-        _summit(participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Shigeru Ishiba")],
-                city="Tokyo", country="Japan", date_text=None,
-                pledges=[DraftPledge(description="resume shuttle diplomacy", domain="diplomatic_dialogue")]),
-        _summit(mention="background", status="planned", city="Washington", country=None, date_text=None,
-                participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Donald Trump")]),
-    ])
+    draft = DraftExtraction(
+        summits=[
+            _summit(
+                participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Shigeru Ishiba")],
+                city="Tokyo",
+                country="Japan",
+                date_text=None,
+                pledges=[DraftPledge(description="resume shuttle diplomacy", domain="diplomatic_dialogue")],
+            ),
+            _summit(
+                mention="background",
+                status="planned",
+                city="Washington",
+                country=None,
+                date_text=None,
+                participants=[DraftParticipant(name="Lee Jae-Myung"), DraftParticipant(name="Donald Trump")],
+            ),
+        ]
+    )
     records = assemble_records(draft, text, None)
     assert [s.title for s in records.summits] == ["Lee–Ishiba summit in Tokyo", "Lee–Trump summit in Washington"]
     assert [s.location.country for s in records.summits] == ["JP", "US"]
     assert records.dropped == []
     extraction = ArticleExtraction(
-        article_id="0" * 16, summits=records.summits, actors=records.actors, dropped=records.dropped,
+        article_id="0" * 16,
+        summits=records.summits,
+        actors=records.actors,
+        dropped=records.dropped,
         provenance=Provenance(model="test", prompt_version="test"),
     )
     for actor in extraction.actors:
         for ev in actor.evidence:
-            assert text[ev.start:ev.end] == ev.quote
+            assert text[ev.start : ev.end] == ev.quote
 
 
 def test_a_misspelt_name_is_snapped_to_the_articles_spelling():
     # The model copied "Lee Jae‑Myung" (U+2011) as "Lee Jae-Mung".
-    misspelt = _summit(participants=[
-        DraftParticipant(name="Lee Jae-Mung", role="President", country="South Korea"),
-        DraftParticipant(name="Sanae Takaichi", role="Prime Minister", country="Japan"),
-    ])
+    misspelt = _summit(
+        participants=[
+            DraftParticipant(name="Lee Jae-Mung", role="President", country="South Korea"),
+            DraftParticipant(name="Sanae Takaichi", role="Prime Minister", country="Japan"),
+        ]
+    )
     records = _assemble(misspelt)
     assert records.summits[0].participants == ["Lee Jae-myung", "Sanae Takaichi"]
     lee = next(a for a in records.actors if a.canonical_name == "Lee Jae-myung")
@@ -236,14 +268,18 @@ def test_a_city_written_with_its_country_keeps_the_city():
 
 
 def test_agreed_areas_the_model_left_out_are_read_from_the_commitment_sentences():
-    text = ("President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
-            "They agreed to cooperate on supply chains, measures against transnational crime and the remains of forced laborers. "
-            "Analysts said regional security was on everyone's mind.")
-    summit = _assemble(_summit(pledges=[DraftPledge(description="cooperate on supply chains", domain="supply_chain")]), text=text).summits[0]
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+        "They agreed to cooperate on supply chains, measures against transnational crime and the remains of forced laborers. "
+        "Analysts said regional security was on everyone's mind."
+    )
+    summit = _assemble(_summit(pledges=[DraftPledge(description="cooperate on supply chains", domain="supply_chain")]), text=text).summits[
+        0
+    ]
     assert {p.domain for p in summit.pledges} == {"supply_chain", "transnational_crime", "history_humanitarian"}
     crime = next(p for p in summit.pledges if p.domain == "transnational_crime")
     assert crime.certainty == "explicit"
-    assert text[crime.evidence[0].start:crime.evidence[0].end].startswith("They agreed")
+    assert text[crime.evidence[0].start : crime.evidence[0].end].startswith("They agreed")
 
 
 def test_a_meeting_listed_twice_is_kept_once():
@@ -256,6 +292,7 @@ def test_a_meeting_listed_twice_is_kept_once():
 
 def test_a_description_after_the_city_is_not_part_of_it():
     text = "President Lee Jae Myung will host Prime Minister Sanae Takaichi in Andong, Lee's home region in South Korea."
-    summit = _assemble(_summit(status="planned", city="Andong, Lee's home region in South Korea", country=None, date_text=None),
-                       text=text).summits[0]
+    summit = _assemble(
+        _summit(status="planned", city="Andong, Lee's home region in South Korea", country=None, date_text=None), text=text
+    ).summits[0]
     assert (summit.location.city, summit.location.country) == ("Andong", "KR")

@@ -8,14 +8,13 @@ article does not support never reaches the output.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
-from extractor.model.client import make_client
 from extractor.errors import ExtractionError, ModelError
 from extractor.extract.extractor import Extractor
 from extractor.ingest.articles import parse_article
+from extractor.model.client import make_client
 from extractor.model.prompting import load_prompt
 from extractor.model.retries import RetryPolicy
 from extractor.providers import Endpoint
@@ -59,7 +58,9 @@ class RecordingSleep:
         self.waits.append(seconds)
 
 
-def extractor_for(server: FakeOpenAIServer, *, api_key: str | None = None, timeout: float = 30.0, mode: str = "tools", **policy) -> tuple[Extractor, RecordingSleep]:
+def extractor_for(
+    server: FakeOpenAIServer, *, api_key: str | None = None, timeout: float = 30.0, mode: str = "tools", **policy
+) -> tuple[Extractor, RecordingSleep]:
     sleep = RecordingSleep()
     settings = Settings(
         base_url=server.base_url,
@@ -215,19 +216,29 @@ def test_concurrent_batch_keeps_input_order_and_counts_each_articles_tokens(tmp_
 def test_the_background_pass_adds_the_other_meetings_the_article_mentions():
     text = ARTICLE.text + "The talks follow their first meeting in Toronto in March.\n"
     article = parse_article(text)
-    earlier = {"summits": [{
-        "mention": "primary",  # the second pass's meetings are background whatever the model says
-        "kind": "leaders_summit", "status": "held",
-        "participants": [{"name": "Mark Carney"}, {"name": "Lee Jae Myung"}],
-        "city": "Toronto", "date_text": "in March", "pledges": [],
-    }]}
+    earlier = {
+        "summits": [
+            {
+                "mention": "primary",  # the second pass's meetings are background whatever the model says
+                "kind": "leaders_summit",
+                "status": "held",
+                "participants": [{"name": "Mark Carney"}, {"name": "Lee Jae Myung"}],
+                "city": "Toronto",
+                "date_text": "in March",
+                "pledges": [],
+            }
+        ]
+    }
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT), tool_call_reply(earlier)]) as server:
         extractor, _ = extractor_for(server)
         extractor.background_prompt = load_prompt("background")
         extraction = extractor.extract(article)
         second = server.completion_requests[1].body["messages"][1]["content"]
     assert "Main meeting (do not list it): Mark Carney and Lee Jae Myung in Ottawa" in second
-    assert [(s.mention, s.location.city, s.date) for s in extraction.summits] == [("primary", "Ottawa", None), ("background", "Toronto", "--03")]
+    assert [(s.mention, s.location.city, s.date) for s in extraction.summits] == [
+        ("primary", "Ottawa", None),
+        ("background", "Toronto", "--03"),
+    ]
     assert extraction.provenance.usage.total_tokens == 240
 
 

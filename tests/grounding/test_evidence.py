@@ -1,10 +1,8 @@
 """Grounding: quotes, names, phrases and sentences found in the article, with offsets into it."""
 
-
 import pytest
 
 from extractor.grounding.evidence import best_sentence, find_quote, identify_person, locate_name, locate_phrase, name_mentions
-
 from tests.support.paths import SEEDS
 
 TEXT = (
@@ -16,7 +14,7 @@ TEXT = (
 
 
 def _at(text, evidence):
-    return text[evidence.start:evidence.end]
+    return text[evidence.start : evidence.end]
 
 
 def test_exact_quote():
@@ -26,7 +24,7 @@ def test_exact_quote():
 
 
 def test_quote_with_other_dashes_quotes_and_spacing_is_exact_and_points_at_the_original():
-    ev = find_quote(TEXT, 'Lee Jae-Myung  met')
+    ev = find_quote(TEXT, "Lee Jae-Myung  met")
     assert ev.alignment == "exact"
     assert ev.quote == "Lee Jae\u2011Myung met" == _at(TEXT, ev)
     ev = find_quote(TEXT, 'the talks were "frank and useful"')
@@ -109,4 +107,4 @@ def test_best_sentence_in_a_seed_article():
     text = (SEEDS / "002_6ee9234a710e1662.txt").read_text(encoding="utf-8")
     ev = best_sentence(text, "conduct joint naval search-and-rescue exercises")
     assert "agreed to conduct joint naval search-and-rescue exercises" in ev.quote
-    assert text[ev.start:ev.end] == ev.quote
+    assert text[ev.start : ev.end] == ev.quote

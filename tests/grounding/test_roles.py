@@ -13,16 +13,27 @@ ARTICLE = (
 
 
 def draft(*names_and_roles: tuple[str, str]) -> DraftExtraction:
-    return DraftExtraction.model_validate({"summits": [{
-        "mention": "primary", "kind": "leaders_summit", "status": "held", "city": "Vienna", "date_text": "on Monday",
-        "participants": [{"name": name, "role": role} for name, role in names_and_roles],
-    }]})
+    return DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Vienna",
+                    "date_text": "on Monday",
+                    "participants": [{"name": name, "role": role} for name, role in names_and_roles],
+                }
+            ]
+        }
+    )
 
 
 def test_a_spokesperson_and_an_adviser_who_brief_are_dropped_with_the_reason():
     records = assemble_records(
         draft(("Anna Berg", "President"), ("Jonas Lind", "Prime Minister"), ("Karl Huber", None), ("Eva Moser", "adviser")),
-        ARTICLE, "2026-03-02",
+        ARTICLE,
+        "2026-03-02",
     )
     assert records.summits[0].participants == ["Anna Berg", "Jonas Lind"]
     reasons = {d.value: d.reason for d in records.dropped}

@@ -9,10 +9,20 @@ from extractor.model.draft import DraftExtraction
 
 
 def one_summit(status: str, city: str | None, date_text: str | None) -> DraftExtraction:
-    return DraftExtraction.model_validate({"summits": [{
-        "mention": "primary", "kind": "leaders_summit", "status": status, "city": city, "date_text": date_text,
-        "participants": [{"name": "Anna Berg", "role": "Chancellor"}, {"name": "Jonas Lind", "role": "Prime Minister"}],
-    }]})
+    return DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": status,
+                    "city": city,
+                    "date_text": date_text,
+                    "participants": [{"name": "Anna Berg", "role": "Chancellor"}, {"name": "Jonas Lind", "role": "Prime Minister"}],
+                }
+            ]
+        }
+    )
 
 
 def test_a_planned_weekday_is_the_coming_one_even_when_the_model_says_held():
@@ -29,11 +39,14 @@ def test_a_meeting_the_article_says_took_place_is_held():
     assert any(d.path == "summits[0].status" for d in records.dropped)  # the model's word is kept, as dropped
 
 
-@pytest.mark.parametrize(("text", "date_text", "status"), [
-    ("Berg and Lind are set to hold talks in Stockholm next week, officials said.", "next week", "planned"),
-    ("The talks follow their meeting in Stockholm last month.", "last month", "held"),
-    ("Chancellor Anna Berg is scheduled to meet Prime Minister Jonas Lind in Stockholm on March 20.", "March 20", "planned"),
-])
+@pytest.mark.parametrize(
+    ("text", "date_text", "status"),
+    [
+        ("Berg and Lind are set to hold talks in Stockholm next week, officials said.", "next week", "planned"),
+        ("The talks follow their meeting in Stockholm last month.", "last month", "held"),
+        ("Chancellor Anna Berg is scheduled to meet Prime Minister Jonas Lind in Stockholm on March 20.", "March 20", "planned"),
+    ],
+)
 def test_cue_words_decide(text, date_text, status):
     text = "Chancellor Anna Berg and Prime Minister Jonas Lind. " + text
     other = "held" if status == "planned" else "planned"

@@ -11,7 +11,6 @@ import pytest
 
 from extractor.errors import InputError
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, parse_article, read_articles
-
 from tests.support.paths import SEEDS
 
 
@@ -44,13 +43,35 @@ def test_scraped_page_keeps_the_story_and_drops_the_furniture():
     assert article.title == "Leaders of South Korea and Japan agree to improve cooperation"
     assert article.text.startswith(article.title + "\n\n")
     assert article.text.count(article.title) == 1  # the source card's echo is dropped
-    for story in ("mutual trust.", "Sanae Takaichi in Nara, Japan", "Chosei Mine", "next shuttle meeting in Andong",
-                  "have agreed to enhance cooperation"):
+    for story in (
+        "mutual trust.",
+        "Sanae Takaichi in Nara, Japan",
+        "Chosei Mine",
+        "next shuttle meeting in Andong",
+        "have agreed to enhance cooperation",
+    ):
         assert story in article.text
-    for furniture in ("Skip to main content", "Published loading", "Insights by Ground AI", "8 Articles",
-                      "Reposted by", "Lean Left", "Read Full Article", "Subscribe", "$9.99", "Bias Distribution",
-                      "62%", "Upgrade to Premium", "Icon", "Similar News Topics", "For You", "Blindspot",
-                      "United States\n", "broke the news", "\u2022"):
+    for furniture in (
+        "Skip to main content",
+        "Published loading",
+        "Insights by Ground AI",
+        "8 Articles",
+        "Reposted by",
+        "Lean Left",
+        "Read Full Article",
+        "Subscribe",
+        "$9.99",
+        "Bias Distribution",
+        "62%",
+        "Upgrade to Premium",
+        "Icon",
+        "Similar News Topics",
+        "For You",
+        "Blindspot",
+        "United States\n",
+        "broke the news",
+        "\u2022",
+    ):
         assert furniture not in article.text
 
 
@@ -113,13 +134,23 @@ def test_article_id_is_the_hash_of_the_text():
 
 
 def test_another_sites_scraped_page_by_general_rules():
-    page = "\n".join([
-        "Menu", "World", "Politics", "Sign in",
-        "Foreign ministers of Chile and Kenya open talks on copper trade",
-        "The two ministers met in Nairobi on Monday and set up a working group on mining investment, officials said.",
-        "Published: March 3, 2026", "Share", "Lean Right", "Subscribe now for $4 a month", "Read Full Article",
-        "Related Articles", "Chile beats Peru in a football friendly",
-    ])
+    page = "\n".join(
+        [
+            "Menu",
+            "World",
+            "Politics",
+            "Sign in",
+            "Foreign ministers of Chile and Kenya open talks on copper trade",
+            "The two ministers met in Nairobi on Monday and set up a working group on mining investment, officials said.",
+            "Published: March 3, 2026",
+            "Share",
+            "Lean Right",
+            "Subscribe now for $4 a month",
+            "Read Full Article",
+            "Related Articles",
+            "Chile beats Peru in a football friendly",
+        ]
+    )
     article = parse_article(page)
     assert article.shape == "scraped_page"
     assert article.title == "Foreign ministers of Chile and Kenya open talks on copper trade"
@@ -197,8 +228,12 @@ def test_json_field_alternatives():
 
 
 def test_json_title_not_repeated_when_body_starts_with_it():
-    record = {"title": "Envoys meet in Oslo", "body_md": "# Envoys meet in Oslo\n\nThey met on Monday.",
-              "published_at": "2026-02-01T23:30:00-05:00", "outlet": "Example Daily"}
+    record = {
+        "title": "Envoys meet in Oslo",
+        "body_md": "# Envoys meet in Oslo\n\nThey met on Monday.",
+        "published_at": "2026-02-01T23:30:00-05:00",
+        "outlet": "Example Daily",
+    }
     article = parse_article(json.dumps(record))
     assert article.text == "# Envoys meet in Oslo\n\nThey met on Monday."
     assert article.published == "2026-02-01"  # the date as printed, not shifted to UTC
@@ -287,7 +322,7 @@ def test_json_without_text_field():
 
 def test_json_that_is_not_an_object():
     assert error_of('["a", "b"]').startswith("JSON array of 2 items; expected one article object")
-    assert error_of('{"a": 1} extra') .startswith("invalid JSON (Extra data")
+    assert error_of('{"a": 1} extra').startswith("invalid JSON (Extra data")
     assert parse_article('[{"body": "Leaders met."}]').text == "Leaders met."  # a one-item array is fine
 
 
@@ -395,9 +430,7 @@ def test_json_array_file_yields_each_item(tmp_path):
 def test_empty_json_array_is_reported(tmp_path):
     path = tmp_path / "none.json"
     path.write_text("[]", encoding="utf-8")
-    assert list(read_articles([path])) == [
-        InputFailure(str(path), None, f"{path}: JSON array is empty; expected article objects")
-    ]
+    assert list(read_articles([path])) == [InputFailure(str(path), None, f"{path}: JSON array is empty; expected article objects")]
 
 
 def test_real_seed_directory_in_order():
@@ -414,7 +447,9 @@ def test_json_unix_time_as_publication_date():
 
 
 def test_publication_date_from_a_masthead_line():
-    article = parse_article("Harbour City Gazette — Monday, June 15, 2026\n\nThe two ministers met in Busan on Saturday to discuss fisheries.\n")
+    article = parse_article(
+        "Harbour City Gazette — Monday, June 15, 2026\n\nThe two ministers met in Busan on Saturday to discuss fisheries.\n"
+    )
     assert (article.published, article.outlet) == ("2026-06-15", "Harbour City Gazette")
     assert "Harbour City Gazette" not in article.text
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from extractor.errors import ConfigError
 from extractor.ingest.articles import parse_article
 from extractor.model.retries import RetryPolicy
@@ -11,23 +15,29 @@ from extractor.settings import Settings
 from tests.extract.test_extractor import ARTICLE, GOOD_DRAFT
 from tests.support.fake_openai import FakeOpenAIServer, Reply, error_reply, tool_call_reply
 
-import json
-
-import pytest
-
 
 def content_reply(document: dict) -> Reply:
     """A chat completion whose answer is JSON in the message text, as json_schema mode gets it."""
-    return Reply(body={
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake-model",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(document)}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 90, "completion_tokens": 30, "total_tokens": 120},
-    })
+    return Reply(
+        body={
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "fake-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(document)}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 90, "completion_tokens": 30, "total_tokens": 120},
+        }
+    )
 
 
 def remote(server: FakeOpenAIServer, **overrides) -> Settings:
-    return Settings(base_url=server.base_url, model="fake-model", use_cache=False,
-                    retry=RetryPolicy(sleep=lambda _: None, backoff_initial=0.01, jitter=0.0), **overrides)
+    return Settings(
+        base_url=server.base_url,
+        model="fake-model",
+        use_cache=False,
+        retry=RetryPolicy(sleep=lambda _: None, backoff_initial=0.01, jitter=0.0),
+        **overrides,
+    )
 
 
 def extract_with(settings: Settings):
@@ -72,7 +82,7 @@ def test_auto_treats_llama_cpp_pythons_500_refusal_as_no_json_schema_without_ret
 
 def test_an_explicit_mode_is_not_probed():
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
-        endpoint, _ = extract_with(remote(server, mode="tools"))
+        extract_with(remote(server, mode="tools"))
         assert server.refused == [] and len(server.completion_requests) == 1
 
 

@@ -2,16 +2,30 @@
 
 import pytest
 
-from extractor.normalize.countries import usual_case, city_in_country, country_name, country_of_city, to_alpha2
+from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("Japan", "JP"), ("japanese", "JP"), ("South Korea", "KR"), ("Republic of Korea", "KR"), ("ROK", "KR"),
-        ("KR", "KR"), ("U.S.", "US"), ("United States", "US"), ("the United States", "US"), ("US", "US"),
-        ("UK", "GB"), ("North Korea", "KP"), ("Russia", "RU"), ("Taiwan", "TW"), ("Vietnam", "VN"),
-        ("Iran", "IR"), ("Germany", "DE"), ("KOR", "KR"),
+        ("Japan", "JP"),
+        ("japanese", "JP"),
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("ROK", "KR"),
+        ("KR", "KR"),
+        ("U.S.", "US"),
+        ("United States", "US"),
+        ("the United States", "US"),
+        ("US", "US"),
+        ("UK", "GB"),
+        ("North Korea", "KP"),
+        ("Russia", "RU"),
+        ("Taiwan", "TW"),
+        ("Vietnam", "VN"),
+        ("Iran", "IR"),
+        ("Germany", "DE"),
+        ("KOR", "KR"),
     ],
 )
 def test_to_alpha2(text, code):
@@ -55,7 +69,16 @@ def test_country_name_uses_press_names():
     assert country_name("JP") == "Japan"
 
 
-@pytest.mark.parametrize(("written", "usual"), [("TOKYO", "Tokyo"), ("NEW YORK", "New York"), ("KUALA LUMPUR", "Kuala Lumpur"),
-                                               ("Seoul", "Seoul"), ("McAllen", "McAllen"), ("ST. LOUIS", "St. Louis")])
+@pytest.mark.parametrize(
+    ("written", "usual"),
+    [
+        ("TOKYO", "Tokyo"),
+        ("NEW YORK", "New York"),
+        ("KUALA LUMPUR", "Kuala Lumpur"),
+        ("Seoul", "Seoul"),
+        ("McAllen", "McAllen"),
+        ("ST. LOUIS", "St. Louis"),
+    ],
+)
 def test_a_place_comes_out_in_its_usual_case(written, usual):
     assert usual_case(written) == usual

@@ -7,8 +7,16 @@ from extractor.normalize.names import canonical_name, clean_name, fold_name, kno
 
 @pytest.mark.parametrize(
     "name",
-    ["Lee Jae-myung", "Lee Jae Myung", "Lee Jae\u2011Myung", "Lee Jae-Myung", "Lee Jaemyung", "LEE JAE MYUNG",
-     "South Korean President Lee Jae Myung", "President Lee Jae\u2011Myung"],
+    [
+        "Lee Jae-myung",
+        "Lee Jae Myung",
+        "Lee Jae\u2011Myung",
+        "Lee Jae-Myung",
+        "Lee Jaemyung",
+        "LEE JAE MYUNG",
+        "South Korean President Lee Jae Myung",
+        "President Lee Jae\u2011Myung",
+    ],
 )
 def test_spellings_of_lee_jae_myung(name):
     assert canonical_name(name) == "Lee Jae-myung"

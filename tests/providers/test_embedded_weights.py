@@ -37,7 +37,7 @@ def fake_pieces(tmp_path, monkeypatch):
 
 
 def test_pieces_are_found_in_order_without_importing_them(fake_pieces):
-    packages, whole = fake_pieces
+    packages, _whole = fake_pieces
     parts = locate_parts(packages)
     assert [p.name for p in parts] == ["part01.bin", "part02.bin", "part03.bin"]
     assert not any(name.startswith("fake_model_part") for name in sys.modules)

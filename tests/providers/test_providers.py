@@ -13,7 +13,9 @@ from extractor.settings import Settings
 
 
 def test_a_base_url_names_a_remote_server_and_none_the_embedded_model(tmp_path):
-    assert provider_for(Settings(base_url="http://127.0.0.1:8080/v1", model="local")) == OpenAICompatible("http://127.0.0.1:8080/v1", "local")
+    assert provider_for(Settings(base_url="http://127.0.0.1:8080/v1", model="local")) == OpenAICompatible(
+        "http://127.0.0.1:8080/v1", "local"
+    )
     gguf = tmp_path / "other.gguf"
     assert provider_for(Settings(cache_dir=tmp_path, gguf=gguf, model="mine")) == EmbeddedModel(cache_dir=tmp_path, gguf=gguf, alias="mine")
 
@@ -30,7 +32,11 @@ def test_two_model_files_with_the_same_name_are_two_identities(tmp_path):
     first, second = tmp_path / "a" / "model.gguf", tmp_path / "b" / "model.gguf"
     first.write_bytes(b"GGUF one")
     second.write_bytes(b"GGUF two")
-    identities = {EmbeddedModel(tmp_path, gguf=first).identity, EmbeddedModel(tmp_path, gguf=second).identity, EmbeddedModel(tmp_path).identity}
+    identities = {
+        EmbeddedModel(tmp_path, gguf=first).identity,
+        EmbeddedModel(tmp_path, gguf=second).identity,
+        EmbeddedModel(tmp_path).identity,
+    }
     assert len(identities) == 3
 
 
@@ -42,14 +48,12 @@ def test_only_the_embedded_server_gives_up_retrying_timeouts(tmp_path):
 
 
 def test_a_remote_server_needs_a_model_name():
-    with pytest.raises(ConfigError, match="a model name is needed"):
-        with OpenAICompatible("http://127.0.0.1:8080/v1", None).endpoint():
-            pass
+    with pytest.raises(ConfigError, match="a model name is needed"), OpenAICompatible("http://127.0.0.1:8080/v1", None).endpoint():
+        pass
 
 
 def test_a_file_that_is_not_gguf_is_refused_before_any_server_starts(tmp_path):
     not_a_model = tmp_path / "notes.gguf"
     not_a_model.write_text("hello")
-    with pytest.raises(ConfigError, match="not a GGUF model file"):
-        with EmbeddedModel(tmp_path, gguf=Path(not_a_model)).endpoint():
-            pass
+    with pytest.raises(ConfigError, match="not a GGUF model file"), EmbeddedModel(tmp_path, gguf=Path(not_a_model)).endpoint():
+        pass

@@ -13,8 +13,8 @@ import extractor.reconcile as reconcile
 from extractor.evaluate.gold import gold_article_id, gold_to_extractions, load_gold
 from extractor.reconcile import pairwise_scores, reconcile_events
 from schemas import Actor, ArticleExtraction, Event, Evidence, Location, Pledge, Provenance, SourceMeta, Summit
-
 from tests.support.paths import SEED_GOLD as GOLD_PATH
+
 RULES = {"only_value", "more_precise", "primary_mention", "near_publication", "agreeing_sources", "tie_break"}
 
 LEE, TAKAICHI, ISHIBA = "Lee Jae-myung", "Sanae Takaichi", "Shigeru Ishiba"
@@ -23,14 +23,33 @@ AHN, KOIZUMI = "Ahn Gyu-back", "Shinjiro Koizumi"
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def summit(people, city=None, date=None, *, kind="leaders_summit", status="held", mention="primary", country=None,
-           precision=None, pledges=(), title=None, date_text=None, evidence=()) -> Summit:
+
+def summit(
+    people,
+    city=None,
+    date=None,
+    *,
+    kind="leaders_summit",
+    status="held",
+    mention="primary",
+    country=None,
+    precision=None,
+    pledges=(),
+    title=None,
+    date_text=None,
+    evidence=(),
+) -> Summit:
     if precision is None:
         precision = {10: "day", 5: "day", 7: "month", 4: "month"}.get(len(date), "year") if date else "unknown"
     return Summit(
         title=title or f"{' – '.join(people)} meeting in {city or 'somewhere'}",
-        kind=kind, status=status, date=date, date_precision=precision, date_text=date_text,
-        location=Location(city=city, country=country), participants=list(people),
+        kind=kind,
+        status=status,
+        date=date,
+        date_precision=precision,
+        date_text=date_text,
+        location=Location(city=city, country=country),
+        participants=list(people),
         pledges=[Pledge(description=d, domain=dom, parties=list(people)) for dom, d in pledges],
         mention=mention,
         evidence=[Evidence(quote=q, start=0, end=len(q)) for q in evidence],
@@ -41,7 +60,8 @@ def article(article_id, *summits, published=None, outlet=None, actors=()) -> Art
     return ArticleExtraction(
         article_id=article_id,
         source=SourceMeta(published=published, outlet=outlet, file=f"{article_id}.txt"),
-        summits=list(summits), actors=list(actors),
+        summits=list(summits),
+        actors=list(actors),
         provenance=Provenance(model="test", prompt_version="test"),
     )
 
@@ -74,6 +94,7 @@ def gold_groups(gold) -> dict[str, set[tuple[str, int]]]:
 
 
 # --- the gold ---------------------------------------------------------------------------------
+
 
 def test_gold_perfect_input_reconciles_into_exactly_the_gold_events(gold, gold_events):
     expected = gold_groups(gold)
@@ -119,11 +140,14 @@ def test_gold_events_without_disagreement_list_no_conflicts(gold_events):
 
 # --- grouping ---------------------------------------------------------------------------------
 
+
 def test_planned_then_held_is_one_event_now_held():
-    events = reconcile_events([
-        article("planned", summit([TAKAICHI, LEE], "Andong", "2026-06", status="planned"), published="2026-05-11"),
-        article("held", summit([LEE, TAKAICHI], "Andong", "2026-06-13"), published="2026-06-15"),
-    ])
+    events = reconcile_events(
+        [
+            article("planned", summit([TAKAICHI, LEE], "Andong", "2026-06", status="planned"), published="2026-05-11"),
+            article("held", summit([LEE, TAKAICHI], "Andong", "2026-06-13"), published="2026-06-15"),
+        ]
+    )
     [event] = events
     assert (event.status, event.date, event.source_count) == ("held", "2026-06-13", 2)
     assert event.fields["status"].rule == "latest_report"
@@ -131,52 +155,68 @@ def test_planned_then_held_is_one_event_now_held():
 
 
 def test_same_pair_in_different_cities_stays_apart():
-    events = reconcile_events([
-        article("tokyo", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), published="2025-08-23"),
-        article("busan", summit([ISHIBA, LEE], "Busan", "2025-09-30"),
-                summit([LEE, ISHIBA], "Tokyo", "2025-08", mention="background"), published="2025-09-30"),
-    ])
+    events = reconcile_events(
+        [
+            article("tokyo", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), published="2025-08-23"),
+            article(
+                "busan",
+                summit([ISHIBA, LEE], "Busan", "2025-09-30"),
+                summit([LEE, ISHIBA], "Tokyo", "2025-08", mention="background"),
+                published="2025-09-30",
+            ),
+        ]
+    )
     assert sorted(map(sorted, groups(events))) == [[("busan", 0)], [("busan", 1), ("tokyo", 0)]]
 
 
 def test_different_pairs_in_one_city_in_one_week_stay_apart():
-    events = reconcile_events([
-        article("g20-a", summit([LEE, "Anthony Albanese"], "Miami", "2026-12-14"),
+    events = reconcile_events(
+        [
+            article(
+                "g20-a",
+                summit([LEE, "Anthony Albanese"], "Miami", "2026-12-14"),
                 summit([TAKAICHI, "Mark Carney"], "Miami", "2026-12-15"),
-                summit(["Prabowo Subianto", "Luiz Inácio Lula da Silva"], "Miami", "2026-12-15")),
-        article("g20-b", summit(["Mark Carney", TAKAICHI], "Miami", "2026-12-15")),
-    ])
-    assert sorted(map(sorted, groups(events))) == [
-        [("g20-a", 0)], [("g20-a", 1), ("g20-b", 0)], [("g20-a", 2)]]
+                summit(["Prabowo Subianto", "Luiz Inácio Lula da Silva"], "Miami", "2026-12-15"),
+            ),
+            article("g20-b", summit(["Mark Carney", TAKAICHI], "Miami", "2026-12-15")),
+        ]
+    )
+    assert sorted(map(sorted, groups(events))) == [[("g20-a", 0)], [("g20-a", 1), ("g20-b", 0)], [("g20-a", 2)]]
 
 
 def test_two_day_precise_reports_on_different_days_are_two_meetings():
-    events = reconcile_events([
-        article("june", summit([AHN, KOIZUMI], "Seoul", "2025-06-28", kind="ministerial_meeting")),
-        article("sept", summit([AHN, KOIZUMI], "Seoul", "2025-09-30", kind="ministerial_meeting")),
-        # A passing "in September" fits the September meeting without contradiction: it goes there.
-        article("later", summit([AHN, KOIZUMI], "Seoul", "--09", kind="ministerial_meeting", mention="background")),
-    ])
+    events = reconcile_events(
+        [
+            article("june", summit([AHN, KOIZUMI], "Seoul", "2025-06-28", kind="ministerial_meeting")),
+            article("sept", summit([AHN, KOIZUMI], "Seoul", "2025-09-30", kind="ministerial_meeting")),
+            # A passing "in September" fits the September meeting without contradiction: it goes there.
+            article("later", summit([AHN, KOIZUMI], "Seoul", "--09", kind="ministerial_meeting", mention="background")),
+        ]
+    )
     assert sorted(map(sorted, groups(events))) == [[("june", 0)], [("later", 0), ("sept", 0)]]
     assert all(e.conflicts == [] for e in events)
 
 
 def test_a_weak_date_never_crosses_a_city():
-    events = reconcile_events([
-        article("seoul", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting")),
-        article("busan", summit([AHN, KOIZUMI], "Busan", "--09", kind="ministerial_meeting", mention="background")),
-        article("nowhere", summit([AHN, KOIZUMI], None, "--09", kind="ministerial_meeting", mention="background")),
-    ])
+    events = reconcile_events(
+        [
+            article("seoul", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting")),
+            article("busan", summit([AHN, KOIZUMI], "Busan", "--09", kind="ministerial_meeting", mention="background")),
+            article("nowhere", summit([AHN, KOIZUMI], None, "--09", kind="ministerial_meeting", mention="background")),
+        ]
+    )
     # A contradicting date joins only when both name the same city: Seoul's report stays alone.
     assert [sorted(g) for g in groups(events) if ("seoul", 0) in g] == [[("seoul", 0)]]
 
 
 def test_compatible_precisions_merge_without_a_conflict():
-    events = reconcile_events([
-        article("a", summit([AHN, KOIZUMI], "Seoul", "2026-06", kind="ministerial_meeting")),
-        article("b", summit([AHN, KOIZUMI], "Seoul", "--06-28", kind="ministerial_meeting", mention="background")),
-        article("c", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting", mention="background")),
-    ])
+    events = reconcile_events(
+        [
+            article("a", summit([AHN, KOIZUMI], "Seoul", "2026-06", kind="ministerial_meeting")),
+            article("b", summit([AHN, KOIZUMI], "Seoul", "--06-28", kind="ministerial_meeting", mention="background")),
+            article("c", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting", mention="background")),
+        ]
+    )
     [event] = events
     assert (event.date, event.fields["date"].rule, event.conflicts) == ("2026-06-28", "more_precise", [])
     assert {v.value for v in event.fields["date"].values} == {"2026-06", "--06-28", "2026-06-28"}
@@ -184,10 +224,12 @@ def test_compatible_precisions_merge_without_a_conflict():
 
 
 def test_a_mention_with_no_city_fits_any_city():
-    events = reconcile_events([
-        article("a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
-        article("b", summit([ISHIBA, LEE], None, "2025-08-23", mention="background")),
-    ])
+    events = reconcile_events(
+        [
+            article("a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
+            article("b", summit([ISHIBA, LEE], None, "2025-08-23", mention="background")),
+        ]
+    )
     [event] = events
     assert event.city == "Tokyo" and event.fields["city"].rule == "more_precise"
 
@@ -201,45 +243,55 @@ def test_an_unplaced_undated_mention_joins_only_an_unambiguous_event():
 
 
 def test_cancelled_and_held_are_different_meetings():
-    events = reconcile_events([
-        article("cancelled", summit([LEE, TAKAICHI], "Andong", "2026-06", status="cancelled")),
-        article("held", summit([LEE, TAKAICHI], "Andong", "2026-06-13")),
-    ])
+    events = reconcile_events(
+        [
+            article("cancelled", summit([LEE, TAKAICHI], "Andong", "2026-06", status="cancelled")),
+            article("held", summit([LEE, TAKAICHI], "Andong", "2026-06-13")),
+        ]
+    )
     assert sorted(e.status for e in events) == ["cancelled", "held"]
 
 
 def test_a_plan_then_its_cancellation_is_one_cancelled_event():
-    [event] = reconcile_events([
-        article("plan", summit([LEE, TAKAICHI], "Andong", "2026-06", status="planned")),
-        article("off", summit([LEE, TAKAICHI], "Andong", "2026-06", status="cancelled")),
-    ])
+    [event] = reconcile_events(
+        [
+            article("plan", summit([LEE, TAKAICHI], "Andong", "2026-06", status="planned")),
+            article("off", summit([LEE, TAKAICHI], "Andong", "2026-06", status="cancelled")),
+        ]
+    )
     assert (event.status, event.fields["status"].rule) == ("cancelled", "latest_report")
 
 
 def test_lone_visitor_of_a_state_visit_joins_the_summit():
-    events = reconcile_events([
-        article("summit", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
-        article("visit", summit([LEE], "Tokyo", "2025-08", kind="state_visit", mention="background")),
-    ])
+    events = reconcile_events(
+        [
+            article("summit", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
+            article("visit", summit([LEE], "Tokyo", "2025-08", kind="state_visit", mention="background")),
+        ]
+    )
     assert groups(events) == [{("summit", 0), ("visit", 0)}]
     assert events[0].participants == [LEE, ISHIBA] and events[0].fields["participants"].rule == "union"
 
 
 def test_one_shared_person_is_not_enough_outside_a_state_visit():
-    events = reconcile_events([
-        article("summit", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
-        article("solo", summit([LEE], "Tokyo", "2025-08", mention="background")),
-        article("other", summit([LEE, "Donald Trump"], "Tokyo", "2025-08-23")),
-    ])
+    events = reconcile_events(
+        [
+            article("summit", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
+            article("solo", summit([LEE], "Tokyo", "2025-08", mention="background")),
+            article("other", summit([LEE, "Donald Trump"], "Tokyo", "2025-08-23")),
+        ]
+    )
     assert len(events) == 3
 
 
 def test_subset_of_participants_with_two_shared_joins():
-    events = reconcile_events([
-        article("three", summit([LEE, TAKAICHI, "Donald Trump"], "Lima", "2026-11-02", kind="multilateral_summit")),
-        article("two", summit([TAKAICHI, LEE], "Lima", "2026-11-02", kind="multilateral_summit")),
-        article("other-two", summit(["Donald Trump", "Xi Jinping"], "Lima", "2026-11-02", kind="multilateral_summit")),
-    ])
+    events = reconcile_events(
+        [
+            article("three", summit([LEE, TAKAICHI, "Donald Trump"], "Lima", "2026-11-02", kind="multilateral_summit")),
+            article("two", summit([TAKAICHI, LEE], "Lima", "2026-11-02", kind="multilateral_summit")),
+            article("other-two", summit(["Donald Trump", "Xi Jinping"], "Lima", "2026-11-02", kind="multilateral_summit")),
+        ]
+    )
     assert sorted(map(sorted, groups(events))) == [[("other-two", 0)], [("three", 0), ("two", 0)]]
 
 
@@ -250,11 +302,15 @@ def test_mentions_of_one_article_are_never_merged():
 
 # --- merging ----------------------------------------------------------------------------------
 
+
 def test_spelling_variants_are_one_actor_with_every_spelling():
     spellings = ["Lee Jae Myung", "Lee Jae\u2011Myung", "Lee Jae-myung"]
     articles = [
-        article(f"a{n}", summit([name, ISHIBA], "Tokyo", "2025-08-23"),
-                actors=[Actor(name=name, canonical_name=name, spellings=[name], role="President", country="KR")])
+        article(
+            f"a{n}",
+            summit([name, ISHIBA], "Tokyo", "2025-08-23"),
+            actors=[Actor(name=name, canonical_name=name, spellings=[name], role="President", country="KR")],
+        )
         for n, name in enumerate(spellings)
     ]
     [event] = reconcile_events(articles)
@@ -265,12 +321,30 @@ def test_spelling_variants_are_one_actor_with_every_spelling():
 
 
 def test_similar_pledges_merge_with_every_wording():
-    [event] = reconcile_events([
-        article("a", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting",
-                             pledges=[("technology_ai", "cooperation on AI"), ("defense", "joint search-and-rescue drills")])),
-        article("b", summit([AHN, KOIZUMI], "Seoul", "2026-06-28", kind="ministerial_meeting",
-                             pledges=[("technology_ai", "cooperation on AI and advanced science")])),
-    ])
+    [event] = reconcile_events(
+        [
+            article(
+                "a",
+                summit(
+                    [AHN, KOIZUMI],
+                    "Seoul",
+                    "2026-06-28",
+                    kind="ministerial_meeting",
+                    pledges=[("technology_ai", "cooperation on AI"), ("defense", "joint search-and-rescue drills")],
+                ),
+            ),
+            article(
+                "b",
+                summit(
+                    [AHN, KOIZUMI],
+                    "Seoul",
+                    "2026-06-28",
+                    kind="ministerial_meeting",
+                    pledges=[("technology_ai", "cooperation on AI and advanced science")],
+                ),
+            ),
+        ]
+    )
     ai = next(p for p in event.pledges if p.domain == "technology_ai")
     assert ai.sources == ["a", "b"]
     assert ai.descriptions == ["cooperation on AI", "cooperation on AI and advanced science"]
@@ -278,33 +352,43 @@ def test_similar_pledges_merge_with_every_wording():
 
 
 def test_counts_and_event_id():
-    [event] = reconcile_events([
-        article("a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), outlet="Yonhap"),
-        article("b", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), outlet="Yonhap"),
-        article("c", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
-    ])
+    [event] = reconcile_events(
+        [
+            article("a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), outlet="Yonhap"),
+            article("b", summit([LEE, ISHIBA], "Tokyo", "2025-08-23"), outlet="Yonhap"),
+            article("c", summit([LEE, ISHIBA], "Tokyo", "2025-08-23")),
+        ]
+    )
     assert (event.source_count, event.outlet_count) == (3, 2)
     payload = json.dumps([["a", 0], ["b", 0], ["c", 0]], separators=(",", ":"))
     assert event.event_id == hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def test_quotes_are_kept_with_values():
-    [event] = reconcile_events([
-        article("a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23", date_text="August 23",
-                            evidence=["Lee met Ishiba in Tokyo on August 23"])),
-    ])
+    [event] = reconcile_events(
+        [
+            article(
+                "a", summit([LEE, ISHIBA], "Tokyo", "2025-08-23", date_text="August 23", evidence=["Lee met Ishiba in Tokyo on August 23"])
+            ),
+        ]
+    )
     assert event.fields["date"].values[0].quotes == ["August 23"]
     assert event.fields["city"].values[0].quotes == ["Lee met Ishiba in Tokyo on August 23"]
 
 
 # --- determinism and the contract --------------------------------------------------------------
 
+
 def _mixed_input(gold) -> list[ArticleExtraction]:
     return gold_to_extractions(gold) + [
         article("planned", summit([TAKAICHI, LEE], "Andong", "2026-06", status="planned"), published="2026-05-11"),
         article("held", summit([LEE, TAKAICHI], "Andong", "2026-06-13"), published="2026-06-15", outlet="Gyeongbuk"),
-        article("busan", summit([ISHIBA, LEE], "Busan", "2025-09-30"),
-                summit([LEE, ISHIBA], "Tokyo", "2025-08", mention="background"), published="2025-09-30"),
+        article(
+            "busan",
+            summit([ISHIBA, LEE], "Busan", "2025-09-30"),
+            summit([LEE, ISHIBA], "Tokyo", "2025-08", mention="background"),
+            published="2025-09-30",
+        ),
         article("vague", summit([AHN, KOIZUMI], kind="ministerial_meeting", mention="background")),
     ]
 
@@ -350,6 +434,7 @@ def test_streamed_events_are_the_listed_events_in_their_sorted_order():
 
 
 # --- scoring ----------------------------------------------------------------------------------
+
 
 def test_pairwise_scores():
     gold = [{1, 2, 3}, {4}]

@@ -8,12 +8,12 @@ import pytest
 
 import extractor.extract.extractor as extract_module
 from extractor.errors import ConfigError
-from extractor.model.wire import model_error, public_url
 from extractor.ingest.articles import parse_article
+from extractor.model.wire import model_error, public_url
 from extractor.runtime.pipeline import extract_batch
 from extractor.settings import Settings
-from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 from tests.extract.test_extractor import ARTICLE, GOOD_DRAFT
+from tests.support.fake_openai import FakeOpenAIServer, error_reply, tool_call_reply
 
 
 def run_batch(server, articles, tmp_path, **settings):
@@ -68,9 +68,8 @@ def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp
 def test_an_unusable_cache_directory_is_a_clear_settings_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
-        with pytest.raises(ConfigError, match="cannot use the cache .*--no-cache"):
-            run_batch(server, [ARTICLE], blocker / "cache")
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server, pytest.raises(ConfigError, match="cannot use the cache .*--no-cache"):
+        run_batch(server, [ARTICLE], blocker / "cache")
 
 
 def test_credentials_in_the_server_url_never_reach_a_message():

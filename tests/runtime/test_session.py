@@ -19,11 +19,19 @@ from tests.support.fake_openai import FakeOpenAIServer, tool_call_reply
 # The same report in three files: any scripted reply fits each of them.
 THREE = [parse_article(ARTICLE.text, file=f"{name}.txt") for name in ("Ottawa", "Toronto", "Montreal")]
 
-BACKGROUND = {"summits": [{
-    "mention": "primary", "kind": "leaders_summit", "status": "held",
-    "participants": [{"name": "Mark Carney"}, {"name": "Lee Jae Myung"}],
-    "city": "Toronto", "date_text": "in March", "pledges": [],
-}]}
+BACKGROUND = {
+    "summits": [
+        {
+            "mention": "primary",
+            "kind": "leaders_summit",
+            "status": "held",
+            "participants": [{"name": "Mark Carney"}, {"name": "Lee Jae Myung"}],
+            "city": "Toronto",
+            "date_text": "in March",
+            "pledges": [],
+        }
+    ]
+}
 WITH_EARLIER_MEETING = parse_article(ARTICLE.text + "The talks follow their first meeting in Toronto in March.\n")
 
 

@@ -28,7 +28,9 @@ class Reply:
     delay: float = 0.0  # seconds before answering (to provoke client timeouts)
 
 
-def tool_call_reply(arguments: dict | str, *, name: str = "DraftExtraction", prompt_tokens: int = 100, completion_tokens: int = 20) -> Reply:
+def tool_call_reply(
+    arguments: dict | str, *, name: str = "DraftExtraction", prompt_tokens: int = 100, completion_tokens: int = 20
+) -> Reply:
     """A chat completion whose answer is one tool call, as llama.cpp, vLLM and OpenAI send it."""
     args = arguments if isinstance(arguments, str) else json.dumps(arguments)
     return Reply(
@@ -48,7 +50,11 @@ def tool_call_reply(arguments: dict | str, *, name: str = "DraftExtraction", pro
                     "finish_reason": "tool_calls",
                 }
             ],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
         }
     )
 

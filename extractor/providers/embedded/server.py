@@ -32,12 +32,12 @@ from types import TracebackType
 import httpx
 
 from extractor.errors import ConfigError, ModelError
+from extractor.settings import ENGINES
 
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
-from extractor.settings import ENGINES
 # How long a stopping server gets before SIGKILL: llama-cpp-python finishes the token it is on
 # before it looks at signals, and may be mid-way through a long reply.
 _STOP_GRACE_SECONDS = 2.0
@@ -56,7 +56,8 @@ def _die_with_parent() -> None:  # runs in the child, before exec
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class LocalModelServer:
@@ -83,7 +84,7 @@ class LocalModelServer:
         self.startup_timeout = startup_timeout
         self.log_path = log_path or model_path.parent / "llama-server.log"
         self.port: int | None = None
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:
@@ -110,16 +111,22 @@ class LocalModelServer:
         if self.engine == "native":
             if importlib.util.find_spec("xllamacpp") is None:
                 raise ConfigError(
-                    "the embedded model needs xllamacpp: pip install '.[local]' "
-                    "(or point at a server with --base-url / OPENAI_BASE_URL)"
+                    "the embedded model needs xllamacpp: pip install '.[local]' (or point at a server with --base-url / OPENAI_BASE_URL)"
                 )
             return [
-                sys.executable, "-m", "extractor.providers.embedded.native",
-                "--model", str(self.model_path),
-                "--alias", self.model_alias,
-                "--port", str(self.port),
-                "--ctx", str(self.context_size),
-                "--threads", str(self.threads),
+                sys.executable,
+                "-m",
+                "extractor.providers.embedded.native",
+                "--model",
+                str(self.model_path),
+                "--alias",
+                self.model_alias,
+                "--port",
+                str(self.port),
+                "--ctx",
+                str(self.context_size),
+                "--threads",
+                str(self.threads),
             ]
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
@@ -127,16 +134,25 @@ class LocalModelServer:
                 "(or use the default engine, --engine native)"
             )
         return [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model_path),
-            "--model_alias", self.model_alias,
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--n_ctx", str(self.context_size),
-            "--n_threads", str(self.threads),
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model_path),
+            "--model_alias",
+            self.model_alias,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.context_size),
+            "--n_threads",
+            str(self.threads),
         ]
 
     def _wait_until_ready(self) -> None:
+        assert self._process is not None, "start() first"
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -156,8 +172,9 @@ class LocalModelServer:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
-        with contextlib.suppress(OSError):
-            process.stdin.close()  # the native server exits when its stdin closes
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()  # the native server exits when its stdin closes
         process.terminate()
         try:
             process.wait(timeout=_STOP_GRACE_SECONDS)

@@ -39,14 +39,12 @@ def locate_parts(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
         try:
             dist = importlib.metadata.distribution(package)
         except importlib.metadata.PackageNotFoundError:
-            raise ConfigError(
-                f"model piece {package} is not installed; install the local extra: pip install '.[local]'"
-            ) from None
+            raise ConfigError(f"model piece {package} is not installed; install the local extra: pip install '.[local]'") from None
         wanted = f"part{number:02d}.bin"
         found = [f for f in (dist.files or []) if f.name == wanted and f.parent.name == "data"]
         if not found:
             raise ConfigError(f"model piece {package} holds no data/{wanted}; reinstall it")
-        parts.append(Path(dist.locate_file(found[0])))
+        parts.append(Path(str(dist.locate_file(found[0]))))
     return parts
 
 

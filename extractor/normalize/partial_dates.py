@@ -1,9 +1,10 @@
-"""Partial dates as the reconciler compares them: (year, month, day), None where a date is silent.
+"""Partial ISO dates ("2026-06-28", "2026-06", "--09") as parts: (year, month, day), None where
+a date is silent. The reconciler compares them; evaluation reads gold dates with them.
 
 Two dates *agree* when every component both give is equal ("2026-06-28" agrees with "--06-28" and
 "2026-06"); they *contradict* when some component both give differs ("2026-06-28" vs "--09").
 Whether a contradiction keeps two mentions apart depends on how much each value is worth: see
-``matching.date_contradiction_is_hard``.
+``extractor.reconcile.matching.date_contradiction_is_hard``.
 """
 
 from __future__ import annotations
