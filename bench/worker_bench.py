@@ -95,11 +95,32 @@ def run(workers: int, args, server: FakeOpenAIServer, scratch: Path) -> dict:
     warm, timed = articles[:workers], articles[workers:]
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     env["SUMMIT_CACHE_DIR"] = str(scratch / "cache")
-    command = [sys.executable, "-m", "extractor.cli", "worker", "--broker", args.broker, "--stream", stream,
-               "--store", f"sqlite:///{store}", "--base-url", server.base_url, "--model", "fake-model",
-               "--concurrency", str(args.concurrency), "--retries", "1", "--validation-retries", "0"]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL) for _ in range(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "extractor.cli",
+        "worker",
+        "--broker",
+        args.broker,
+        "--stream",
+        stream,
+        "--store",
+        f"sqlite:///{store}",
+        "--base-url",
+        server.base_url,
+        "--model",
+        "fake-model",
+        "--concurrency",
+        str(args.concurrency),
+        "--retries",
+        "1",
+        "--validation-retries",
+        "0",
+    ]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
     try:
         asyncio.run(publish(args.broker, stream, warm))
         wait_for(lambda: stored(store) >= len(warm), 120, "the warm-up articles")
@@ -114,9 +135,16 @@ def run(workers: int, args, server: FakeOpenAIServer, scratch: Path) -> dict:
         asyncio.run(cleanup(args.broker, stream))
     rate = total / seconds
     ideal = workers * args.concurrency / args.latency
-    result = {"workers": workers, "concurrency": args.concurrency, "articles": total, "seconds": round(seconds, 2),
-              "articles_per_second": round(rate, 2), "ideal_per_second": round(ideal, 2), "ratio_to_model_bound": round(rate / ideal, 3),
-              "exit_codes": codes}
+    result = {
+        "workers": workers,
+        "concurrency": args.concurrency,
+        "articles": total,
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(rate, 2),
+        "ideal_per_second": round(ideal, 2),
+        "ratio_to_model_bound": round(rate / ideal, 3),
+        "exit_codes": codes,
+    }
     print(json.dumps(result), file=sys.stderr)
     return result
 
@@ -136,9 +164,19 @@ def _plot(results: list[dict], latency: float, path: Path) -> bool:
     one = results[0]["articles_per_second"] / results[0]["workers"]
     axis.plot(workers, [one * w for w in workers], ":", color="grey", label="linear from 1 worker")
     for r in results:
-        axis.annotate(f"{r['scaling']:.2f}× linear, {r['ratio_to_model_bound']:.2f}× bound", (r["workers"], r["articles_per_second"]), textcoords="offset points", xytext=(-30, -14), fontsize=8)
-    axis.set(xlabel="worker processes", ylabel="articles / second", xticks=workers,
-             title=f"worker throughput, model latency {latency * 1000:.0f} ms (2 cores)")
+        axis.annotate(
+            f"{r['scaling']:.2f}× linear, {r['ratio_to_model_bound']:.2f}× bound",
+            (r["workers"], r["articles_per_second"]),
+            textcoords="offset points",
+            xytext=(-30, -14),
+            fontsize=8,
+        )
+    axis.set(
+        xlabel="worker processes",
+        ylabel="articles / second",
+        xticks=workers,
+        title=f"worker throughput, model latency {latency * 1000:.0f} ms (2 cores)",
+    )
     axis.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -161,9 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     base = results[0]["articles_per_second"] / results[0]["workers"]
     for result in results:
         result["scaling"] = round(result["articles_per_second"] / (base * result["workers"]), 3)
-    document = {"latency_seconds": args.latency, "broker": args.broker.split("://")[0], "store": "sqlite",
-                "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpu_count": os.cpu_count()},
-                "runs": results}
+    document = {
+        "latency_seconds": args.latency,
+        "broker": args.broker.split("://")[0],
+        "store": "sqlite",
+        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpu_count": os.cpu_count()},
+        "runs": results,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     plotted = _plot(results, args.latency, args.out.with_suffix(".png"))

@@ -17,7 +17,6 @@ from extractor.store import EventStore, storage_key
 from extractor.store.event_store import event_line
 from extractor.worker.handler import ArticleHandler
 from tests.support.fake_openai import FakeOpenAIServer
-from tests.support.services import postgres_store, sqlite_store  # noqa: F401 - fixtures
 from tests.support.summit_articles import answer, make_articles
 
 MODEL = "http://fake|fake-model"
@@ -27,12 +26,15 @@ MODEL = "http://fake|fake-model"
 def extractions():
     """Real extractions of 24 articles about 6 meetings, made through the fake model once."""
     articles = make_articles(24, meetings=6)
-    with FakeOpenAIServer(responder=answer) as server:
-        with ArticleHandler(Settings(base_url=server.base_url, model="fake-model", use_cache=False)) as handler:
-            async def extract_all():
-                return [await handler.extract(article) for article in articles]
 
-            outcomes = asyncio.run(extract_all())
+    async def extract_all(handler):
+        return [await handler.extract(article) for article in articles]
+
+    with (
+        FakeOpenAIServer(responder=answer) as server,
+        ArticleHandler(Settings(base_url=server.base_url, model="fake-model", use_cache=False)) as handler,
+    ):
+        outcomes = asyncio.run(extract_all(handler))
     assert all(outcome.ok for outcome in outcomes)
     return [outcome.extraction for outcome in outcomes]
 
@@ -83,7 +85,10 @@ def test_since_pages_through_changes_including_events_merged_away(store_url, ext
         changes = store.changes(cursor)
         assert store.changes(changes[0].revision) == []
     # The second report joins the first: the event is rewritten under a new id, the old id removed.
-    assert {(c.event_id, c.removed) for c in changes} == {(first.event_id, True), (json.loads(changes[-1].record or changes[0].record)["event_id"], False)}
+    assert {(c.event_id, c.removed) for c in changes} == {
+        (first.event_id, True),
+        (json.loads(changes[-1].record or changes[0].record)["event_id"], False),
+    }
     assert all(c.revision > cursor for c in changes)
 
 
@@ -99,8 +104,10 @@ def test_concurrent_writers_on_postgresql_end_with_the_batch_reconcilers_events(
             errors.append(error)
 
     # Every writer saves every extraction (redeliveries), in its own order.
-    threads = [threading.Thread(target=write, args=(store, random.Random(i).sample(extractions, len(extractions))))
-               for i, store in enumerate(stores)]
+    threads = [
+        threading.Thread(target=write, args=(store, random.Random(i).sample(extractions, len(extractions))))
+        for i, store in enumerate(stores)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -130,7 +137,10 @@ def test_events_command_prints_the_stored_events_and_pages_with_since(sqlite_sto
 
 
 def test_a_bad_store_url_is_one_clear_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "events", "--store", "mysql://x@127.0.0.1/db"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "events", "--store", "mysql://x@127.0.0.1/db"], capture_output=True, text=True
+    )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["summit-extract: error: --store mysql: only sqlite:/// and postgresql:// stores are supported"]
+    assert result.stderr.strip().splitlines() == [
+        "summit-extract: error: --store mysql: only sqlite:/// and postgresql:// stores are supported"
+    ]

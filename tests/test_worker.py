@@ -27,19 +27,28 @@ from extractor.store import EventStore
 from extractor.store.event_store import event_line
 from schemas import ArticleExtraction
 from tests.support.fake_openai import FakeOpenAIServer, error_reply
-from tests.support.services import (  # noqa: F401 - fixtures
-    AMQP_URL,
-    REDIS_URL,
-    postgres_store,
-    rabbit_queue,
-    redis_stream,
-    sqlite_store,
-)
+from tests.support.services import AMQP_URL, REDIS_URL
 from tests.support.summit_articles import answer, make_articles
 
 # Short timeouts so that a test waits seconds, not minutes: the semantics do not depend on them.
-FAST = ["--concurrency", "4", "--retries", "1", "--validation-retries", "0", "--timeout", "10", "--max-attempts", "3",
-        "--visibility-timeout", "2", "--backoff-max", "0.5", "--health-interval", "0.2"]
+FAST = [
+    "--concurrency",
+    "4",
+    "--retries",
+    "1",
+    "--validation-retries",
+    "0",
+    "--timeout",
+    "10",
+    "--max-attempts",
+    "3",
+    "--visibility-timeout",
+    "2",
+    "--backoff-max",
+    "0.5",
+    "--health-interval",
+    "0.2",
+]
 
 
 class Fleet:
@@ -52,8 +61,25 @@ class Fleet:
 
     def start(self, *extra: str) -> subprocess.Popen:
         log = self.tmp_path / f"worker-{len(self.processes)}.log"
-        command = [sys.executable, "-m", "extractor.cli", "-v", "worker", "--broker", self.broker, "--stream", self.stream,
-                   "--store", self.store, "--base-url", self.base_url, "--model", "fake-model", *FAST, *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "extractor.cli",
+            "-v",
+            "worker",
+            "--broker",
+            self.broker,
+            "--stream",
+            self.stream,
+            "--store",
+            self.store,
+            "--base-url",
+            self.base_url,
+            "--model",
+            "fake-model",
+            *FAST,
+            *extra,
+        ]
         env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
         env["SUMMIT_CACHE_DIR"] = str(self.tmp_path / "cache")
         with log.open("w") as stderr:
@@ -108,8 +134,13 @@ def write_jsonl(path: Path, articles) -> Path:
 
 
 def enqueue(broker: str, stream: str, path: Path) -> list[dict]:
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "enqueue", "--broker", broker, "--stream", stream, str(path)],
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "enqueue", "--broker", broker, "--stream", stream, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -135,9 +166,14 @@ class RedisView:
         self.stream = stream
 
     def dead(self) -> list[dict]:
-        return [{"article": json.loads(f[b"article"]) if f[b"article"].startswith(b"{") else f[b"article"].decode(),
-                 "error": f[b"error"].decode(), "attempts": int(f[b"attempts"])}
-                for _id, f in self.client.xrange(f"{self.stream}:dead")]
+        return [
+            {
+                "article": json.loads(f[b"article"]) if f[b"article"].startswith(b"{") else f[b"article"].decode(),
+                "error": f[b"error"].decode(),
+                "attempts": int(f[b"attempts"]),
+            }
+            for _id, f in self.client.xrange(f"{self.stream}:dead")
+        ]
 
     def dead_count(self) -> int:
         return self.client.xlen(f"{self.stream}:dead")
@@ -186,8 +222,14 @@ class RabbitView:
         return self._count(f"{self.queue}:dead")
 
     def dead(self) -> list[dict]:
-        return [{"article": json.loads(m.body) if m.body.startswith(b"{") else m.body.decode(),
-                 "error": m.headers["error"], "attempts": int(m.headers["attempts"])} for m in self._drain(f"{self.queue}:dead")]
+        return [
+            {
+                "article": json.loads(m.body) if m.body.startswith(b"{") else m.body.decode(),
+                "error": m.headers["error"],
+                "attempts": int(m.headers["attempts"]),
+            }
+            for m in self._drain(f"{self.queue}:dead")
+        ]
 
     def results(self) -> list[ArticleExtraction]:
         return [ArticleExtraction.model_validate_json(m.body) for m in self._drain(f"{self.queue}:results")]
@@ -223,8 +265,12 @@ def crash_test(tmp_path, fleet_factory, broker: str, stream: str, store: str, vi
         wait_until(lambda: len(stored_ids(store)) >= 40, 60, "40 articles stored", fleet)
         fleet.processes[0].kill()  # SIGKILL: no drain, no release; its messages are in flight
         assert fleet.processes[0].wait(timeout=10) == -signal.SIGKILL
-        wait_until(lambda: len(stored_ids(store)) >= len(good) and view.dead_count() >= len(poison) + 1, 120,
-                   lambda: f"every article stored or dead-lettered (now {len(stored_ids(store))} stored, {view.dead_count()} dead)", fleet)
+        wait_until(
+            lambda: len(stored_ids(store)) >= len(good) and view.dead_count() >= len(poison) + 1,
+            120,
+            lambda: f"every article stored or dead-lettered (now {len(stored_ids(store))} stored, {view.dead_count()} dead)",
+            fleet,
+        )
         time.sleep(1.5)  # anything extra (a duplicate) would show up now
         assert fleet.stop_all()[1:] == [0, 0]
     logs = fleet.log_text()
@@ -250,13 +296,17 @@ def crash_test(tmp_path, fleet_factory, broker: str, stream: str, store: str, vi
         assert reader.event_lines() == [event_line(e) for e in reconcile_events(results.values())]
 
 
-def test_redis_200_articles_3_workers_one_killed_each_article_once_in_store_or_dead_letters(tmp_path, fleet_factory, redis_stream, sqlite_store):
+def test_redis_200_articles_3_workers_one_killed_each_article_once_in_store_or_dead_letters(
+    tmp_path, fleet_factory, redis_stream, sqlite_store
+):
     view = RedisView(redis_stream)
     crash_test(tmp_path, fleet_factory, REDIS_URL, redis_stream, sqlite_store, view)
     assert view.client.xlen(redis_stream) <= 2  # acknowledged entries were trimmed
 
 
-def test_rabbitmq_200_articles_3_workers_one_killed_each_article_once_in_postgres_or_dead_letters(tmp_path, fleet_factory, rabbit_queue, postgres_store):
+def test_rabbitmq_200_articles_3_workers_one_killed_each_article_once_in_postgres_or_dead_letters(
+    tmp_path, fleet_factory, rabbit_queue, postgres_store
+):
     crash_test(tmp_path, fleet_factory, AMQP_URL, rabbit_queue, postgres_store, RabbitView(rabbit_queue))
 
 
@@ -299,7 +349,9 @@ def test_a_model_outage_loses_nothing_and_dead_letters_nothing(tmp_path, fleet_f
         wait_until(lambda: len(stored_ids(sqlite_store)) >= 8, 60, "8 articles stored", fleet)
         wait_until(lambda: scrape(port, "/healthz")[0] == 200, 10, "a healthy worker", fleet)
         server.refuse_connections()
-        wait_until(lambda: scrape(port, "/healthz") == (503, '{"model": false, "broker": true}'), 10, "health to report the model down", fleet)
+        wait_until(
+            lambda: scrape(port, "/healthz") == (503, '{"model": false, "broker": true}'), 10, "health to report the model down", fleet
+        )
         time.sleep(OUTAGE)
         server.accept_connections()
         server.fail_with(error_reply(503, "model overloaded"))

@@ -5,7 +5,7 @@ it. The schema is created and upgraded by Alembic migrations shipped inside the 
 (``extractor/store/migrations``), so an installed worker migrates its own database on start.
 """
 
-from extractor.store.event_store import EventChange, EventStore, StoredExtraction, storage_key
 from extractor.store.engine import default_store_url
+from extractor.store.event_store import EventChange, EventStore, StoredExtraction, storage_key
 
 __all__ = ["EventChange", "EventStore", "StoredExtraction", "default_store_url", "storage_key"]

@@ -40,8 +40,9 @@ from schemas import SCHEMA_VERSION, ArticleExtraction, Event
 _RECONCILE_LOCK = 0x5245434F4E43  # "RECONC"
 
 
-def storage_key(article_id: str, published: str | None, model_identity: str, prompt_version: str,
-                schema_version: str = SCHEMA_VERSION) -> str:
+def storage_key(
+    article_id: str, published: str | None, model_identity: str, prompt_version: str, schema_version: str = SCHEMA_VERSION
+) -> str:
     """What makes two extractions the same: the article's content hash (its id) and publication
     date (relative dates resolve against it), the model, the prompt version, the schema version."""
     raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, schema_version])
@@ -112,10 +113,13 @@ class EventStore:
     def event_lines(self) -> list[str]:
         """The current events, in ``reconcile_events`` order, as JSON lines."""
         with self.engine.connect() as connection:
-            rows = list(connection.execute(
-                select(events_table.c.record, events_table.c.sort_date, events_table.c.sort_title, events_table.c.event_id)
-                .where(events_table.c.removed.is_(False))
-            ))
+            rows = list(
+                connection.execute(
+                    select(events_table.c.record, events_table.c.sort_date, events_table.c.sort_title, events_table.c.event_id).where(
+                        events_table.c.removed.is_(False)
+                    )
+                )
+            )
         # Sorted here, not by the database: the reconciler's order is Python's string order, and
         # a PostgreSQL collation may differ from it.
         rows.sort(key=_order)
@@ -179,7 +183,12 @@ class EventStore:
 
     def _insert_if_new(self, row: dict):
         dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        return dialect_insert(extractions_table).values(**row).on_conflict_do_nothing(index_elements=["storage_key"]).returning(extractions_table.c.id)
+        return (
+            dialect_insert(extractions_table)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["storage_key"])
+            .returning(extractions_table.c.id)
+        )
 
     def _read_new_extractions(self, connection: Connection) -> dict[int, ArticleExtraction]:
         # Under the lock, every extraction committed by anyone is visible, and rows are inserted
@@ -246,8 +255,9 @@ class EventStore:
         for event in before:
             old = stored.get(event.event_id)
             if event.event_id not in current and old is not None and not old.removed:
-                connection.execute(update(events_table).where(events_table.c.event_id == event.event_id)
-                                   .values(removed=True, revision=revision))
+                connection.execute(
+                    update(events_table).where(events_table.c.event_id == event.event_id).values(removed=True, revision=revision)
+                )
 
 
 def _order(row) -> tuple[str, str, str]:

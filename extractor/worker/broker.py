@@ -48,14 +48,18 @@ def require_worker_extra() -> None:
     """The worker's libraries are an extra: say how to install them rather than fail on an import."""
     import importlib.util
 
-    missing = [name for name in ("redis", "aio_pika", "sqlalchemy", "alembic", "psycopg", "prometheus_client")
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        name
+        for name in ("redis", "aio_pika", "sqlalchemy", "alembic", "psycopg", "prometheus_client")
+        if importlib.util.find_spec(name) is None
+    ]
     if missing:
         raise ConfigError(f"the worker needs {', '.join(missing)}: pip install 'summit-extractor[worker]'")
 
 
-def open_broker(url: str, stream: str = DEFAULT_STREAM, *, group: str = "summit-workers",
-                visibility_timeout: float = 60.0, prefetch: int = 1) -> Broker:
+def open_broker(
+    url: str, stream: str = DEFAULT_STREAM, *, group: str = "summit-workers", visibility_timeout: float = 60.0, prefetch: int = 1
+) -> Broker:
     """A broker by URL: ``redis://host:port/db`` (Streams) or ``amqp://user:pass@host/vhost``."""
     require_worker_extra()
     scheme = urlsplit(url).scheme

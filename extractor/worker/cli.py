@@ -13,12 +13,25 @@ from extractor.worker.broker import DEFAULT_STREAM, open_broker, require_worker_
 
 log = logging.getLogger("extractor.worker")
 
-_broker = click.option("--broker", envvar="SUMMIT_BROKER", required=True,
-                       help="redis://host:6379/0 (Redis Streams) or amqp://user:pass@host:5672/ (RabbitMQ); default $SUMMIT_BROKER.")
-_stream = click.option("--stream", default=DEFAULT_STREAM, show_default=True,
-                       help="Input stream (Redis) or queue (RabbitMQ); results go to NAME:results, dead letters to NAME:dead.")
-_store = click.option("--store", "store_url", envvar="SUMMIT_STORE", default=None,
-                      help="sqlite:///path or postgresql+psycopg://user@host/db (default: $SUMMIT_STORE, else events.sqlite3 in the cache directory).")
+_broker = click.option(
+    "--broker",
+    envvar="SUMMIT_BROKER",
+    required=True,
+    help="redis://host:6379/0 (Redis Streams) or amqp://user:pass@host:5672/ (RabbitMQ); default $SUMMIT_BROKER.",
+)
+_stream = click.option(
+    "--stream",
+    default=DEFAULT_STREAM,
+    show_default=True,
+    help="Input stream (Redis) or queue (RabbitMQ); results go to NAME:results, dead letters to NAME:dead.",
+)
+_store = click.option(
+    "--store",
+    "store_url",
+    envvar="SUMMIT_STORE",
+    default=None,
+    help="sqlite:///path or postgresql+psycopg://user@host/db (default: $SUMMIT_STORE, else events.sqlite3 in the cache directory).",
+)
 
 
 def _public_store(url: str) -> str:
@@ -38,17 +51,62 @@ def register(cli: click.Group) -> None:
     @_broker
     @_stream
     @_store
-    @click.option("--group", default="summit-workers", show_default=True, help="Consumer group (Redis): workers in one group share the work.")
-    @click.option("--max-attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Failed attempts before a message is dead-lettered.")
-    @click.option("--visibility-timeout", type=click.FloatRange(min=0.5), default=60.0, show_default=True, help="Seconds before a silent worker's messages are reclaimed (Redis).")
-    @click.option("--drain-timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, help="Seconds to finish in-flight articles on SIGTERM before handing them back.")
-    @click.option("--backoff-max", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Longest wait between tries while the model is down.")
-    @click.option("--metrics-port", type=click.IntRange(min=0, max=65535), default=None, help="Serve /metrics (Prometheus) and /healthz on 127.0.0.1:PORT.")
+    @click.option(
+        "--group", default="summit-workers", show_default=True, help="Consumer group (Redis): workers in one group share the work."
+    )
+    @click.option(
+        "--max-attempts",
+        type=click.IntRange(min=1),
+        default=5,
+        show_default=True,
+        help="Failed attempts before a message is dead-lettered.",
+    )
+    @click.option(
+        "--visibility-timeout",
+        type=click.FloatRange(min=0.5),
+        default=60.0,
+        show_default=True,
+        help="Seconds before a silent worker's messages are reclaimed (Redis).",
+    )
+    @click.option(
+        "--drain-timeout",
+        type=click.FloatRange(min=0),
+        default=30.0,
+        show_default=True,
+        help="Seconds to finish in-flight articles on SIGTERM before handing them back.",
+    )
+    @click.option(
+        "--backoff-max",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help="Longest wait between tries while the model is down.",
+    )
+    @click.option(
+        "--metrics-port",
+        type=click.IntRange(min=0, max=65535),
+        default=None,
+        help="Serve /metrics (Prometheus) and /healthz on 127.0.0.1:PORT.",
+    )
     @click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address for the metrics endpoint.")
-    @click.option("--health-interval", type=click.FloatRange(min=0.1), default=5.0, hidden=True, help="Seconds between health and lag checks.")
+    @click.option(
+        "--health-interval", type=click.FloatRange(min=0.1), default=5.0, hidden=True, help="Seconds between health and lag checks."
+    )
     @model_options
-    def worker(broker: str, stream: str, store_url: str | None, group: str, max_attempts: int, visibility_timeout: float,
-               drain_timeout: float, backoff_max: float, metrics_port: int | None, metrics_host: str, health_interval: float, **options) -> None:
+    def worker(
+        broker: str,
+        stream: str,
+        store_url: str | None,
+        group: str,
+        max_attempts: int,
+        visibility_timeout: float,
+        drain_timeout: float,
+        backoff_max: float,
+        metrics_port: int | None,
+        metrics_host: str,
+        health_interval: float,
+        **options,
+    ) -> None:
         """Extract articles from a Redis stream or RabbitMQ queue into the event store, until stopped.
 
         Acks each message only after its extraction is committed; SIGTERM or Ctrl-C finishes what
@@ -63,8 +121,12 @@ def register(cli: click.Group) -> None:
         settings = _settings({**options, "no_cache": True})
         store_url = store_url or default_store_url()
         worker_options = WorkerOptions(
-            concurrency=settings.concurrency, max_attempts=max_attempts, backoff_initial=min(1.0, backoff_max),
-            backoff_max=backoff_max, drain_timeout=drain_timeout, keep_alive_interval=visibility_timeout / 3,
+            concurrency=settings.concurrency,
+            max_attempts=max_attempts,
+            backoff_initial=min(1.0, backoff_max),
+            backoff_max=backoff_max,
+            drain_timeout=drain_timeout,
+            keep_alive_interval=visibility_timeout / 3,
             health_interval=health_interval,
         )
         metrics = WorkerMetrics()
@@ -80,8 +142,13 @@ def register(cli: click.Group) -> None:
                 loop = asyncio.get_running_loop()
                 for signum in (signal.SIGTERM, signal.SIGINT):
                     loop.add_signal_handler(signum, consumer.stop)
-                log.info("worker on %s (%s), store %s, %d in flight at most", stream, broker.split("://")[0],
-                         _public_store(store_url), settings.concurrency)
+                log.info(
+                    "worker on %s (%s), store %s, %d in flight at most",
+                    stream,
+                    broker.split("://")[0],
+                    _public_store(store_url),
+                    settings.concurrency,
+                )
                 try:
                     await consumer.run()
                 finally:
@@ -101,6 +168,7 @@ def register(cli: click.Group) -> None:
     def enqueue(broker: str, stream: str, max_chars: int, inputs: tuple[str, ...]) -> None:
         """Publish articles (text, JSON records, JSONL) for the workers; prints one line per article
         with its message id and article id."""
+        from extractor.ingest import InputFailure
         from extractor.worker.messages import encode_article
 
         items = list(_read(inputs, max_chars))
@@ -112,7 +180,7 @@ def register(cli: click.Group) -> None:
             await queue.connect()
             try:
                 for item in items:
-                    if not hasattr(item, "article_id"):
+                    if isinstance(item, InputFailure):
                         failed += 1
                         _report_input_failure(item)
                         continue
@@ -127,8 +195,12 @@ def register(cli: click.Group) -> None:
 
     @cli.command()
     @_store
-    @click.option("--since", type=click.IntRange(min=0), default=None,
-                  help="Only events changed after this cursor (removed ones as {event_id, removed}); prints the next cursor on stderr.")
+    @click.option(
+        "--since",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Only events changed after this cursor (removed ones as {event_id, removed}); prints the next cursor on stderr.",
+    )
     def events(store_url: str | None, since: int | None) -> None:
         """Print the stored events (JSONL), as `summit-extract reconcile` would for the stored extractions."""
         require_worker_extra()

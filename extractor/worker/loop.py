@@ -47,8 +47,14 @@ class WorkerOptions:
 
 
 class Worker:
-    def __init__(self, broker: Broker, store: EventStore, handler: ArticleHandler,
-                 options: WorkerOptions = WorkerOptions(), metrics: WorkerMetrics | None = None):
+    def __init__(
+        self,
+        broker: Broker,
+        store: EventStore,
+        handler: ArticleHandler,
+        options: WorkerOptions = WorkerOptions(),
+        metrics: WorkerMetrics | None = None,
+    ):
         self.broker = broker
         self.store = store
         self.handler = handler
@@ -110,7 +116,7 @@ class Worker:
             log.warning("event store unavailable (%s); handing %s back", " ".join(str(error.orig).split())[:200], delivery.message_id)
             await self._stopped_within(self.options.backoff_initial)
             await self._release(delivery)
-        except Exception as error:  # noqa: BLE001 - a bug on one message must not stop the worker
+        except Exception as error:
             log.exception("internal error on %s", delivery.message_id)
             await self._fail(delivery, "internal", f"internal error: {type(error).__name__}: {error}"[:300])
         finally:
@@ -123,8 +129,11 @@ class Worker:
             await self._dead_letter(delivery, f"bad message: {error}")
             return
         if delivery.deliveries > self.options.max_attempts:
-            await self._dead_letter(delivery, f"delivered {delivery.deliveries} times and never settled (it may crash its worker)"
-                                    + (f"; last error: {delivery.last_error}" if delivery.last_error else ""))
+            await self._dead_letter(
+                delivery,
+                f"delivered {delivery.deliveries} times and never settled (it may crash its worker)"
+                + (f"; last error: {delivery.last_error}" if delivery.last_error else ""),
+            )
             return
         key = storage_key(article.article_id, article.published, self.handler.model_identity, self.handler.prompt_version)
         extraction = await asyncio.to_thread(self.store.get, key)
@@ -149,7 +158,7 @@ class Worker:
         delay = self.options.backoff_initial
         while True:
             outcome = await self.handler.extract(article)
-            if outcome.ok or not is_model_outage(outcome.failure):
+            if outcome.failure is None or not is_model_outage(outcome.failure):
                 self._model_up.set()
                 return outcome
             if self._model_up.is_set():
@@ -177,7 +186,7 @@ class Worker:
     async def _release(self, delivery: Delivery) -> None:
         try:
             await self.broker.release(delivery)
-        except Exception:  # noqa: BLE001 - unreleased, it still comes back after the timeout
+        except Exception:
             log.debug("could not release %s", delivery.message_id, exc_info=True)
 
     def _count_tokens(self, extraction: ArticleExtraction) -> None:
@@ -203,7 +212,7 @@ class Worker:
             await asyncio.sleep(self.options.keep_alive_interval)
             try:
                 await self.broker.keep_alive(list(self._in_flight.values()))
-            except Exception:  # noqa: BLE001 - the next round tries again
+            except Exception:
                 log.debug("keep-alive failed", exc_info=True)
 
     async def _watch_health(self) -> None:
@@ -213,7 +222,7 @@ class Worker:
                 self.metrics.health["model"] = await _model_answers(http, self.handler.base_url)
                 try:
                     self.metrics.queue_lag.set(await self.broker.lag())
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.debug("queue lag unavailable", exc_info=True)
                 await asyncio.sleep(self.options.health_interval)
 

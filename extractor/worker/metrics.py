@@ -20,11 +20,17 @@ class WorkerMetrics:
         self.processed = Counter("summit_articles_processed", "Articles stored (or found stored) and acked.", registry=r)
         self.failed = Counter("summit_articles_failed", "Failed extraction attempts, by kind.", ["kind"], registry=r)
         self.dead_lettered = Counter("summit_articles_dead_lettered", "Messages moved to the dead-letter stream.", registry=r)
-        self.retries = Counter("summit_retries", "Attempts repeated: model outages waited out, failed attempts requeued.", ["reason"], registry=r)
+        self.retries = Counter(
+            "summit_retries", "Attempts repeated: model outages waited out, failed attempts requeued.", ["reason"], registry=r
+        )
         self.in_flight = Gauge("summit_in_flight", "Messages this worker holds now.", registry=r)
         self.queue_lag = Gauge("summit_queue_lag", "Messages in the input stream not yet done by any worker.", registry=r)
-        self.latency = Histogram("summit_article_seconds", "Seconds from taking a message to settling it.",
-                                 buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300), registry=r)
+        self.latency = Histogram(
+            "summit_article_seconds",
+            "Seconds from taking a message to settling it.",
+            buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300),
+            registry=r,
+        )
         self.tokens = Counter("summit_model_tokens", "Model tokens used, by kind.", ["kind"], registry=r)
         self.health = {"model": False, "broker": False}
         self._server: ThreadingHTTPServer | None = None

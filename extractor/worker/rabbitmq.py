@@ -18,7 +18,7 @@ import logging
 import uuid
 
 import aio_pika
-from aio_pika.abc import AbstractIncomingMessage
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 from aio_pika.exceptions import AMQPError
 
 from extractor.errors import ConfigError
@@ -33,22 +33,32 @@ class RabbitMQBroker:
         self.url = url
         self.stream = queue
         self.prefetch = prefetch
-        self._connection = None
-        self._channel = None
-        self._queue = None
+        self._connection: AbstractRobustConnection | None = None
+        self._channel_or_none: AbstractChannel | None = None
+        self._queue_or_none: AbstractQueue | None = None
         self._consuming = False
         self._received: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
 
     async def connect(self) -> None:
         try:
-            self._connection = await aio_pika.connect_robust(self.url)
+            connection = self._connection = await aio_pika.connect_robust(self.url)
         except (AMQPError, OSError) as exc:
             raise ConfigError(f"cannot reach RabbitMQ at {_public(self.url)} ({exc})") from None
-        self._channel = await self._connection.channel(publisher_confirms=True)
-        await self._channel.set_qos(prefetch_count=self.prefetch)
-        self._queue = await self._channel.declare_queue(self.stream, durable=True, arguments={"x-queue-type": "quorum"})
+        channel = self._channel_or_none = await connection.channel(publisher_confirms=True)
+        await channel.set_qos(prefetch_count=self.prefetch)
+        self._queue_or_none = await channel.declare_queue(self.stream, durable=True, arguments={"x-queue-type": "quorum"})
         for name in (results_name(self.stream), dead_letter_name(self.stream)):
             await self._channel.declare_queue(name, durable=True)
+
+    @property
+    def _channel(self) -> AbstractChannel:
+        assert self._channel_or_none is not None, "connect() first"
+        return self._channel_or_none
+
+    @property
+    def _queue(self) -> AbstractQueue:
+        assert self._queue_or_none is not None, "connect() first"
+        return self._queue_or_none
 
     async def close(self) -> None:
         # Closing the channel hands every unacked message back to the queue.
@@ -58,8 +68,13 @@ class RabbitMQBroker:
 
     async def _send(self, routing_key: str, body: bytes, headers: dict | None = None, message_id: str | None = None) -> str:
         message_id = message_id or uuid.uuid4().hex
-        message = aio_pika.Message(body, headers=headers or {}, message_id=message_id,
-                                   delivery_mode=aio_pika.DeliveryMode.PERSISTENT, content_type="application/json")
+        message = aio_pika.Message(
+            body,
+            headers=headers or {},
+            message_id=message_id,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            content_type="application/json",
+        )
         await self._channel.default_exchange.publish(message, routing_key=routing_key)
         return message_id
 
@@ -91,9 +106,9 @@ class RabbitMQBroker:
         return Delivery(
             message_id=message.message_id or str(message.delivery_tag),
             body=message.body,
-            attempt=int(headers.get("attempt") or 0),
-            deliveries=int(headers.get("x-delivery-count") or 0) + 1,
-            last_error=error.decode() if isinstance(error, bytes) else error,
+            attempt=_number(headers.get("attempt")),
+            deliveries=_number(headers.get("x-delivery-count")) + 1,
+            last_error=error.decode() if isinstance(error, bytes) else (str(error) if error is not None else None),
             handle=message,
         )
 
@@ -101,19 +116,19 @@ class RabbitMQBroker:
         pass  # unacked messages stay with a live connection: nothing to renew
 
     async def ack(self, delivery: Delivery) -> None:
-        await delivery.handle.ack()
+        await _message(delivery).ack()
 
     async def retry(self, delivery: Delivery, error: str) -> None:
         await self._send(self.stream, delivery.body, {"attempt": delivery.attempt + 1, "error": error}, delivery.message_id)
-        await delivery.handle.ack()
+        await _message(delivery).ack()
 
     async def release(self, delivery: Delivery) -> None:
-        await delivery.handle.nack(requeue=True)
+        await _message(delivery).nack(requeue=True)
 
     async def dead_letter(self, delivery: Delivery, error: str) -> None:
         headers = {"error": error, "attempts": delivery.attempt + 1, "deliveries": delivery.deliveries, "message_id": delivery.message_id}
         await self._send(dead_letter_name(self.stream), delivery.body, headers, delivery.message_id)
-        await delivery.handle.ack()
+        await _message(delivery).ack()
 
     async def lag(self) -> int:
         declared = await self._channel.declare_queue(self.stream, passive=True)
@@ -121,6 +136,15 @@ class RabbitMQBroker:
 
     async def ping(self) -> bool:
         return self._connection is not None and not self._connection.is_closed
+
+
+def _message(delivery: Delivery) -> AbstractIncomingMessage:
+    assert isinstance(delivery.handle, AbstractIncomingMessage)
+    return delivery.handle
+
+
+def _number(value: object) -> int:
+    return int(value) if isinstance(value, (int, str)) else 0
 
 
 def _public(url: str) -> str:

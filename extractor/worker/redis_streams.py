@@ -17,6 +17,7 @@ import os
 import socket
 import time
 import uuid
+from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
@@ -74,7 +75,7 @@ class RedisStreamsBroker:
     # -- producing -------------------------------------------------------------------------------
 
     async def publish(self, body: bytes) -> str:
-        return (await self.client.xadd(self.stream, {"article": body, "attempt": 0})).decode()
+        return _text(await self.client.xadd(self.stream, {"article": body, "attempt": 0}))
 
     async def publish_result(self, body: bytes) -> None:
         await self.client.xadd(results_name(self.stream), {"extraction": body}, maxlen=RESULTS_MAXLEN, approximate=True)
@@ -86,7 +87,7 @@ class RedisStreamsBroker:
         room = max_count - len(deliveries)
         if room > 0:
             block = None if deliveries else max(1, int(timeout * 1000))
-            response = await self.client.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=room, block=block)
+            response: Any = await self.client.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=room, block=block)
             for _stream, entries in response or []:
                 deliveries.extend(self._delivery(entry_id, fields, 1) for entry_id, fields in entries if fields)
         if not deliveries:
@@ -95,8 +96,12 @@ class RedisStreamsBroker:
 
     async def _reclaim(self, max_count: int) -> list[Delivery]:
         reply = await self.client.xautoclaim(
-            self.stream, self.group, self.consumer, min_idle_time=int(self.visibility_timeout * 1000),
-            start_id=self._claim_cursor, count=max_count,
+            self.stream,
+            self.group,
+            self.consumer,
+            min_idle_time=int(self.visibility_timeout * 1000),
+            start_id=self._claim_cursor,
+            count=max_count,
         )
         cursor, entries = reply[0], reply[1]
         self._claim_cursor = cursor.decode() if isinstance(cursor, bytes) else cursor
@@ -107,7 +112,7 @@ class RedisStreamsBroker:
             if not fields:
                 continue  # deleted while pending: nothing to do
             pending = await self.client.xpending_range(self.stream, self.group, min=entry_id, max=entry_id, count=1)
-            times = pending[0]["times_delivered"] if pending else 1
+            times = int(pending[0]["times_delivered"]) if pending else 1
             log.info("reclaimed %s from a worker that stopped answering (delivery %d)", _text(entry_id), times)
             deliveries.append(self._delivery(entry_id, fields, times))
         return deliveries
@@ -125,8 +130,9 @@ class RedisStreamsBroker:
 
     async def keep_alive(self, deliveries: list[Delivery]) -> None:
         if deliveries:
-            await self.client.xclaim(self.stream, self.group, self.consumer, min_idle_time=0,
-                                     message_ids=[d.message_id for d in deliveries], justid=True)
+            await self.client.xclaim(
+                self.stream, self.group, self.consumer, min_idle_time=0, message_ids=[d.message_id for d in deliveries], justid=True
+            )
 
     # -- settling --------------------------------------------------------------------------------
 
@@ -142,7 +148,7 @@ class RedisStreamsBroker:
 
     async def release(self, delivery: Delivery) -> None:
         """Hand an unfinished message back at once (a stopping worker), its attempt count unchanged."""
-        fields = {"article": delivery.body, "attempt": delivery.attempt}
+        fields: dict[Any, Any] = {"article": delivery.body, "attempt": delivery.attempt}
         if delivery.last_error:
             fields["error"] = delivery.last_error
         async with self.client.pipeline(transaction=True) as pipe:
@@ -152,10 +158,16 @@ class RedisStreamsBroker:
 
     async def dead_letter(self, delivery: Delivery, error: str) -> None:
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(dead_letter_name(self.stream), {
-                "article": delivery.body, "error": error, "attempts": delivery.attempt + 1,
-                "deliveries": delivery.deliveries, "message_id": delivery.message_id,
-            })
+            pipe.xadd(
+                dead_letter_name(self.stream),
+                {
+                    "article": delivery.body,
+                    "error": error,
+                    "attempts": delivery.attempt + 1,
+                    "deliveries": delivery.deliveries,
+                    "message_id": delivery.message_id,
+                },
+            )
             pipe.xack(self.stream, self.group, delivery.message_id)
             await pipe.execute()
         await self._trim_now_and_then()

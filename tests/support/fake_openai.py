@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import Callable
 from typing import Any
 
 
@@ -77,8 +77,14 @@ class RecordedRequest:
 class FakeOpenAIServer:
     """``with FakeOpenAIServer([replies]) as server: server.base_url`` — serves until the block ends."""
 
-    def __init__(self, replies: list[Reply] | None = None, *, models: tuple[str, ...] = ("fake-model",), json_schema: bool = False,
-                 responder: Callable[[Any], Reply] | None = None):
+    def __init__(
+        self,
+        replies: list[Reply] | None = None,
+        *,
+        models: tuple[str, ...] = ("fake-model",),
+        json_schema: bool = False,
+        responder: Callable[[Any], Reply] | None = None,
+    ):
         self.replies = list(replies or [])
         # Whether ``response_format: json_schema`` is taken. When not, such a request is refused
         # with HTTP 400 (as servers that lack it do) without using up a scripted reply, so the

@@ -16,13 +16,25 @@ from extractor.ingest import Article, parse_article
 from tests.support.fake_openai import Reply, error_reply, tool_call_reply
 
 LEADERS = [
-    ("President", "Amara Okafor", "Nigeria"), ("Prime Minister", "Lars Eriksen", "Norway"),
-    ("President", "Camila Duarte", "Brazil"), ("Chancellor", "Jonas Weber", "Germany"),
-    ("Prime Minister", "Hiroshi Tanaka", "Japan"), ("President", "Elena Petrova", "Bulgaria"),
-    ("Prime Minister", "Rahul Mehta", "India"), ("President", "Sofia Lindqvist", "Finland"),
+    ("President", "Amara Okafor", "Nigeria"),
+    ("Prime Minister", "Lars Eriksen", "Norway"),
+    ("President", "Camila Duarte", "Brazil"),
+    ("Chancellor", "Jonas Weber", "Germany"),
+    ("Prime Minister", "Hiroshi Tanaka", "Japan"),
+    ("President", "Elena Petrova", "Bulgaria"),
+    ("Prime Minister", "Rahul Mehta", "India"),
+    ("President", "Sofia Lindqvist", "Finland"),
 ]
-CITIES = {"Nigeria": "Lagos", "Norway": "Oslo", "Brazil": "Brasilia", "Germany": "Berlin", "Japan": "Tokyo",
-          "Bulgaria": "Sofia", "India": "New Delhi", "Finland": "Helsinki"}
+CITIES = {
+    "Nigeria": "Lagos",
+    "Norway": "Oslo",
+    "Brazil": "Brasilia",
+    "Germany": "Berlin",
+    "Japan": "Tokyo",
+    "Bulgaria": "Sofia",
+    "India": "New Delhi",
+    "Finland": "Helsinki",
+}
 TOPICS = [("trade and investment", "economy_trade"), ("clean energy", "energy_climate"), ("maritime security", "defense")]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
@@ -80,14 +92,22 @@ def answer(body: dict, *, delay: float = 0.0) -> Reply:
         return error_reply(400, "the fake model does not know this article")
     g = found.groupdict()
     domain = next(d for t, d in TOPICS if t == g["topic"])
-    draft = {"summits": [{
-        "mention": "primary", "kind": "leaders_summit", "status": "held",
-        "participants": [
-            {"name": g["name1"], "role": g["role1"], "country": g["country1"]},
-            {"name": g["name2"], "role": g["role2"], "country": g["country2"]},
-        ],
-        "city": g["city"], "country": g["country1"], "date_text": g["date"],
-        "pledges": [{"description": f"cooperation on {g['topic']}", "domain": domain, "certainty": "explicit"}],
-    }]}
+    draft = {
+        "summits": [
+            {
+                "mention": "primary",
+                "kind": "leaders_summit",
+                "status": "held",
+                "participants": [
+                    {"name": g["name1"], "role": g["role1"], "country": g["country1"]},
+                    {"name": g["name2"], "role": g["role2"], "country": g["country2"]},
+                ],
+                "city": g["city"],
+                "country": g["country1"],
+                "date_text": g["date"],
+                "pledges": [{"description": f"cooperation on {g['topic']}", "domain": domain, "certainty": "explicit"}],
+            }
+        ]
+    }
     reply = tool_call_reply(draft)
     return Reply(body=reply.body, delay=delay)
