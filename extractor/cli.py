@@ -277,14 +277,17 @@ def _settings(options: dict) -> Settings:
     )
 
 
-def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction) -> BatchSummary:
+def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction, articles: list[Article] | None = None) -> BatchSummary:
+    """Extract the inputs; ``articles``, when given, receives the articles read (for the report)."""
     # Imported here so that --help, schema and ingest start without loading the model client.
     from extractor.runtime.pipeline import extract_batch
 
     settings = _settings(options)
     items = list(_read(inputs, max_chars))  # read first: a bad invocation must not truncate --failures
+    if articles is not None:
+        articles.extend(item for item in items if isinstance(item, Article))
     failures_file = _open_for_writing(options["failures_path"], "--failures") if options["failures_path"] else None
-    progress = _progress(len(items))
+    progress = _progress(items)
 
     def on_outcome(outcome: Outcome) -> None:
         if outcome.extraction is not None:
@@ -297,7 +300,7 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
             click.echo(f"summit-extract: {message}", err=True)
             if failures_file:
                 failures_file.write(failure.model_dump_json() + "\n")
-        progress.advance()
+        progress.advance(outcome)
 
     try:
         with progress:
@@ -382,12 +385,15 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction]:
                 raise InputError(f"{path}:{number}: not an extraction record ({first_problem(exc)})") from None
 
 
-def _emit_events(extractions: Iterable[ArticleExtraction]) -> int:
+def _emit_events(extractions: Iterable[ArticleExtraction], keep: list | None = None) -> int:
+    """Print each event as it is built; ``keep``, when given, also holds them (for the report)."""
     from extractor.reconcile import iter_events
 
     count = 0
     for event in iter_events(extractions):  # written as built: memory holds one event at a time
         _emit_jsonl(event.model_dump(mode="json"))
+        if keep is not None:
+            keep.append(event)
         count += 1
     return count
 
@@ -411,22 +417,74 @@ def reconcile(extractions: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also save the per-article extractions (JSONL) here.",
 )
-def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, **options) -> None:
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the HTML report of the events here (see `report`).",
+)
+def run(inputs: tuple[str, ...], max_chars: int, extractions_path: Path | None, report_path: Path | None, **options) -> None:
     """Extract the articles, then reconcile them: prints one event per line (JSONL)."""
+    from extractor.report import check_writable, write_report
+
     records: list[ArticleExtraction] = []
-    # Opened first: a path that cannot be written fails before the model is asked anything.
+    articles: list[Article] = []
+    events: list | None = [] if report_path else None
+    # Checked first: a path that cannot be written fails before the model is asked anything.
+    if report_path:
+        check_writable(report_path, "--report")
     out = _open_for_writing(extractions_path, "--extractions") if extractions_path else None
     try:
-        summary = _extract(inputs, max_chars, options, records.append)
+        summary = _extract(inputs, max_chars, options, records.append, articles if report_path else None)
         if out:
             for record in records:
                 out.write(record.model_dump_json() + "\n")
     finally:
         if out:
             out.close()
-    count = _emit_events(records)
+    count = _emit_events(records, keep=events)
     log.info("%s; %d event(s)", summary.line(), count)
+    if report_path:
+        log.info(write_report(report_path, events or [], records, articles, flag="--report").line())
     _exit_for(summary)
+
+
+@cli.command()
+@click.argument("events_path", metavar="EVENTS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--extractions",
+    "extractions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The extractions (JSONL) the events came from: they place each quote in its article.",
+)
+@click.option(
+    "--articles",
+    "article_paths",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="The articles (files or directories, as given to extract): quotes are shown in their text. Repeatable.",
+)
+@click.option(
+    "-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here."
+)
+@click.option("--title", default="Summit events", show_default=True, help="The page's title.")
+def report(events_path: Path, extractions_path: Path | None, article_paths: tuple[str, ...], output_path: Path, title: str) -> None:
+    """Write an HTML report of events (JSONL, as `reconcile` and `run` print): one self-contained
+    page with the timeline, sources, conflicts and quotes, readable offline.
+
+    A line that cannot be read is reported on stderr (and on the page) and left out; the other
+    events are shown, and the exit status is 1. An empty events file gives a page that says so.
+    """
+    from extractor.report import write_report
+    from extractor.report.inputs import read_report_inputs
+
+    inputs = read_report_inputs(events_path, extractions_path, article_paths)
+    for problem in inputs.problems:
+        click.echo(f"summit-extract: {problem}", err=True)
+    written = write_report(output_path, inputs.events, inputs.extractions, inputs.articles, title=title, problems=inputs.problems)
+    log.info(written.line())
+    if inputs.problems:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 # -- evaluate --------------------------------------------------------------------------------------
@@ -478,18 +536,31 @@ def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inpu
 
 
 class _Progress:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    """A progress bar on stderr when it is a terminal; nothing otherwise.
 
-    def __init__(self, total: int):
+    It names the article in hand (outcomes arrive in input order, so it is the one after the
+    last finished) and the model's seconds for the last article and on average.
+    """
+
+    def __init__(self, items: list):
         self._bar = None
-        if total > 1 and sys.stderr.isatty():
+        self._names = [_article_name(item) for item in items]
+        self._done = 0
+        self._seconds: list[float] = []
+        if len(items) > 1 and sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(
-                "extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
+                TextColumn("extracting {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[pace]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
-            self._task = self._bar.add_task("extract", total=total)
+            self._task = self._bar.add_task(self._names[0], total=len(items), pace="")
 
     def __enter__(self):
         if self._bar:
@@ -500,13 +571,32 @@ class _Progress:
         if self._bar:
             self._bar.stop()
 
-    def advance(self) -> None:
+    def advance(self, outcome: Outcome | None = None) -> None:
+        self._done += 1
+        extraction = outcome.extraction if outcome is not None else None
+        if extraction is not None and not extraction.provenance.cached and extraction.provenance.seconds is not None:
+            self._seconds.append(extraction.provenance.seconds)
         if self._bar:
-            self._bar.advance(self._task)
+            self._bar.update(self._task, advance=1, description=self.in_hand(), pace=self.pace())
+
+    def in_hand(self) -> str:
+        return self._names[self._done] if self._done < len(self._names) else "done"
+
+    def pace(self) -> str:
+        """'last 19.4 s, 20.1 s/article' from the articles the model answered (cache hits aside)."""
+        if not self._seconds:
+            return ""
+        return f"last {self._seconds[-1]:.1f} s, {sum(self._seconds) / len(self._seconds):.1f} s/article"
 
 
-def _progress(total: int) -> _Progress:
-    return _Progress(total)
+def _article_name(item: Article | InputFailure) -> str:
+    where = item.file or getattr(item, "article_id", None) or "-"
+    name = Path(where).name if where != "-" else "stdin"
+    return f"{name}:{item.line}" if item.line else name
+
+
+def _progress(items: list) -> _Progress:
+    return _Progress(items)
 
 
 # worker, enqueue, events: the queue-facing commands live with the worker (extractor/worker/cli.py).
