@@ -57,6 +57,7 @@ bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench,local,llama-cpp-python]'
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/reconcile_bench.py --sizes 10000,100000
+	$(BIN)/python bench/worker_bench.py
 
 schema: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

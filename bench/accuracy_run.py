@@ -44,7 +44,6 @@ def _recorder(directory: Path, offline: bool) -> vcr.VCR:
         match_on=["method", "path", "json_body"],
         filter_headers=list(SECRET_HEADERS),
         decode_compressed_response=True,
-        allow_playback_repeats=True,
     )
     recorder.register_matcher("json_body", json_body_matcher)
     return recorder

@@ -688,6 +688,12 @@ def _progress(items: list) -> _Progress:
     return _Progress(items)
 
 
+# worker, enqueue, events: the queue-facing commands live with the worker (extractor/worker/cli.py).
+from extractor.worker.cli import register as _register_worker_commands  # noqa: E402
+
+_register_worker_commands(cli)
+
+
 def main() -> None:
     cli(prog_name="summit-extract")
 

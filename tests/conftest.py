@@ -6,6 +6,9 @@ import pytest
 
 from tests.support.paths import SEED_GOLD, SEEDS, SHARED
 
+# Fixtures for the real services: redis_stream, rabbit_queue, postgres_store, sqlite_store.
+pytest_plugins = ("tests.support.services",)
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not SEEDS.is_dir() or not SEED_GOLD.is_file():

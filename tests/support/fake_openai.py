@@ -14,6 +14,9 @@ Three ways to say what it answers, from simplest to most general:
 
 ``latency`` delays every reply (the model's thinking time). Every request is recorded (path,
 headers, JSON body) and what was served for it (``served``: "reply" or the fault's name).
+
+For a model outage, ``refuse_connections`` / ``accept_connections`` and ``fail_with`` (every
+completion answered with one reply, e.g. a 503) stage it.
 """
 
 from __future__ import annotations
@@ -241,17 +244,46 @@ class FakeOpenAIServer:
         self.responder = responder
         self.faults = faults
         self.latency = latency
+        self.failing_with: Reply | None = None  # while set, every completion gets this reply
         self.requests: list[RecordedRequest] = []
         self.served: list[str] = []  # per completion request: "reply" or the fault's name
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = self._listen(0)
+        self._port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _listen(self, port: int) -> ThreadingHTTPServer:
+        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        server.daemon_threads = True
+        return server
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    def fail_with(self, reply: Reply | None) -> None:
+        """Answer every completion with ``reply`` (e.g. ``error_reply(503, …)``) until given None."""
+        self.failing_with = reply
+
+    def refuse_connections(self) -> None:
+        """Close the listening socket: clients get "connection refused" until accept_connections()."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def accept_connections(self) -> None:
+        """Listen again on the same port."""
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                self._server = self._listen(self._port)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
 
     @property
     def completion_requests(self) -> list[RecordedRequest]:
@@ -334,7 +366,7 @@ class FakeOpenAIServer:
                 if not self.path.split("?", 1)[0].rstrip("/").endswith("/chat/completions"):
                     self._send(error_reply(404, "not found"))
                     return
-                reply = server._next_reply(body)
+                reply = server.failing_with if server.failing_with is not None else server._next_reply(body)
                 if reply.delay or server.latency:
                     time.sleep(reply.delay + server.latency)
                 self._send(reply)
@@ -346,6 +378,8 @@ class FakeOpenAIServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        if not self._thread.is_alive():
+            return  # refusing connections at the end: already closed
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -1,0 +1,270 @@
+"""Store each extraction once, and keep the stored events equal to ``reconcile_events`` of them.
+
+Incremental, and exact. The reconciler compares a mention only with events that share one of its
+people (its blocking keys are built from folded participant names), and an article's summits
+are flattened together; so extractions fall into independent *components*: linked when they
+share a person or an article id. Reconciling one component alone gives exactly the events the
+whole batch gives for it. A new extraction therefore re-reconciles only its component (which it
+may join to others): the events of the component without it are replaced by those with it.
+
+One transaction holds the insert and that replacement, serialised across workers by
+``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL: an extraction
+is stored *and* reconciled, or neither, and its message is acked only after. (A lock per blocking
+key would let disjoint components commit in parallel, but a component is only known once the
+newest extractions are read, and the whole step takes milliseconds: one lock, measured in the
+README, is simpler and not the bottleneck.) Each worker keeps the parsed extractions and the
+person index in memory and reads only rows committed since its last look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from extractor.errors import ConfigError
+from extractor.reconcile import reconcile_events
+from extractor.reconcile.mentions import flatten
+from extractor.store.engine import make_engine
+from extractor.store.migrate import upgrade_to_head
+from extractor.store.tables import events as events_table
+from extractor.store.tables import extractions as extractions_table
+from schemas import SCHEMA_VERSION, ArticleExtraction, Event
+
+# The advisory lock every reconcile takes on PostgreSQL (any fixed number, distinct from the
+# migration lock).
+_RECONCILE_LOCK = 0x5245434F4E43  # "RECONC"
+
+
+def storage_key(
+    article_id: str, published: str | None, model_identity: str, prompt_version: str, schema_version: str = SCHEMA_VERSION
+) -> str:
+    """What makes two extractions the same: the article's content hash (its id) and publication
+    date (relative dates resolve against it), the model, the prompt version, the schema version."""
+    raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, schema_version])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def event_line(event: Event) -> str:
+    """An event as ``summit-extract reconcile`` prints it: stored and printed byte for byte."""
+    return json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class StoredExtraction:
+    extraction: ArticleExtraction
+    created: bool  # False: it was already stored (a redelivery), nothing changed
+
+
+@dataclass(frozen=True)
+class EventChange:
+    revision: int
+    event_id: str
+    removed: bool
+    record: str | None  # the event's JSON line; None when removed
+
+
+class EventStore:
+    """``EventStore(url)``: migrated on open; safe to share between processes and machines."""
+
+    def __init__(self, url: str, *, migrate: bool = True):
+        self.url = url
+        self.engine = make_engine(url)
+        self._dialect = self.engine.dialect.name
+        # Extractions already parsed, by row id: a reconcile reads only rows committed since.
+        self._known: dict[int, ArticleExtraction] = {}
+        self._known_up_to = 0
+        # Which extractions share a person or an article id (see the module docstring).
+        self._links: dict[int, set[tuple[str, str]]] = {}
+        self._holders: dict[tuple[str, str], set[int]] = {}
+        try:
+            if migrate:
+                upgrade_to_head(self.engine)
+        except OperationalError as exc:
+            raise ConfigError(f"cannot open the event store ({_reason(exc)})") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def get(self, key: str) -> ArticleExtraction | None:
+        with self.engine.connect() as connection:
+            record = connection.execute(
+                select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
+            ).scalar_one_or_none()
+        return ArticleExtraction.model_validate_json(record) if record is not None else None
+
+    def extractions(self) -> list[ArticleExtraction]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(extractions_table.c.record).order_by(extractions_table.c.id))
+            return [ArticleExtraction.model_validate_json(row.record) for row in rows]
+
+    def event_lines(self) -> list[str]:
+        """The current events, in ``reconcile_events`` order, as JSON lines."""
+        with self.engine.connect() as connection:
+            rows = list(
+                connection.execute(
+                    select(events_table.c.record, events_table.c.sort_date, events_table.c.sort_title, events_table.c.event_id).where(
+                        events_table.c.removed.is_(False)
+                    )
+                )
+            )
+        # Sorted here, not by the database: the reconciler's order is Python's string order, and
+        # a PostgreSQL collation may differ from it.
+        rows.sort(key=_order)
+        return [row.record for row in rows]
+
+    def changes(self, since: int = 0) -> list[EventChange]:
+        """Events written (or removed) after revision ``since``, oldest revision first."""
+        query = select(events_table).where(events_table.c.revision > since)
+        with self.engine.connect() as connection:
+            rows = sorted(connection.execute(query), key=lambda row: (row.revision, *_order(row)))
+        return [EventChange(row.revision, row.event_id, row.removed, None if row.removed else row.record) for row in rows]
+
+    def revision(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.coalesce(func.max(events_table.c.revision), 0))).scalar_one()
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def save(self, key: str, extraction: ArticleExtraction, *, model_identity: str) -> StoredExtraction:
+        """Store the extraction unless its key is stored already; if new, re-reconcile the events.
+
+        Returns once committed: the caller may ack the message then, and not before.
+        """
+        row = {
+            "storage_key": key,
+            "article_id": extraction.article_id,
+            "model": model_identity[:200],
+            "prompt_version": extraction.provenance.prompt_version,
+            "schema_version": extraction.provenance.schema_version,
+            "record": extraction.model_dump_json(),
+        }
+        fresh: dict[int, ArticleExtraction] = {}
+        new_id = None
+        try:
+            with self.engine.begin() as connection:
+                self._lock(connection)
+                new_id = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
+                if new_id is None:
+                    existing = connection.execute(
+                        select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
+                    ).scalar_one()
+                    return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
+                fresh = self._read_new_extractions(connection)
+                self._learn(fresh)
+                component = self._component(new_id)
+                before = reconcile_events(self._known[i] for i in component if i != new_id)
+                after = reconcile_events(self._known[i] for i in component)
+                self._replace_events(connection, before, after)
+        except BaseException:
+            if new_id is not None:
+                self._forget(new_id)  # rolled back: it is not in the store
+            raise
+        if fresh:
+            self._known_up_to = max(self._known_up_to, max(fresh))
+        return StoredExtraction(extraction, created=True)
+
+    def _lock(self, connection: Connection) -> None:
+        # SQLite: the transaction began IMMEDIATE, which already excludes every other writer.
+        if self._dialect == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RECONCILE_LOCK})
+
+    def _insert_if_new(self, row: dict):
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        return (
+            dialect_insert(extractions_table)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["storage_key"])
+            .returning(extractions_table.c.id)
+        )
+
+    def _read_new_extractions(self, connection: Connection) -> dict[int, ArticleExtraction]:
+        # Under the lock, every extraction committed by anyone is visible, and rows are inserted
+        # only under the lock, so ids grow in commit order: reading past the highest known id
+        # finds exactly the ones not yet parsed.
+        rows = connection.execute(
+            select(extractions_table.c.id, extractions_table.c.record)
+            .where(extractions_table.c.id > self._known_up_to)
+            .order_by(extractions_table.c.id)
+        )
+        return {row.id: ArticleExtraction.model_validate_json(row.record) for row in rows}
+
+    # -- the component index --------------------------------------------------------------------
+
+    def _learn(self, fresh: dict[int, ArticleExtraction]) -> None:
+        for row_id, extraction in fresh.items():
+            if row_id in self._known:
+                continue
+            self._known[row_id] = extraction
+            links = {("article", extraction.article_id)}
+            links.update(("person", person) for row in flatten([extraction]) for person in row.persons)
+            self._links[row_id] = links
+            for link in links:
+                self._holders.setdefault(link, set()).add(row_id)
+
+    def _forget(self, row_id: int) -> None:
+        self._known.pop(row_id, None)
+        for link in self._links.pop(row_id, ()):
+            self._holders.get(link, set()).discard(row_id)
+
+    def _component(self, row_id: int) -> set[int]:
+        """Every extraction linked to this one through shared people or article ids."""
+        seen, todo, links_seen = {row_id}, [row_id], set()
+        while todo:
+            for link in self._links[todo.pop()]:
+                if link in links_seen:
+                    continue
+                links_seen.add(link)
+                for other in self._holders[link]:
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        return seen
+
+    def _replace_events(self, connection: Connection, before: list[Event], after: list[Event]) -> None:
+        """Write the component's events as they are now; mark those merged away as removed."""
+        ids = {e.event_id for e in before} | {e.event_id for e in after}
+        stored = {
+            row.event_id: row
+            for row in connection.execute(
+                select(events_table.c.event_id, events_table.c.record, events_table.c.removed).where(events_table.c.event_id.in_(ids))
+            )
+        }
+        revision = connection.execute(select(func.coalesce(func.max(events_table.c.revision), 0))).scalar_one() + 1
+        for event in after:
+            line = event_line(event)
+            values = dict(record=line, sort_date=event.date or "", sort_title=event.title, revision=revision, removed=False)
+            old = stored.get(event.event_id)
+            if old is None:
+                connection.execute(events_table.insert().values(event_id=event.event_id, **values))
+            elif old.record != line or old.removed:
+                connection.execute(update(events_table).where(events_table.c.event_id == event.event_id).values(**values))
+        current = {e.event_id for e in after}
+        for event in before:
+            old = stored.get(event.event_id)
+            if event.event_id not in current and old is not None and not old.removed:
+                connection.execute(
+                    update(events_table).where(events_table.c.event_id == event.event_id).values(removed=True, revision=revision)
+                )
+
+
+def _order(row) -> tuple[str, str, str]:
+    """``reconcile_events``' order: (date, title, event id)."""
+    return (row.sort_date, row.sort_title, row.event_id)
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    original = getattr(error, "orig", None)
+    return " ".join(str(original or error).split())[:300]

@@ -1,0 +1,218 @@
+"""``summit-extract worker``, ``enqueue`` and ``events``: thin shells over this package and the store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+
+import click
+
+from extractor.worker.broker import DEFAULT_STREAM, open_broker, require_worker_extra
+
+log = logging.getLogger("extractor.worker")
+
+_broker = click.option(
+    "--broker",
+    envvar="SUMMIT_BROKER",
+    required=True,
+    help="redis://host:6379/0 (Redis Streams) or amqp://user:pass@host:5672/ (RabbitMQ); default $SUMMIT_BROKER.",
+)
+_stream = click.option(
+    "--stream",
+    default=DEFAULT_STREAM,
+    show_default=True,
+    help="Input stream (Redis) or queue (RabbitMQ); results go to NAME:results, dead letters to NAME:dead.",
+)
+_store = click.option(
+    "--store",
+    "store_url",
+    envvar="SUMMIT_STORE",
+    default=None,
+    help="sqlite:///path or postgresql+psycopg://user@host/db (default: $SUMMIT_STORE, else events.sqlite3 in the cache directory).",
+)
+
+
+def _public_store(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for a log line
+        return "(store)"
+
+
+def register(cli: click.Group) -> None:
+    # Imported here: extractor.cli registers these commands at its end, once its options exist.
+    from extractor.cli import _emit_jsonl, _max_chars, _read, _report_input_failure, _settings, model_options
+
+    @cli.command()
+    @_broker
+    @_stream
+    @_store
+    @click.option(
+        "--group", default="summit-workers", show_default=True, help="Consumer group (Redis): workers in one group share the work."
+    )
+    @click.option(
+        "--max-attempts",
+        type=click.IntRange(min=1),
+        default=5,
+        show_default=True,
+        help="Failed attempts before a message is dead-lettered.",
+    )
+    @click.option(
+        "--visibility-timeout",
+        type=click.FloatRange(min=0.5),
+        default=60.0,
+        show_default=True,
+        help="Seconds before a silent worker's messages are reclaimed (Redis).",
+    )
+    @click.option(
+        "--drain-timeout",
+        type=click.FloatRange(min=0),
+        default=30.0,
+        show_default=True,
+        help="Seconds to finish in-flight articles on SIGTERM before handing them back.",
+    )
+    @click.option(
+        "--backoff-max",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help="Longest wait between tries while the model is down.",
+    )
+    @click.option(
+        "--metrics-port",
+        type=click.IntRange(min=0, max=65535),
+        default=None,
+        help="Serve /metrics (Prometheus) and /healthz on 127.0.0.1:PORT.",
+    )
+    @click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address for the metrics endpoint.")
+    @click.option(
+        "--health-interval", type=click.FloatRange(min=0.1), default=5.0, hidden=True, help="Seconds between health and lag checks."
+    )
+    @model_options
+    def worker(
+        broker: str,
+        stream: str,
+        store_url: str | None,
+        group: str,
+        max_attempts: int,
+        visibility_timeout: float,
+        drain_timeout: float,
+        backoff_max: float,
+        metrics_port: int | None,
+        metrics_host: str,
+        health_interval: float,
+        **options,
+    ) -> None:
+        """Extract articles from a Redis stream or RabbitMQ queue into the event store, until stopped.
+
+        Acks each message only after its extraction is committed; SIGTERM or Ctrl-C finishes what
+        is in flight and exits 0. Run as many as you like against the same broker and store.
+        """
+        require_worker_extra()
+        from extractor.store import EventStore, default_store_url
+        from extractor.worker.handler import ArticleHandler
+        from extractor.worker.loop import Worker, WorkerOptions
+        from extractor.worker.metrics import WorkerMetrics
+
+        settings = _settings({**options, "no_cache": True})
+        store_url = store_url or default_store_url()
+        worker_options = WorkerOptions(
+            concurrency=settings.concurrency,
+            max_attempts=max_attempts,
+            backoff_initial=min(1.0, backoff_max),
+            backoff_max=backoff_max,
+            drain_timeout=drain_timeout,
+            keep_alive_interval=visibility_timeout / 3,
+            health_interval=health_interval,
+        )
+        metrics = WorkerMetrics()
+        with EventStore(store_url) as store, ArticleHandler(settings) as handler:
+            if metrics_port is not None:
+                port = metrics.serve(metrics_port, metrics_host)
+                log.info("metrics on http://%s:%d/metrics, health on /healthz", metrics_host, port)
+
+            async def serve() -> None:
+                queue = open_broker(broker, stream, group=group, visibility_timeout=visibility_timeout, prefetch=settings.concurrency)
+                await queue.connect()
+                consumer = Worker(queue, store, handler, worker_options, metrics)
+                loop = asyncio.get_running_loop()
+                for signum in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(signum, consumer.stop)
+                log.info(
+                    "worker on %s (%s), store %s, %d in flight at most",
+                    stream,
+                    broker.split("://")[0],
+                    _public_store(store_url),
+                    settings.concurrency,
+                )
+                try:
+                    await consumer.run()
+                finally:
+                    await queue.close()
+
+            try:
+                asyncio.run(serve())
+            finally:
+                metrics.stop()
+        log.info("worker stopped")
+
+    @cli.command()
+    @_broker
+    @_stream
+    @_max_chars
+    @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+    def enqueue(broker: str, stream: str, max_chars: int, inputs: tuple[str, ...]) -> None:
+        """Publish articles (text, JSON records, JSONL) for the workers; prints one line per article
+        with its message id and article id."""
+        from extractor.ingest import InputFailure
+        from extractor.worker.messages import encode_article
+
+        items = list(_read(inputs, max_chars))
+        failed = 0
+
+        async def publish_all() -> None:
+            nonlocal failed
+            queue = open_broker(broker, stream)
+            await queue.connect()
+            try:
+                for item in items:
+                    if isinstance(item, InputFailure):
+                        failed += 1
+                        _report_input_failure(item)
+                        continue
+                    message_id = await queue.publish(encode_article(item))
+                    _emit_jsonl({"message_id": message_id, "article_id": item.article_id, "file": item.file, "line": item.line})
+            finally:
+                await queue.close()
+
+        asyncio.run(publish_all())
+        if failed:
+            raise SystemExit(1)
+
+    @cli.command()
+    @_store
+    @click.option(
+        "--since",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Only events changed after this cursor (removed ones as {event_id, removed}); prints the next cursor on stderr.",
+    )
+    def events(store_url: str | None, since: int | None) -> None:
+        """Print the stored events (JSONL), as `summit-extract reconcile` would for the stored extractions."""
+        require_worker_extra()
+        from extractor.store import EventStore, default_store_url
+
+        with EventStore(store_url or default_store_url()) as store:
+            if since is None:
+                for line in store.event_lines():
+                    click.echo(line)
+                return
+            cursor = since
+            for change in store.changes(since):
+                click.echo(change.record if not change.removed else json.dumps({"event_id": change.event_id, "removed": True}))
+                cursor = max(cursor, change.revision)
+            click.echo(f"summit-extract: next --since {cursor}", err=True)
