@@ -163,8 +163,16 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
 
     # Participants: named in the article, once each.
     participants: list[_Participant] = []
-    for j, participant in enumerate(draft.participants):
+    for j, participant in enumerate(_one_person_each(draft.participants)):
+        if not_a_person(participant.name):
+            # A country or a city ("South Korea") is not someone who met: no re-ask, no grounding.
+            drop(f"{at}.participants[{j}]", participant.name, "a place, not a person")
+            continue
         person = identify_person(text, snap_to_text_name(text, participant.name))
+        if person is not None and only_in_capitals(person.mentions):
+            # Named only as a byline or dateline writes names ("By SARAH KIM"): the reporter.
+            drop(f"{at}.participants[{j}]", participant.name, "named only in a byline, in capitals")
+            continue
         if person is None:
             drop(
                 f"{at}.participants[{j}]",
@@ -292,16 +300,40 @@ def _city_in_date_text(date_text: str, text: str) -> tuple[str | None, str]:
 
 def _split_city(city: str | None, country: str | None) -> tuple[str | None, str | None]:
     """("Nara, Japan", None) → ("Nara", "Japan"): a trailing country is not part of the city;
-    nor is a description after it ("Andong, Lee's home region in South Korea" → "Andong")."""
+    nor is a description after it ("Andong, Lee's home region in South Korea" → "Andong"), nor
+    a province ("Nara, Nara Prefecture, Japan" → "Nara"). "New York City" → "New York"."""
+    if city and city.endswith(" City") and country_of_city(city[:-5]) and country_of_city(city[:-5]) == country_of_city(city):
+        city = city[:-5]
     if not city or "," not in city:
         return city, country
     head, _, tail = city.rpartition(",")
     if head.strip() and to_alpha2(tail.strip()):
-        return head.strip(), country or tail.strip()
+        return _split_city(head.strip(), country or tail.strip())
     first = city.split(",", 1)[0].strip()
     if first and country_of_city(first):
         return first, country
     return city, country
+
+
+def _one_person_each(participants: list[DraftParticipant]) -> list[DraftParticipant]:
+    """ "Lee, Ishiba" or "Lee and Ishiba" in one name field: two participants."""
+    result: list[DraftParticipant] = []
+    for participant in participants:
+        parts = [part.strip() for part in re.split(r",|\s+and\s+|\s*&\s*", participant.name) if part.strip()]
+        if len(parts) > 1:
+            result += [participant.model_copy(update={"name": part}) for part in parts]
+        else:
+            result.append(participant)
+    return result
+
+
+def not_a_person(name: str) -> bool:
+    """A country given as a participant's name ("South Korea", "the United States")."""
+    return to_alpha2(name) is not None
+
+
+def only_in_capitals(mentions: list[Evidence]) -> bool:
+    return bool(mentions) and all(m.quote.isupper() for m in mentions)
 
 
 def _country(at: str, draft_country: str | None, city: str | None, drop, text: str) -> str | None:

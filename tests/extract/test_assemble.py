@@ -296,3 +296,51 @@ def test_a_description_after_the_city_is_not_part_of_it():
         _summit(status="planned", city="Andong, Lee's home region in South Korea", country=None, date_text=None), text=text
     ).summits[0]
     assert (summit.location.city, summit.location.country) == ("Andong", "KR")
+
+
+def test_countries_bylines_and_joined_names_are_not_taken_as_participants():
+    text = "By MARA VOSS\nSouth Korea and Austria held talks in Vienna on Monday. Chancellor Anna Berg met President Lee Jae-myung there."
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Vienna",
+                    "participants": [{"name": "South Korea"}, {"name": "MARA VOSS"}, {"name": "Anna Berg, Lee Jae-myung"}],
+                }
+            ]
+        }
+    )
+    records = assemble_records(draft, text, "2026-03-02")
+    assert records.summits[0].participants == ["Anna Berg", "Lee Jae-myung"]
+    reasons = {d.value: d.reason for d in records.dropped}
+    assert reasons["South Korea"] == "a place, not a person"
+    assert "byline" in reasons["MARA VOSS"]
+
+
+def test_a_city_is_named_without_its_province_country_or_city_suffix():
+    text = "Chancellor Anna Berg met President Lee Jae-myung in Nara, Nara Prefecture, Japan. They meet again in New York City."
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Nara, Nara Prefecture, Japan",
+                    "participants": [{"name": "Anna Berg"}, {"name": "Lee Jae-myung"}],
+                },
+                {
+                    "mention": "background",
+                    "kind": "leaders_summit",
+                    "status": "planned",
+                    "city": "New York City",
+                    "participants": [{"name": "Anna Berg"}, {"name": "Lee Jae-myung"}],
+                },
+            ]
+        }
+    )
+    summits = assemble_records(draft, text, None).summits
+    assert [(s.location.city, s.location.country) for s in summits] == [("Nara", "JP"), ("New York", "US")]
