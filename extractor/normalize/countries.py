@@ -245,3 +245,17 @@ def names_of_country(code: str) -> list[str]:
     if code in _PRESS_NAMES:
         names.append(_PRESS_NAMES[code].removeprefix("the "))
     return list(dict.fromkeys(names))
+
+
+def major_city_country(name: str, min_population: int = 100_000) -> str | None:
+    """The country of a city known by this primary name with at least ``min_population``
+    people, else None: for spotting places in running text, where "Nice" or "Reading" would
+    otherwise be read as cities."""
+    entries = {
+        code: value
+        for code, value in _city_index().get(_fold_place(name), {}).items()
+        if (value[0] == 0 or " " in name.strip()) and value[1] >= min_population
+    }
+    if not entries:
+        return None
+    return max(entries.items(), key=lambda item: item[1][1])[0]

@@ -270,3 +270,34 @@ def _with_dateparser(text: str, pub: date | None) -> tuple[str | None, DatePreci
     if parsed is None:
         return None
     return parsed.date().isoformat(), "day"
+
+
+# A date phrase as it stands in running text, for finding (not resolving) dates: the calendar
+# forms above with the words that often lead them ("in early November", "on Aug. 23"), and the
+# relative ones ("last month", "earlier this month", "yesterday").
+_QUALIFIER = r"(?:(?:in|on|at|by|since|during)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+start\s+of)[\s-]+)?"
+_PHRASES = [re.compile(_QUALIFIER + pattern.pattern, re.IGNORECASE) for pattern in (_MONTH_DAY, _DAY_MONTH, _MONTH_YEAR)] + [
+    re.compile(_QUALIFIER + rf"\b{_MONTH}(?:\s+(?:of\s+)?(?:last|this|next)\s+year)?(?!\w)", re.IGNORECASE),
+    re.compile(r"\b(?:in\s+)?" + _YEAR + r"\b"),
+    re.compile(
+        r"\b(?:(?:earlier|later)\s+this\s+(?:week|month|year)|(?:last|next|this|past|previous|coming)\s+(?:week|month|year)"
+        r"|yesterday|tomorrow)\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def find_date_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each date phrase in ``text``, longest first where they overlap."""
+    found: list[tuple[int, int]] = []
+    for pattern in _PHRASES:
+        for m in pattern.finditer(text):
+            if m.groupdict().get("month") and not _is_month(m):
+                continue  # "may" the verb
+            found.append((m.start(), m.end()))
+    found.sort(key=lambda span: (span[0], -(span[1] - span[0])))
+    result: list[tuple[int, int]] = []
+    for start, end in found:
+        if not result or start >= result[-1][1]:
+            result.append((start, end))
+    return result

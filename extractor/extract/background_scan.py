@@ -1,0 +1,151 @@
+"""Other meetings an article recalls or announces, found by reading it: a code pass, no model time.
+
+A small model lists the meeting an article is about and often stops there; the earlier and
+upcoming meetings mentioned in passing ("the talks follow their summit in Gyeongju in late
+October", "ahead of Lee's summit with Trump in Washington on Aug. 25") are missed. This pass reads
+every sentence that has a meeting word ("summit", "talks", "met", "visit" …) and a place or a
+date, and takes its people, place and date from that sentence alone, never from the article at
+large: a background meeting's facts must come from the passage that reports it.
+
+People in a sentence: the meeting's known participants and the people the model named anywhere
+in the article, by full name, by title and surname, or — once the article has named them in full —
+by surname alone; "the two leaders", "they", "both" stand for the main meeting's participants when
+the sentence names nobody. A candidate needs two people and a place or a date, must not be the
+main meeting told again (the same people, and no other place or date), and must not repeat a
+meeting already extracted. Its status comes from the sentence's tense (grounding.tense).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.tense import status_from_text
+from extractor.normalize.countries import major_city_country
+from extractor.normalize.dates import find_date_phrases, resolve_date
+from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
+from extractor.normalize.partial_dates import date_parts, parts_agree
+from schemas import Evidence, Location, Summit
+
+_MEETING = re.compile(r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference)\b", re.IGNORECASE)
+_THE_PAIR = re.compile(r"\b(?:the\s+two\s+(?:leaders|ministers|sides|men|women)|the\s+pair|they|their|both)\b", re.IGNORECASE)
+_PLACE_WORDS = re.compile(r"\b(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\b")
+_HEAD = re.compile(r"\b(?:president|prime\s+minister|premier|chancellor|leader)", re.IGNORECASE)
+_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Person:
+    canonical: str
+    names: tuple[str, ...]  # the spellings to look for: full names and the bare surname
+
+
+def _people(text: str, participants: list[str]) -> list[_Person]:
+    """Everyone a background sentence may name: the extracted participants and known actors the
+    article names in full somewhere."""
+    people: dict[str, _Person] = {}
+    candidates = list(dict.fromkeys(participants + [a.canonical for a in known_actors()]))
+    for name in candidates:
+        if not name_mentions(text, name):
+            continue  # the article never names them: a bare surname would not be theirs
+        actor = known_actor(name)
+        spellings = [name, *(actor.aliases if actor else [])]
+        surname = surname_of(name)
+        if surname:
+            spellings.append(surname)
+        people.setdefault(fold_name(name), _Person(name, tuple(dict.fromkeys(spellings))))
+    return list(people.values())
+
+
+def _named_in(sentence: str, person: _Person) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence) for spelling in person.names)
+
+
+def _place_in(sentence: str, excluded: set[str]) -> tuple[str, str, int, int] | None:
+    """The first city in the sentence (name, country, start, end), skipping people's names."""
+    for m in _PLACE_WORDS.finditer(sentence):
+        name = m.group(0)
+        if fold_name(name) in excluded:
+            continue
+        country = major_city_country(name)
+        if country:
+            return name, country, m.start(), m.end()
+    return None
+
+
+def _kind(people: list[str]) -> str:
+    roles = [(actor.role if (actor := known_actor(p)) else None) or "" for p in people]
+    if roles and all(_MINISTER.search(r) and not _HEAD.search(r) for r in roles):
+        return "ministerial_meeting"
+    return "leaders_summit"
+
+
+def scan_background(text: str, published: str | None, summits: list[Summit]) -> list[Summit]:
+    """Meetings the article mentions in passing that ``summits`` (the model's, grounded) lack."""
+    primary = next((s for s in summits if s.mention == "primary"), None)
+    if primary is None:
+        return []
+    named = [p for s in summits for p in s.participants]
+    people = _people(text, named)
+    excluded = {fold_name(n) for p in people for n in p.names}
+    found: list[Summit] = []
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not _MEETING.search(sentence):
+            continue
+        if any(start <= e.start < end for e in primary.evidence):
+            continue  # the sentence that places or dates the main meeting reports the main meeting
+        place = _place_in(sentence, excluded)
+        dates = find_date_phrases(sentence)
+        if place is None and not dates:
+            continue
+        who = [p.canonical for p in people if _named_in(sentence, p)]
+        if len(who) < 2 and _THE_PAIR.search(sentence):
+            who = list(dict.fromkeys(who + primary.participants))
+        if len(who) < 2:
+            continue
+        evidence: list[Evidence] = []
+        city = country = None
+        if place:
+            city, country = place[0], place[1]
+            evidence.append(Evidence(quote=place[0], start=start + place[2], end=start + place[3]))
+        date_text = None
+        if dates:
+            # The date nearest the place, else the sentence's first.
+            d_start, d_end = min(dates, key=lambda d: abs(d[0] - place[2]) if place else d[0])
+            date_text = sentence[d_start:d_end]
+            evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
+        status = status_from_text(text, evidence, date_text) or "held"
+        resolved = resolve_date(date_text, published, upcoming=status == "planned")
+        if resolved.precision == "unknown" and city is None:
+            continue
+        if status == "held" and resolved.precision == "day" and resolved.date and published and resolved.date > published[:10]:
+            status = "planned"
+        summit = Summit(
+            title=f"{'–'.join(surname_of(p) or p for p in who[:3])} meeting" + (f" in {city}" if city else ""),
+            kind=_kind(who),
+            status=status,
+            date=resolved.date,
+            date_precision=resolved.precision,
+            date_text=resolved.text,
+            location=Location(city=city, country=country),
+            participants=who,
+            pledges=[],
+            mention="background",
+            evidence=sorted(evidence, key=lambda e: e.start),
+        )
+        if any(_same(summit, other) for other in [*summits, *found]):
+            continue
+        found.append(summit)
+    return found
+
+
+def _same(candidate: Summit, other: Summit) -> bool:
+    """The same meeting: shared people, and neither place nor date tells them apart."""
+    if not set(candidate.participants) & set(other.participants):
+        return False
+    a, b = candidate.location.city, other.location.city
+    if a and b and fold_name(a) != fold_name(b):
+        return False
+    return not candidate.date or not other.date or parts_agree(date_parts(candidate.date), date_parts(other.date))
