@@ -58,7 +58,7 @@ def sentinel():
 def endpoint(record_mode, sentinel):
     """Replaying: the sentinel. Recording (``make record``): the embedded model."""
     if record_mode == "none":
-        yield Endpoint(sentinel.base_url, MODEL_NAME)
+        yield Endpoint(sentinel.base_url, MODEL_NAME, "json_schema")
     else:
         with provider_for(replace(SETTINGS, base_url=None)).endpoint() as live:
             yield live

@@ -41,6 +41,7 @@ from extractor.normalize.countries import city_in_country, country_name, country
 from extractor.normalize.dates import resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
+from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
 _NOUNS = {
@@ -122,7 +123,7 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
             summit.mention == "background"
             and any(
                 set(summit.participants) == set(p.participants)
-                and summit.date in (None, p.date)
+                and (summit.date in (None, p.date) or parts_agree(date_parts(summit.date), date_parts(p.date)))
                 and summit.location.city in (None, p.location.city)
                 for p in primaries
             )
@@ -207,6 +208,13 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         # cost a whole generation (~30-50 s here) and the model repeated itself (docs/MEASUREMENTS.md).
         drop(f"{at}.city", draft.city, "not found in the article")
     city = usual_case(city_evidence.quote) if city_evidence else None
+    if city and country_of_city(city) is None:
+        # A venue, a country or a phrase ("Blue House", "Japan", "Korean residents in Japan"):
+        # not a city. A country stands as the meeting's country if the draft gave none.
+        drop(f"{at}.city", draft.city, "not a known city")
+        if to_alpha2(city) and not draft_country:
+            draft_country = city
+        city, city_evidence = None, None
     country = _country(at, draft_country, city, drop, text)
 
     # Date: the article's words, resolved by the publication-date rules.
@@ -243,6 +251,17 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
                     reason="no participant is named in the article",
                 )
             )
+        return _GroundedSummit(None, [], dropped, issues)
+    if draft.mention == "background" and len(participants) < 2:
+        # A passing mention of one person's trip names no counterpart: not a meeting we can
+        # place (the gold format leaves such visits optional), and a frequent false one.
+        dropped.append(
+            DroppedValue(
+                path=at,
+                value=_title(draft, [p.person.canonical for p in participants], city, country),
+                reason="a meeting mentioned in passing that names no counterpart",
+            )
+        )
         return _GroundedSummit(None, [], dropped, issues)
 
     canonical = [p.person.canonical for p in participants]

@@ -62,16 +62,17 @@ def _named_in(sentence: str, person: _Person) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence) for spelling in person.names)
 
 
-def _place_in(sentence: str, excluded: set[str]) -> tuple[str, str, int, int] | None:
-    """The first city in the sentence (name, country, start, end), skipping people's names."""
+def _places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, int]]:
+    """The cities in the sentence (name, country, start, end), skipping people's names."""
+    places = []
     for m in _PLACE_WORDS.finditer(sentence):
         name = m.group(0)
         if fold_name(name) in excluded:
             continue
         country = major_city_country(name)
         if country:
-            return name, country, m.start(), m.end()
-    return None
+            places.append((name, country, m.start(), m.end()))
+    return places
 
 
 def _kind(people: list[str]) -> str:
@@ -96,10 +97,15 @@ def scan_background(text: str, published: str | None, summits: list[Summit]) -> 
             continue
         if any(start <= e.start < end for e in primary.evidence):
             continue  # the sentence that places or dates the main meeting reports the main meeting
-        place = _place_in(sentence, excluded)
+        places = _places_in(sentence, excluded)
         dates = find_date_phrases(sentence)
-        if place is None and not dates:
+        if not places and not dates:
             continue
+        # With several places and dates in one sentence, a date goes with the place nearest it
+        # ("met in Yokosuka, after talks in Kuala Lumpur last year").
+        place = places[0] if places else None
+        if places and dates:
+            place = min(places, key=lambda pl: min(abs(d[0] - pl[3]) for d in dates))
         who = [p.canonical for p in people if _named_in(sentence, p)]
         if len(who) < 2 and _THE_PAIR.search(sentence):
             who = list(dict.fromkeys(who + primary.participants))

@@ -3,8 +3,8 @@
 A mention joins an event only when nothing about them contradicts:
 
 * **Same article** — never. An article that mentions two meetings means two meetings.
-* **Participants** (folded names) — the same set; or one set inside the other with at least two
-  people shared (a report naming two of three ministers); or, for a *state visit*, the lone
+* **Participants** (folded names), against the event's people and each of its mentions' — the
+  same set; or one set inside the other with at least two people shared (a report naming two of three ministers); or, for a *state visit*, the lone
   visitor of a one-person mention inside the other set ("Lee's state visit to Japan" names only
   Lee; the summit report names Lee and Ishiba). One shared person is otherwise not enough: a
   leader meets many people.
@@ -48,6 +48,7 @@ class Cluster:
     rows: list[MentionRow] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
     persons: frozenset[str] = frozenset()  # union of the members' folded participants
+    person_sets: set[frozenset[str]] = field(default_factory=set)  # each member's own
     city_key: str | None = None
     country: str | None = None
     kinds: set[str] = field(default_factory=set)
@@ -59,6 +60,7 @@ class Cluster:
         self.rows.append(row)
         self.articles.add(row.article_id)
         self.persons = self.persons | row.persons
+        self.person_sets.add(row.persons)
         self.city_key = self.city_key or row.city_key
         self.country = self.country or row.country
         self.kinds.add(row.summit.kind)
@@ -77,19 +79,31 @@ def kinds_compatible(a: str, b: str) -> bool:
     return a == b or "other_meeting" in (a, b) or (a in _LEADER_KINDS and b in _LEADER_KINDS)
 
 
-def participants_fit(persons: frozenset[str], row_kind: str, cluster: Cluster) -> int | None:
-    """None when the people cannot be the same meeting's; 2 for the same set, 1 for a subset."""
-    union = cluster.persons
-    if persons == union:
+def _people_fit(persons: frozenset[str], other: frozenset[str], row_kind: str, cluster: Cluster) -> int | None:
+    if persons == other:
         return 2
-    if not (persons <= union or union <= persons):
+    if not (persons <= other or other <= persons):
         return None
-    if len(persons & union) >= 2:
+    if len(persons & other) >= 2:
         return 1
     # One shared person: only the lone visitor of a state visit.
-    if (len(persons) == 1 or len(union) == 1) and (row_kind == "state_visit" or "state_visit" in cluster.kinds):
+    if (len(persons) == 1 or len(other) == 1) and (row_kind == "state_visit" or "state_visit" in cluster.kinds):
         return 1
     return None
+
+
+def participants_fit(persons: frozenset[str], row_kind: str, cluster: Cluster) -> int | None:
+    """None when the people cannot be the same meeting's; 2 for the same set, 1 for a subset.
+
+    Checked against the union AND each member: a three-way mention ("Lee, Takaichi and Xi at
+    APEC") nests both the Lee–Xi and the Lee–Takaichi pairs, but the two pairs do not nest in
+    each other, so they never join through it (the union alone let a chain merge them).
+    """
+    fits = [_people_fit(persons, cluster.persons, row_kind, cluster)]
+    fits += [_people_fit(persons, member, row_kind, cluster) for member in cluster.person_sets]
+    if any(f is None for f in fits):
+        return None
+    return min(f for f in fits if f is not None)
 
 
 def same_people_and_kind(row: MentionRow, cluster: Cluster) -> bool:

@@ -23,8 +23,9 @@ Order of the cascade: when the values *agree* at the coarser precision ("2026-06
 "2026-06") nothing is disputed, so the finer value wins first (``more_precise``). When they
 *contradict* ("2026-06-28" and "--09") the quality of the source decides first:
 ``primary_mention``, ``near_publication``, then ``more_precise``, ``agreeing_sources``,
-``tie_break``. Only contradicting values are a ``Conflict``; titles (free wording) and status
-(stages over time) are never conflicts.
+``tie_break``. Only contradicting values are a ``Conflict``, and differing statuses (a planned
+report and a held one: stages over time, settled by the furthest stage); titles (free wording)
+are never conflicts.
 
 Confidence: the weighted share of the mentions giving a non-null value whose value agrees with
 the chosen one (agreeing at the coarser precision counts), a primary mention weighing 1.0 and a
@@ -257,7 +258,19 @@ def resolve_status(rows: Sequence[MentionRow]) -> Resolution:
     rule = "only_value" if len(statuses) == 1 else "latest_report"
     total = sum(r.weight for r in rows)
     agree = sum(r.weight for r in rows if r.summit.status == chosen)
-    return Resolution(chosen, rule, round(agree / total, 4), values)
+    result = Resolution(chosen, rule, round(agree / total, 4), values)
+    if len(statuses) > 1:
+        # Not a contradiction (a planned meeting later held), but a reader must see that reports
+        # disagree and which stage was taken: recorded as a conflict, settled by the latest stage.
+        stages = ", ".join(sorted(statuses, key=lambda s: _STATUS_STAGE[s]))
+        result.conflict = {
+            "field": "status",
+            "values": [v for v in values if v["value"] is not None],
+            "chosen": chosen,
+            "rule": rule,
+            "why": f"reports give {stages}: stages of one meeting over time; the furthest reported, {chosen!r}, is taken",
+        }
+    return result
 
 
 def resolve_participants(rows: Sequence[MentionRow]) -> tuple[Resolution, dict[str, str]]:

@@ -151,7 +151,10 @@ def test_planned_then_held_is_one_event_now_held():
     [event] = events
     assert (event.status, event.date, event.source_count) == ("held", "2026-06-13", 2)
     assert event.fields["status"].rule == "latest_report"
-    assert event.conflicts == []  # a plan then a meeting is progress, not a disagreement
+    # A plan then a meeting: one event, and the disagreement recorded (the gold format's
+    # convention: planned-then-held reports are status conflicts), settled by the furthest stage.
+    [conflict] = event.conflicts
+    assert (conflict.field, conflict.chosen, conflict.rule) == ("status", "held", "latest_report")
 
 
 def test_same_pair_in_different_cities_stays_apart():
