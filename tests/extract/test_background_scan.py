@@ -14,10 +14,20 @@ ARTICLE = (
 
 
 def primary_only() -> DraftExtraction:
-    return DraftExtraction.model_validate({"summits": [{
-        "mention": "primary", "kind": "leaders_summit", "status": "held", "city": "Nara", "date_text": "on Tuesday",
-        "participants": [{"name": "Lee Jae-myung", "role": "President"}, {"name": "Sanae Takaichi", "role": "Prime Minister"}],
-    }]})
+    return DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Nara",
+                    "date_text": "on Tuesday",
+                    "participants": [{"name": "Lee Jae-myung", "role": "President"}, {"name": "Sanae Takaichi", "role": "Prime Minister"}],
+                }
+            ]
+        }
+    )
 
 
 def test_a_recalled_meeting_and_an_announced_one_come_from_their_own_sentences():
