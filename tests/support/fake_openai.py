@@ -213,6 +213,15 @@ def responder_from_cassettes(paths: Sequence[Any]) -> Callable[[Any], Reply]:
 # -- the server ----------------------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, and a listen backlog for a benchmark's 64 clients connecting at
+    once: the standard library's default of 5 made the kernel drop the rest's connections, which
+    the client then retried after a backoff of over a second."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+
 @dataclass
 class RecordedRequest:
     path: str
@@ -253,9 +262,7 @@ class FakeOpenAIServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def _listen(self, port: int) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        server.daemon_threads = True
-        return server
+        return _Server(("127.0.0.1", port), self._handler())
 
     @property
     def base_url(self) -> str:
