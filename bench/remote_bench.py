@@ -192,7 +192,8 @@ def main() -> None:
         "command": "bench/remote_bench.py " + " ".join(sys.argv[1:]),
         "settings": {
             "latency_s": args.latency,
-            "server": "fake OpenAI-compatible server (tests/support/fake_openai.py), " + ("in this process" if args.in_process else "child process"),
+            "server": "fake OpenAI-compatible server (tests/support/fake_openai.py), "
+            + ("in this process" if args.in_process else "child process"),
             "mode": "tools",
             "cache": False,
             "repeats": args.repeats,

@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from schemas.vocab import MentionKind, PledgeCertainty, PledgeDomain, SummitKind, SummitStatus
 
-
 # The article's grounding check while its reply is validated (see ``DraftExtraction._grounded``).
 # A context variable, not instructor's ``context``: instructor renders every message as a Jinja
 # template when given a context, so an article's own "{{ … }}" was evaluated and a stray "{%"
