@@ -58,6 +58,8 @@ bench: $(BIN)/python
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/reconcile_bench.py --sizes 10000,100000
 	$(BIN)/python bench/worker_bench.py
+	$(BIN)/python bench/overhead_bench.py
+	$(BIN)/python bench/remote_bench.py
 
 schema: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

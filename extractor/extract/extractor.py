@@ -36,7 +36,7 @@ class Extractor:
     def _request(self, article: Article, prompt: PromptTemplate | None = None, **values: str) -> dict[str, Any]:
         return dict(
             messages=(prompt or self.prompt).messages(article.text, **values),
-            context={"grounding_check": _grounding_check(article.text)},
+            check=_grounding_check(article.text),
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
             retry=self.settings.retry,

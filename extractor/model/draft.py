@@ -8,9 +8,31 @@ country codes are computed afterwards, in code that can be tested.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from schemas.vocab import MentionKind, PledgeCertainty, PledgeDomain, SummitKind, SummitStatus
+
+# The article's grounding check while its reply is validated (see ``DraftExtraction._grounded``).
+# A context variable, not instructor's ``context``: instructor renders every message as a Jinja
+# template when given a context, so an article's own "{{ … }}" was evaluated and a stray "{%"
+# failed the article as an internal error (and compiling the templates cost CPU per request).
+# Each asyncio task and thread sees only its own article's check.
+GroundingCheck = Callable[["DraftExtraction"], list[str]]
+_grounding_check: ContextVar[GroundingCheck | None] = ContextVar("grounding_check", default=None)
+
+
+@contextlib.contextmanager
+def grounding_check(check: GroundingCheck | None) -> Iterator[None]:
+    """Validate drafts against ``check`` within the block (the re-ask before dropping)."""
+    token = _grounding_check.set(check)
+    try:
+        yield
+    finally:
+        _grounding_check.reset(token)
 
 
 class DraftParticipant(BaseModel):
@@ -57,10 +79,10 @@ class DraftExtraction(BaseModel):
     def _grounded(self, info: ValidationInfo) -> DraftExtraction:
         """Re-ask the model about values the article does not support.
 
-        The check is passed in the validation context (``{"grounding_check": fn}``) by the
-        extraction step, so this model stays a plain schema when validated without one.
+        The check is set by the extraction step (``grounding_check``), or passed in the
+        validation context (``{"grounding_check": fn}``); without one this model is a plain schema.
         """
-        check = (info.context or {}).get("grounding_check")
+        check = (info.context or {}).get("grounding_check") or _grounding_check.get()
         issues = check(self) if check else []
         if issues:
             raise ValueError("values not supported by the article: " + "; ".join(issues))

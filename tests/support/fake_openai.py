@@ -213,6 +213,15 @@ def responder_from_cassettes(paths: Sequence[Any]) -> Callable[[Any], Reply]:
 # -- the server ----------------------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, and a listen backlog for a benchmark's 64 clients connecting at
+    once: the standard library's default of 5 made the kernel drop the rest's connections, which
+    the client then retried after a backoff of over a second."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+
 @dataclass
 class RecordedRequest:
     path: str
@@ -232,6 +241,7 @@ class FakeOpenAIServer:
         faults: FaultPlan | None = None,
         latency: float = 0.0,
         json_schema: bool = False,
+        keep_alive: bool = False,
     ):
         self.replies = list(replies or [])
         # Whether ``response_format: json_schema`` is taken. When not, such a request is refused
@@ -239,6 +249,10 @@ class FakeOpenAIServer:
         # fault draw, so the client's mode probe ("auto") settles on tools and the script
         # serves the extraction.
         self.json_schema = json_schema
+        # HTTP/1.1 keep-alive, as real servers answer: a benchmark's client then reuses its
+        # connections instead of opening one per request. Off by default: with it, a connection
+        # already open outlives refuse_connections(), which the outage tests rely on.
+        self.keep_alive = keep_alive
         self.refused: list[RecordedRequest] = []
         self.models = models
         self.responder = responder
@@ -253,9 +267,7 @@ class FakeOpenAIServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def _listen(self, port: int) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        server.daemon_threads = True
-        return server
+        return _Server(("127.0.0.1", port), self._handler())
 
     @property
     def base_url(self) -> str:
@@ -310,6 +322,11 @@ class FakeOpenAIServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if server.keep_alive else "HTTP/1.0"
+            # Headers and body go out in separate writes: with Nagle's algorithm on, the body of a
+            # kept-alive connection's reply waited for the client's delayed ACK (~40 ms a reply).
+            disable_nagle_algorithm = True
+
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
 
