@@ -105,9 +105,11 @@ def test_the_sample_report_shows_events_a_conflict_and_quotes(browser, sample_re
     assert browser.find_element(By.CSS_SELECTOR, "#ev-text mark.current").text == "September"
     chosen.find_element(By.CSS_SELECTOR, "button.value").click()
     mark = browser.find_element(By.CSS_SELECTOR, "#ev-text mark.current")
-    assert mark.text == "on June 28" and mark.is_displayed()
-    assert "Ahn Gyu-back" in browser.find_element(By.ID, "ev-text").text  # the article around it
-    assert browser.find_element(By.ID, "ev-quote").text == "on June 28"
+    # Both reports that date the meeting 2026-06-28 say so in their own words: "on June 28" in
+    # one, "Sunday" (published the next day) in the other; the first source's is shown.
+    assert mark.text in ("on June 28", "Sunday") and mark.is_displayed()
+    assert "Ahn Gyu" in browser.find_element(By.ID, "ev-text").text  # the article around it
+    assert browser.find_element(By.ID, "ev-quote").text == mark.text
 
     # The same picture on every run: no focus ring, no hover, the card at the top.
     SCREENSHOT.parent.mkdir(exist_ok=True)
@@ -133,8 +135,10 @@ def test_filters_narrow_the_timeline(browser, sample_report):
         ]
 
     browser.find_element(By.ID, "f-participant").send_keys("koizumi")
-    assert sorted(visible()) == ["Ahn–Koizumi meeting in Seoul", "Ahn–Koizumi meeting in Yokosuka"]
-    assert browser.find_element(By.ID, "shown").text == f"showing 2 of {event_count} events"
+    shown = visible()
+    assert {"Ahn–Koizumi meeting in Seoul", "Ahn–Koizumi meeting in Yokosuka"} <= set(shown)
+    assert all("Koizumi" in title for title in shown) and len(shown) < event_count
+    assert browser.find_element(By.ID, "shown").text == f"showing {len(shown)} of {event_count} events"
     browser.find_element(By.ID, "f-participant").clear()
     browser.find_element(By.ID, "f-status-held").click()  # held meetings hidden: the plans remain
     assert visible() and all("planned" in c.text.lower() for c in browser.find_elements(By.CSS_SELECTOR, "li.event") if c.is_displayed())
@@ -155,12 +159,16 @@ def test_filters_narrow_the_timeline(browser, sample_report):
 def test_only_article_links_leave_the_page(browser, sample_report):
     path, _ = sample_report
     open_report(browser, path)
-    seoul_card(browser).find_element("css selector", "button.value").click()  # the date: the JSON record has a URL
-    found = browser.execute_script(
-        "return Array.from(document.querySelectorAll('[src],[href]')).map(n => [n.tagName, n.className, n.getAttribute('src') || n.getAttribute('href')])"
-    )
-    assert all(tag == "A" and cls == "article-link" for tag, cls, _ in found), found
-    assert [url for _, _, url in found] == ["https://news.example.org/defense/seoul-tokyo-defense-ministers-ai-rescue-drills"]
+    urls: set[str] = set()
+    for button in seoul_card(browser).find_elements("css selector", "button.value"):  # each source in turn
+        browser.execute_script("arguments[0].click()", button)
+        found = browser.execute_script(
+            "return Array.from(document.querySelectorAll('[src],[href]')).map(n => [n.tagName, n.className, n.getAttribute('src') || n.getAttribute('href')])"
+        )
+        assert all(tag == "A" and cls == "article-link" for tag, cls, _ in found), found
+        urls |= {url for _, _, url in found}
+    # The only way out of the page: the JSON record's own URL, shown with its article.
+    assert urls == {"https://news.example.org/defense/seoul-tokyo-defense-ministers-ai-rescue-drills"}
 
 
 def test_markup_in_an_article_is_shown_as_text_and_never_runs(browser, tmp_path):
