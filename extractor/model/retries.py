@@ -74,7 +74,7 @@ class CircuitOpen(httpx2.ConnectError):
     """Raised instead of sending: the server was unreachable for ``threshold`` attempts in a row."""
 
     def __init__(self, threshold: int, last: str):
-        super().__init__(f"{threshold} connection attempts in a row failed ({last}); not trying again in this batch")
+        super().__init__(f"{threshold} connection attempts in a row failed ({last}); not trying again for a while")
 
 
 class ConnectionBreaker:
@@ -82,17 +82,28 @@ class ConnectionBreaker:
 
     Shared by all the requests a transport sends (a batch's articles, and under --concurrency
     the ones in flight together). Any answer from the server, even an error status, resets it.
-    It does not close again: a batch that found the server gone stops asking.
+    Once open it stays open for ``cooldown`` seconds (a batch that found the server gone stops
+    asking), then lets one request through: a long-lived worker recovers when the server comes
+    back, and one more failure opens it again at once.
     """
 
-    def __init__(self, threshold: int):
+    def __init__(self, threshold: int, cooldown: float = 30.0, clock: Callable[[], float] = time.monotonic):
         self.threshold = threshold
+        self.cooldown = cooldown
+        self.clock = clock
         self.failures = 0
+        self.opened_at: float | None = None
         self.last = ""
 
     @property
     def open(self) -> bool:
-        return self.threshold > 0 and self.failures >= self.threshold
+        if self.threshold <= 0 or self.failures < self.threshold:
+            return False
+        if self.opened_at is not None and self.clock() - self.opened_at >= self.cooldown:
+            self.failures = self.threshold - 1  # half open: one trial; a failure re-opens it
+            self.opened_at = None
+            return False
+        return True
 
     def check(self) -> None:
         if self.open:
@@ -101,9 +112,12 @@ class ConnectionBreaker:
     def failed(self, error: Exception) -> None:
         self.failures += 1
         self.last = str(error) or type(error).__name__
+        if self.failures >= self.threshold and self.opened_at is None:
+            self.opened_at = self.clock()
 
     def succeeded(self) -> None:
         self.failures = 0
+        self.opened_at = None
 
 
 class RetryableStatus(Exception):

@@ -27,7 +27,7 @@ from extractor.logs import redact
 from extractor.model.client import make_async_client, make_client
 from extractor.model.client import probe_mode as _probe
 from extractor.model.prompting import PromptTemplate, load_prompt
-from extractor.providers import Endpoint, Provider, provider_for
+from extractor.providers import Endpoint, OpenAICompatible, Provider, provider_for
 from extractor.runtime.cache import ExtractionCache, cache_key
 from extractor.settings import Settings
 from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
@@ -140,8 +140,15 @@ class ExtractionSession:
                     if self.settings.mode == "auto" and endpoint.mode == "auto":
                         endpoint = replace(endpoint, mode=_probe(self._run_settings, endpoint))
                     self._endpoint = endpoint
+                except ModelError as error:
+                    if isinstance(self.provider, OpenAICompatible):
+                        # A remote server that did not answer may come back (a worker outlives
+                        # outages): the next article tries again.
+                        raise
+                    self._start_error = error  # our own server failed to start: it would again
+                    raise
                 except SummitError as error:
-                    # No server, a bad model file: retrying per article would repeat the same wait.
+                    # A bad model file or settings: retrying per article would repeat the same wait.
                     self._start_error = error
                     raise
                 except Exception as error:  # a bug of ours: the same for every article

@@ -535,3 +535,24 @@ def test_instruction_spans_and_meeting_sentences():
     assert reports_meeting("Lee held talks in Tokyo.", [])
     assert reports_meeting("Lee and Sanae Takaichi smiled.", ["Sanae Takaichi"])
     assert not reports_meeting("Lee, 61, is a former lawyer.", ["Sanae Takaichi"])
+
+
+def test_the_breaker_lets_a_trial_through_after_its_cooldown_so_a_worker_recovers():
+    from extractor.model.retries import CircuitOpen, ConnectionBreaker
+
+    now = [0.0]
+    breaker = ConnectionBreaker(3, cooldown=30.0, clock=lambda: now[0])
+    for _ in range(3):
+        breaker.check()
+        breaker.failed(ConnectionError("refused"))
+    with pytest.raises(CircuitOpen):
+        breaker.check()  # open: the rest of the batch fails fast
+    now[0] = 31.0
+    breaker.check()  # half open: one trial goes through
+    breaker.failed(ConnectionError("refused"))
+    with pytest.raises(CircuitOpen):
+        breaker.check()  # the trial failed: open again at once
+    now[0] = 62.0
+    breaker.check()
+    breaker.succeeded()  # the server is back
+    assert not breaker.open and breaker.failures == 0
