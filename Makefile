@@ -59,6 +59,7 @@ bench: $(BIN)/python
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/reconcile_bench.py --sizes 10000,100000
 	$(BIN)/python bench/worker_bench.py
+	$(BIN)/python bench/resilience_bench.py
 
 schema: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

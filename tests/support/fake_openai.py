@@ -220,6 +220,12 @@ class RecordedRequest:
     body: Any
 
 
+class _Listener(ThreadingHTTPServer):
+    # A real server's backlog, not socketserver's 5: with 16 clients connecting at once on a busy
+    # machine, SYNs beyond 5 were dropped and the clients saw connect timeouts the test never meant.
+    request_queue_size = 128
+
+
 class FakeOpenAIServer:
     """``with FakeOpenAIServer([replies]) as server: server.base_url`` — serves until the block ends."""
 
@@ -253,7 +259,7 @@ class FakeOpenAIServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def _listen(self, port: int) -> ThreadingHTTPServer:
-        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        server = _Listener(("127.0.0.1", port), self._handler())
         server.daemon_threads = True
         return server
 
