@@ -45,6 +45,23 @@ def extract_command(articles: Path, concurrency: int) -> list[str]:
     return [sys.executable, "-m", "extractor.cli", "extract", "--mode", "tools", "--concurrency", str(concurrency), str(articles)]
 
 
+def _ctrl_c_as_on_a_terminal() -> None:
+    # A test run started in the background (`make test &`) ignores SIGINT, and its children
+    # would inherit that: restore the default, so Python turns Ctrl-C into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def json_lines(stdout: bytes, stderr: bytes) -> list[dict]:
+    """Every stdout line is a whole JSON document; a broken one is shown with what stderr said."""
+    records = []
+    for number, line in enumerate(stdout.decode().splitlines(), start=1):
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pytest.fail(f"stdout line {number} is not whole JSON: {line[:200]!r}\nstderr: {stderr.decode()[-2000:]}")
+    return records
+
+
 def cache_rows(cache_dir: Path) -> int:
     """Rows in the cache, after SQLite's own integrity check of the database (WAL included)."""
     with sqlite3.connect(cache_dir / "extractions.sqlite3") as db:
@@ -62,7 +79,12 @@ def test_an_interrupted_batch_leaves_whole_lines_an_intact_cache_and_a_cheap_rer
     with FakeOpenAIServer(responder=lambda body: tool_call_reply(GOOD_DRAFT), latency=LATENCY) as server:
         env = server_env(tmp_path, server)
         process = subprocess.Popen(
-            extract_command(articles, concurrency), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO
+            extract_command(articles, concurrency),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=REPO,
+            preexec_fn=_ctrl_c_as_on_a_terminal,
         )
         first = [process.stdout.readline() for _ in range(3)]  # three extractions are out: midway
         process.send_signal(signum)
@@ -77,7 +99,7 @@ def test_an_interrupted_batch_leaves_whole_lines_an_intact_cache_and_a_cheap_rer
             assert process.returncode == -signal.SIGKILL
         assert b"Traceback" not in stderr
         assert stdout.endswith(b"\n"), "a partial line on stdout"
-        printed = [json.loads(line) for line in stdout.decode().splitlines()]
+        printed = json_lines(stdout, stderr)
         assert 3 <= len(printed) < ARTICLES, "interrupted midway"
         cached = cache_rows(tmp_path / "cache")
         assert cached >= len(printed)  # every article printed was cached before it was printed
@@ -85,7 +107,7 @@ def test_an_interrupted_batch_leaves_whole_lines_an_intact_cache_and_a_cheap_rer
         rerun = subprocess.run(extract_command(articles, concurrency), capture_output=True, env=env, cwd=REPO, timeout=60)
         asked = len(server.completion_requests) - requests_before
     assert rerun.returncode == 0, rerun.stderr.decode()
-    records = [json.loads(line) for line in rerun.stdout.decode().splitlines()]
+    records = json_lines(rerun.stdout, rerun.stderr)
     assert len(records) == ARTICLES and len({r["article_id"] for r in records}) == ARTICLES
     assert sum(r["provenance"]["cached"] for r in records) == cached
     assert asked == ARTICLES - cached, "the rerun asked the model again for articles already in the cache"
