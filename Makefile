@@ -46,10 +46,11 @@ browser:
 			|| { echo "make test: could not install chromium chromium-driver (needs root): apt-get install chromium chromium-driver" >&2; exit 1; }; \
 	fi
 
-# Re-record the replay cassettes against the embedded model (after changing a prompt template).
+# Re-record the replay cassettes against the embedded model (after changing a prompt template):
+# the sample articles' (cassettes/examples) and the prompt-injection samples' (cassettes/injection).
 record: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[local,test]'
-	$(BIN)/python -m pytest tests/test_replay.py -m replay --record-mode=rewrite $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/test_replay.py tests/reliability/test_injection.py -m replay --record-mode=rewrite $(PYTEST_ARGS)
 
 # Benchmarks (not timed tests): results in bench/results/*.json and *.png. The engine comparison
 # installs the second engine, llama-cpp-python, which compiles llama.cpp (~5 min, once).
@@ -60,6 +61,7 @@ bench: $(BIN)/python
 	$(BIN)/python bench/worker_bench.py
 	$(BIN)/python bench/overhead_bench.py
 	$(BIN)/python bench/remote_bench.py
+	$(BIN)/python bench/resilience_bench.py
 
 schema: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -109,12 +110,37 @@ def _json_text(document: dict | list, **options) -> str:
     return _UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+# Signals held while a record is written: Ctrl-C or SIGTERM arriving mid-write took effect inside
+# the buffered writer's flush and left a torn line on stdout (its head lost, its tail written at
+# exit). Held, they act as soon as the record is out whole.
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _write_record(text: str) -> None:
+    """One record and its newline on stdout, whole or not at all, whatever signal arrives."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # an in-memory stdout (click's CliRunner)
+        click.echo(text)
+        return
+    data = (text + "\n").encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        sys.stdout.flush()  # anything already buffered goes first
+        view = memoryview(data)
+        while view:  # one write for a pipe or a file; a loop for the rare short write
+            view = view[os.write(fd, view) :]
+    finally:
+        if held is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _emit_json(document: dict | list) -> None:
-    click.echo(_json_text(document, indent=2))
+    _write_record(_json_text(document, indent=2))
 
 
 def _emit_jsonl(record: dict) -> None:
-    click.echo(_json_text(record))
+    _write_record(_json_text(record))
 
 
 # -- schema ----------------------------------------------------------------------------------------

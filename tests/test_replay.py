@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -72,7 +73,7 @@ def replay_one(path, extractor: Extractor, recorder, record_mode: str) -> Articl
     """Extract one sample article with its cassette; in replay, every recorded answer must be played."""
     article = parse_article(path.read_bytes(), file=path.name)
     if record_mode == "rewrite":
-        (CASSETTE_DIR / f"{path.stem}.yaml").unlink(missing_ok=True)
+        (Path(recorder.cassette_library_dir) / f"{path.stem}.yaml").unlink(missing_ok=True)
     with recorder.use_cassette(f"{path.stem}.yaml") as cassette:
         try:
             extraction = extractor.extract(article)

@@ -12,6 +12,8 @@ names Donald Duck, so that alone would keep him. A mention supports a *participa
   participant of the same meeting.
 
 ``participant_supported`` is what assemble calls; the two predicates are exported for tests.
+``outside_instructions`` blanks the instruction-like spans out of the text (offsets unchanged), so
+that a place, a date, a country or a pledge planted there grounds in nothing.
 """
 
 from __future__ import annotations
@@ -72,3 +74,18 @@ def participant_supported(text: str, mentions: list[Evidence], other_participant
                 if reports_meeting(text[lo:hi], other_participants):
                     return True
     return False
+
+
+def outside_instructions(text: str) -> str:
+    """``text`` with every instruction-like span blanked (spaces; line breaks kept).
+
+    Same length, so an offset found in it points at the same characters of ``text``; and since
+    only the spans change, a quote found outside them is the article's text.
+    """
+    spans = instruction_spans(text)
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = [ch if ch == "\n" else " " for ch in text[start:end]]
+    return "".join(chars)

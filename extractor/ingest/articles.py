@@ -153,6 +153,9 @@ def _read_file(path: Path, label: str, max_chars: int) -> Iterator[Article | Inp
     except OSError as error:
         yield InputFailure(label, None, f"{label}: cannot read ({error.strerror or error})")
         return
+    except ValueError:  # a NUL in the name: no file can be called that
+        yield InputFailure(label, None, f"{label}: not a valid file name (it holds a NUL character)")
+        return
     with handle:
         try:
             yield from _read_stream(handle, label, max_chars, fifo=stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode))

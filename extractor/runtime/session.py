@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, replace
 from types import TracebackType
 
-from extractor.errors import InternalError, SummitError
+from extractor.errors import InternalError, ModelError, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
 from extractor.logs import redact

@@ -17,6 +17,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 REPO = Path(__file__).resolve().parents[2]
 CASSETTE_DIR = REPO / "cassettes" / "examples"
+INJECTION_CASSETTE_DIR = REPO / "cassettes" / "injection"
 EXAMPLE_ARTICLES = sorted((REPO / "examples" / "articles").glob("*.txt"))
 
 RERECORD_HINT = (
@@ -61,11 +62,12 @@ def _scrub_response(response: dict) -> dict:
     return response
 
 
-def replay_vcr(record_mode: str) -> vcr.VCR:
+def replay_vcr(record_mode: str, cassette_dir: Path = CASSETTE_DIR) -> vcr.VCR:
     """A recorder for ``--record-mode`` (pytest-recording's option): ``none`` replays only;
-    ``rewrite`` (``make record``) records afresh, the caller having deleted the old cassette."""
+    ``rewrite`` (``make record``) records afresh, the caller having deleted the old cassette.
+    ``cassette_dir``: the sample articles' cassettes by default; the injection samples have their own."""
     recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTE_DIR),
+        cassette_library_dir=str(cassette_dir),
         record_mode="all" if record_mode == "rewrite" else record_mode,
         match_on=["method", "path", "json_body"],
         filter_headers=list(SECRET_HEADERS),
