@@ -55,11 +55,11 @@ def test_template_syntax_in_an_article_is_sent_verbatim_and_extracted(tmp_path: 
 
 
 def test_the_grounding_check_still_asks_again_sync_and_async(tmp_path: Path):
-    """A first reply naming a city the article does not mention is re-asked, then the good one kept."""
+    """A first reply naming a participant the article does not mention is re-asked, then the good one kept."""
     article = _articles()[0]
     good = answer({"messages": [{"role": "user", "content": article.text}]})
     bad_draft = json.loads(good.body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"])
-    bad_draft["summits"][0]["city"] = "Atlantis"
+    bad_draft["summits"][0]["participants"][0]["name"] = "Hugo Atlantis"
     for run in ("sync", "async"):
         with FakeOpenAIServer([tool_call_reply(bad_draft), good]) as server:
             settings = Settings(base_url=server.base_url, model="fake-model", mode="tools", use_cache=False, cache_dir=tmp_path)
@@ -69,5 +69,5 @@ def test_the_grounding_check_still_asks_again_sync_and_async(tmp_path: Path):
             assert len(server.completion_requests) == 2, run
             reask = server.completion_requests[1].body["messages"]
             assert any("Atlantis" in (m.get("content") or "") for m in reask[1:]), run
-            assert outcome.extraction.summits[0].location.city != "Atlantis"
+            assert "Hugo Atlantis" not in outcome.extraction.summits[0].participants
             assert outcome.extraction.provenance.attempts == 2
