@@ -57,7 +57,7 @@ record: $(BIN)/python
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench,local,llama-cpp-python]'
 	$(BIN)/python bench/engine_bench.py
-	$(BIN)/python bench/reconcile_bench.py --sizes 10000,100000
+	$(BIN)/python bench/reconcile_bench.py --sizes 10000,100000 --keep
 	$(BIN)/python bench/worker_bench.py
 	$(BIN)/python bench/overhead_bench.py
 	$(BIN)/python bench/remote_bench.py

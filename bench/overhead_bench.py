@@ -64,7 +64,7 @@ from tests.support.fake_openai import FakeOpenAIServer, responder_from_cassettes
 from tests.support.replay import CASSETTE_DIR, EXAMPLE_ARTICLES  # noqa: E402
 
 # The settings the cassettes were recorded with (tests/test_replay.py): the same request bodies.
-SETTINGS = dict(temperature=0.0, retry=RetryPolicy(transport_attempts=1, validation_retries=2), use_cache=False, mode="tools")
+SETTINGS = dict(temperature=0.0, retry=RetryPolicy(transport_attempts=1, validation_retries=2), use_cache=False, mode="json_schema")
 
 # (module or class, attribute) → stage. Functions the assembly imports are wrapped where it
 # looks them up (its module's namespace), so calls from elsewhere are not counted twice.
@@ -176,7 +176,7 @@ def instrumented(clock: StageClock) -> Iterator[None]:
 
 def serve() -> None:
     """The child: the cassettes' answers, until stdin closes."""
-    with FakeOpenAIServer(responder=responder_from_cassettes(sorted(CASSETTE_DIR.glob("*.yaml"))), keep_alive=True) as server:
+    with FakeOpenAIServer(responder=responder_from_cassettes(sorted(CASSETTE_DIR.glob("*.yaml"))), keep_alive=True, json_schema=True) as server:
         print(server.base_url, flush=True)
         sys.stdin.read()
 
@@ -284,7 +284,7 @@ def main() -> None:
         "settings": {
             "articles": "examples/articles, model answers replayed from cassettes/examples (re-asks included)",
             "server": "fake OpenAI-compatible server in a child process, no latency",
-            "mode": "tools",
+            "mode": "json_schema",
             "cache": False,
             "repeats": args.repeats,
             "clock": "time.process_time, exclusive per stage",
