@@ -176,7 +176,9 @@ def instrumented(clock: StageClock) -> Iterator[None]:
 
 def serve() -> None:
     """The child: the cassettes' answers, until stdin closes."""
-    with FakeOpenAIServer(responder=responder_from_cassettes(sorted(CASSETTE_DIR.glob("*.yaml"))), keep_alive=True, json_schema=True) as server:
+    with FakeOpenAIServer(
+        responder=responder_from_cassettes(sorted(CASSETTE_DIR.glob("*.yaml"))), keep_alive=True, json_schema=True
+    ) as server:
         print(server.base_url, flush=True)
         sys.stdin.read()
 
