@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.extract.background_scan import scan_background
+from extractor.extract.kinds import kind_from_roles
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.grounding.countries import locate_country
 from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
@@ -38,7 +39,7 @@ from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
-from extractor.normalize.dates import resolve_date
+from extractor.normalize.dates import dated_after_publication, resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
@@ -241,7 +242,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
             drop(f"{at}.status", status, f"the article's words say {stated}")
             status = stated
     resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=status == "planned")
-    if status == "held" and resolved.precision == "day" and resolved.date and published and resolved.date > published[:10]:
+    if status == "held" and dated_after_publication(resolved, published):
         drop(f"{at}.status", status, f"dated {resolved.date}, after the article was published")
         status = "planned"
     if date_evidence and resolved.precision == "unknown":
@@ -279,7 +280,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
 
     canonical = [p.person.canonical for p in participants]
     evidence = sorted((e for e in (date_evidence, city_evidence) if e), key=lambda e: e.start)
-    kind = _kind(draft.kind, [p.draft.role or (known_actor(p.person.canonical) or _NO_ROLE).role for p in participants])
+    kind = kind_from_roles(draft.kind, [p.draft.role or (known_actor(p.person.canonical) or _NO_ROLE).role for p in participants])
     summit = Summit(
         title=_title(draft.model_copy(update={"kind": kind}), canonical, city, country),
         kind=kind,
@@ -301,24 +302,6 @@ class _NoRole:
 
 
 _NO_ROLE = _NoRole()
-_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
-_HEAD = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|emperor|head of state)\b", re.IGNORECASE)
-
-
-def _kind(kind: str, roles: list[str | None]) -> str:
-    """The meeting's kind checked against who met: ministers meet at ministerial meetings,
-    heads of state or government at summits. Small models call every meeting a summit."""
-    if not roles or any(role is None for role in roles):
-        return kind
-    heads = [bool(_HEAD.search(role)) for role in roles]
-    ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(roles, heads)]
-    if kind in ("leaders_summit", "other_meeting") and all(ministers):
-        return "ministerial_meeting"
-    if kind == "ministerial_meeting" and all(heads):
-        return "leaders_summit"
-    return kind
-
-
 _IN_PLACE = re.compile(r"\s+(?:in|at)\s+(?P<city>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s*$")
 
 

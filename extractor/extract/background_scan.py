@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.tense import status_from_text
 from extractor.normalize.countries import major_city_country
-from extractor.normalize.dates import find_date_phrases, resolve_date
+from extractor.normalize.dates import dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
@@ -31,8 +32,6 @@ from schemas import Evidence, Location, Summit
 _MEETING = re.compile(r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference)\b", re.IGNORECASE)
 _THE_PAIR = re.compile(r"\b(?:the\s+two\s+(?:leaders|ministers|sides|men|women)|the\s+pair|they|their|both)\b", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"\b(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\b")
-_HEAD = re.compile(r"\b(?:president|prime\s+minister|premier|chancellor|leader)", re.IGNORECASE)
-_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,10 +75,7 @@ def _places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, i
 
 
 def _kind(people: list[str]) -> str:
-    roles = [(actor.role if (actor := known_actor(p)) else None) or "" for p in people]
-    if roles and all(_MINISTER.search(r) and not _HEAD.search(r) for r in roles):
-        return "ministerial_meeting"
-    return "leaders_summit"
+    return kind_from_roles("leaders_summit", [actor.role if (actor := known_actor(p)) else None for p in people])
 
 
 def scan_background(text: str, published: str | None, summits: list[Summit]) -> list[Summit]:
@@ -126,7 +122,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit]) -> 
         resolved = resolve_date(date_text, published, upcoming=status == "planned")
         if resolved.precision == "unknown" and city is None:
             continue
-        if status == "held" and resolved.precision == "day" and resolved.date and published and resolved.date > published[:10]:
+        if status == "held" and dated_after_publication(resolved, published):
             status = "planned"
         summit = Summit(
             title=f"{'–'.join(surname_of(p) or p for p in who[:3])} meeting" + (f" in {city}" if city else ""),

@@ -116,6 +116,11 @@ def resolve_date(date_text: str | None, published: str | None, *, upcoming: bool
     return ResolvedDate(None, "unknown", text)
 
 
+def dated_after_publication(resolved: ResolvedDate, published: str | None) -> bool:
+    """A day-precise date after the article was published: a meeting not yet held."""
+    return resolved.precision == "day" and bool(resolved.date) and bool(published) and str(resolved.date) > str(published)[:10]
+
+
 def parse_published(published: str | None) -> date | None:
     """The publication date from an ISO string ("2026-06-28" or "2026-06-28 04:40:03+00:00"), else None."""
     if not published:

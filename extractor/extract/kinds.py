@@ -1,0 +1,23 @@
+"""The kind of a meeting, checked against who met: ministers meet at ministerial meetings, heads
+of state or government at summits. Small models call every meeting a summit."""
+
+from __future__ import annotations
+
+import re
+
+_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
+_HEAD = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|emperor|head of state)\b", re.IGNORECASE)
+
+
+def kind_from_roles(kind: str, roles: list[str | None]) -> str:
+    """``kind`` corrected by the participants' roles; unchanged when any role is unknown."""
+    known = [role for role in roles if role is not None]
+    if not roles or len(known) != len(roles):
+        return kind
+    heads = [bool(_HEAD.search(role)) for role in known]
+    ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(known, heads)]
+    if kind in ("leaders_summit", "other_meeting") and all(ministers):
+        return "ministerial_meeting"
+    if kind == "ministerial_meeting" and all(heads):
+        return "leaders_summit"
+    return kind
