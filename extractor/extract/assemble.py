@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import scan_background
+from extractor.extract.background_scan import localise_background, scan_background
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.grounding.countries import locate_country
@@ -98,6 +98,16 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
             kept.append(grounded)
     kept = _without_echoes(kept, records)
     records.summits = [g.summit for g in kept]
+    for n, people in enumerate(localise_background(facts, records.summits)):
+        if people is not None:
+            summit = records.summits[n]
+            records.dropped.append(
+                DroppedValue(
+                    path=f"{kept[n].path}.participants", value=", ".join(summit.participants), reason="not the people its own passage names"
+                )
+            )
+            records.summits[n] = _with_people(summit, people)
+            kept[n].summit = records.summits[n]
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
@@ -295,6 +305,14 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         evidence=evidence,
     )
     return _GroundedSummit(summit, participants, dropped, issues)
+
+
+def _with_people(summit: Summit, people: list[str]) -> Summit:
+    kind = kind_from_roles(summit.kind, [(known_actor(p) or _NO_ROLE).role for p in people])
+    draft = DraftSummit(mention=summit.mention, kind=kind, status=summit.status, participants=[])
+    return summit.model_copy(
+        update={"participants": people, "kind": kind, "title": _title(draft, people, summit.location.city, summit.location.country)}
+    )
 
 
 class _NoRole:

@@ -151,3 +151,67 @@ def _same(candidate: Summit, other: Summit) -> bool:
     if a and b and fold_name(a) != fold_name(b):
         return False
     return not candidate.date or not other.date or parts_agree(date_parts(candidate.date), date_parts(other.date))
+
+
+# Where one clause of a sentence ends and the next, possibly about another meeting, begins.
+_CLAUSE_SPLIT = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|after|before|ahead\s+of|following|since|when|as|and\s+then|but)\b", re.IGNORECASE
+)
+
+
+def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) within ``sentence`` of the clause holding [start, end)."""
+    lo, hi = 0, len(sentence)
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def localise_background(text: str, summits: list[Summit]) -> list[list[str] | None]:
+    """For each summit: the people its own passage names, where they differ from the model's; else None.
+
+    Asked for every meeting, a small model copies the main meeting's people onto a meeting that
+    the article mentions with someone else ("… on his way to Washington to meet President X on
+    Aug. 25" becomes a second meeting of the main pair). The clause that states a background
+    meeting's date or place is read for the people it names: when it names someone the model
+    left out, that clause's people replace the model's, and a single name is completed by the
+    model's participant named last before that clause (the "his" of "his way").
+    """
+    named = [p for s in summits for p in s.participants]
+    people = _people(text, named)
+    spans = sentence_spans(text)
+    result: list[list[str] | None] = []
+    for summit in summits:
+        result.append(_passage_people(text, summit, people, spans) if summit.mention == "background" and summit.evidence else None)
+    return result
+
+
+def _passage_people(text: str, summit: Summit, people: list[_Person], spans: list[tuple[int, int]]) -> list[str] | None:
+    anchor = summit.evidence[0]
+    sentence_start, sentence_end = next(((s, e) for s, e in spans if s <= anchor.start < e), (anchor.start, anchor.end))
+    sentence = text[sentence_start:sentence_end]
+    lo, hi = _clause_around(sentence, anchor.start - sentence_start, anchor.end - sentence_start)
+    who = [p.canonical for p in people if _named_in(sentence[lo:hi], p)]
+    if not any(p not in summit.participants for p in who):
+        return None  # the clause names no one the model left out: the model's people stand
+    if len(who) < 2:
+        before = sentence[:lo]
+        named_before = [
+            (m.start(), p.canonical)
+            for p in people
+            if p.canonical in summit.participants and p.canonical not in who
+            for spelling in p.names
+            for m in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", before)
+        ]
+        if not named_before:
+            return None
+        who.append(max(named_before)[1])
+    first_named = {
+        p.canonical: min((m.start() for n in p.names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", sentence)), default=0)
+        for p in people
+    }
+    return sorted(who, key=lambda name: first_named.get(name, 0))

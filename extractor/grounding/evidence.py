@@ -194,26 +194,57 @@ def identify_person(text: str, name: str) -> PersonMatch | None:
     """Who the model's name refers to, if the article names them; else None.
 
     A one-word name ("Takaichi") is taken as a known person's surname when that person's full
-    name appears in the article; otherwise it is grounded only by a title ("President Prabowo").
+    name appears in the article, or when they are the only known person of that surname and the
+    article names no one else of that surname; otherwise it is grounded only by a title
+    ("President Prabowo").
     """
     words = clean_name(name).split()
-    candidates = [name]
+    known = []
     if len(words) == 1:
-        candidates = [
-            actor.canonical for actor in known_actors() if actor.surname and fold_name(actor.surname) == fold_name(words[0])
-        ] + candidates
-    for candidate in candidates:
+        known = [actor.canonical for actor in known_actors() if actor.surname and fold_name(actor.surname) == fold_name(words[0])]
+    for candidate in known:
         mentions = _mentions(text, candidate)
-        if candidate is not name and not any(not titled for _, titled in mentions.values()):
-            continue  # a known person's surname: their full name must appear
-        if mentions:
+        if any(not titled for _, titled in mentions.values()):  # a known person's surname: their full name appears
             spellings = list(dict.fromkeys(ev.quote for ev, titled in mentions.values() if not titled))
             return PersonMatch(canonical_name(candidate), [ev for ev, _ in mentions.values()], spellings)
+    if len(known) == 1 and (bare := _bare_surname_mentions(text, words[0])):
+        # The only known person of that surname, and the article never names them in full nor
+        # names anyone else of that surname: "President Lee", or "Lee" alone (headline style).
+        return PersonMatch(canonical_name(known[0]), bare, [])
+    mentions = _mentions(text, name)
+    if mentions:
+        spellings = list(dict.fromkeys(ev.quote for ev, titled in mentions.values() if not titled))
+        return PersonMatch(canonical_name(name), [ev for ev, _ in mentions.values()], spellings)
     return None
 
 
+def _bare_surname_mentions(text: str, surname: str) -> list[Evidence]:
+    """Where a known person is named by surname alone, in an article that never names them more
+    fully ("Lee and Ishiba met in Busan": headline style). None when the surname also stands next
+    to another name ("Lee Jong-seok", "Yoshiko Ishiba"): then it may be someone else's."""
+    mentions = []
+    for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+        if not text[m.start()].isupper():
+            continue
+        after = re.match(r"[ \t]+([A-Z][a-z]+)", text[m.end() :])
+        before = re.search(r"([A-Z][a-z]+)[ \t]+$", text[max(0, m.start() - 30) : m.start()])
+        if (after and not _is_title_or_word(after[1])) or (before and not _is_title_or_word(before[1])):
+            return []  # another person's name part beside it
+        if ev := _evidence(text, m.start(), m.end()):
+            mentions.append(ev)
+    return mentions
+
+
+# Capitalised words that may stand next to a surname without making it someone else's name.
+_NOT_A_NAME = re.compile(rf"^(?:{_SURNAME_TITLES}|The|And|But|On|In|At|After|Before|When|While|As|Both|Then|Also|Said|Says)$")
+
+
+def _is_title_or_word(word: str) -> bool:
+    return bool(_NOT_A_NAME.match(word))
+
+
 def locate_name(text: str, name: str) -> Evidence | None:
-    """The first mention of this person that grounds the name, else None (bare surnames do not)."""
+    """The first mention of this person that grounds the name, else None (see identify_person)."""
     person = identify_person(text, name)
     return person.mentions[0] if person else None
 

@@ -52,3 +52,75 @@ def test_a_sentence_without_a_place_or_date_adds_nothing():
     text = "President Lee Jae-myung and Prime Minister Sanae Takaichi held talks in Nara on Tuesday. They have met several times."
     summits = assemble_records(primary_only(), text, "2026-01-13").summits
     assert len(summits) == 1
+
+
+def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_its_own_clause():
+    # The model copied the main meeting's people onto the Washington meeting; its own clause
+    # names Trump, and "his" way is Lee's, the participant named last before that clause.
+    article = (
+        "President Lee Jae-myung will visit Tokyo on Aug. 23 for talks with Prime Minister Shigeru Ishiba. "
+        "The meeting will include a dinner hosted by Ishiba during Lee's two-day visit, "
+        "while on his way to Washington to meet President Donald Trump on Aug. 25."
+    )
+    pair = [{"name": "Lee Jae-myung", "role": "President"}, {"name": "Shigeru Ishiba", "role": "Prime Minister"}]
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "planned",
+                    "city": "Tokyo",
+                    "date_text": "Aug. 23",
+                    "participants": pair,
+                },
+                {
+                    "mention": "background",
+                    "kind": "leaders_summit",
+                    "status": "planned",
+                    "city": "Washington",
+                    "date_text": "Aug. 25",
+                    "participants": pair,
+                },
+            ]
+        }
+    )
+    records = assemble_records(draft, article, "2025-08-14")
+    washington = next(s for s in records.summits if s.location.city == "Washington")
+    assert (washington.participants, washington.date) == (["Lee Jae-myung", "Donald Trump"], "2025-08-25")
+    assert washington.title == "Lee–Trump summit in Washington"
+    tokyo = next(s for s in records.summits if s.location.city == "Tokyo")
+    assert tokyo.participants == ["Lee Jae-myung", "Shigeru Ishiba"]  # the main meeting is untouched
+    assert any(d.reason == "not the people its own passage names" for d in records.dropped)
+
+
+def test_a_background_meeting_whose_clause_names_only_its_own_people_keeps_them():
+    article = (
+        "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. "
+        "Their talks follow Lee's visit to Tokyo in August, when he met Ishiba."
+    )
+    pair = [{"name": "Lee Jae-myung"}, {"name": "Shigeru Ishiba"}]
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Busan",
+                    "date_text": "on Tuesday",
+                    "participants": pair,
+                },
+                {
+                    "mention": "background",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Tokyo",
+                    "date_text": "in August",
+                    "participants": pair,
+                },
+            ]
+        }
+    )
+    tokyo = next(s for s in assemble_records(draft, article, "2025-09-30").summits if s.location.city == "Tokyo")
+    assert set(tokyo.participants) == {"Lee Jae-myung", "Shigeru Ishiba"}

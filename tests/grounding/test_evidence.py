@@ -59,9 +59,20 @@ def test_surname_after_a_title_grounds_the_name():
     assert [e.quote for e in name_mentions(text, "Lee Jae-myung")] == ["President Lee"]  # the bare "Lee" does not count
 
 
-def test_bare_surname_does_not_ground_a_name():
+def test_bare_surname_does_not_ground_a_full_name_or_an_unknown_person():
     assert locate_name("Lee met Takaichi on Tuesday.", "Lee Jae-myung") is None
-    assert locate_name("Lee met Takaichi on Tuesday.", "Takaichi") is None
+    assert locate_name("Okafor met Lindqvist on Tuesday.", "Lindqvist") is None
+
+
+def test_a_known_persons_bare_surname_grounds_them_in_a_headline_style_article():
+    # Some reports never write the full name: "Takaichi" is the one known person of that name.
+    person = identify_person("Lee met Takaichi on Tuesday. Takaichi said the talks went well.", "Takaichi")
+    assert person.canonical == "Sanae Takaichi"
+    assert [m.start for m in person.mentions] == [8, 29]
+
+
+def test_a_bare_surname_beside_another_given_name_is_not_taken_for_the_known_person():
+    assert identify_person("Kenji Takaichi, a local official, said Takaichi would attend.", "Takaichi") is None
 
 
 def test_title_that_contradicts_the_known_role_does_not_ground():

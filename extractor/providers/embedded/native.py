@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--draft-ngram", type=int, default=0, help="prompt-lookup speculative decoding: max draft tokens (0: off)")
+    parser.add_argument("--draft-lookup", type=int, default=4, help="prompt-lookup speculative decoding: n-gram length to look up")
     args = parser.parse_args(argv)
 
     # SIGINT stays ignored (the parent set it so): on Ctrl-C the parent decides when we stop.
@@ -52,6 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     params.cache_prompt = True  # reuse the KV cache of the fixed prompt prefix across requests
     params.warmup = True
     params.endpoint_metrics = True
+    if args.draft_ngram > 0:
+        # Prompt lookup: the reply copies spans of the article, so the tokens that followed the
+        # last few generated tokens in the prompt are a cheap draft, verified in one batch.
+        params.speculative.types = [xllamacpp.common_speculative_type.COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE]
+        params.speculative.ngram_simple.size_n = args.draft_lookup
+        params.speculative.ngram_simple.size_m = args.draft_ngram
     server = xllamacpp.Server(params)
     print(f"ready {server.listening_address}", flush=True)
 

@@ -127,6 +127,7 @@ class LocalModelServer:
                 str(self.context_size),
                 "--threads",
                 str(self.threads),
+                *_experimental_native_flags(),
             ]
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
@@ -189,3 +190,12 @@ class LocalModelServer:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def _experimental_native_flags() -> list[str]:
+    # Measuring aid (bench): SUMMIT_DRAFT_NGRAM=M[,N] turns on prompt-lookup speculative decoding.
+    value = os.environ.get("SUMMIT_DRAFT_NGRAM", "").strip()
+    if not value:
+        return []
+    draft, _, lookup = value.partition(",")
+    return ["--draft-ngram", draft, *(["--draft-lookup", lookup] if lookup else [])]
