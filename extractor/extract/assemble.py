@@ -29,17 +29,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import localise_background, scan_background
+from extractor.extract.background_scan import scan_background
 from extractor.extract.kinds import kind_from_roles
+from extractor.extract.passages import check_background
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.grounding.countries import locate_country
-from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_support, snap_to_text_name
+from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_spans, sentence_support, snap_to_text_name
 from extractor.grounding.meeting_context import outside_instructions, participant_supported
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
-from extractor.normalize.dates import dated_after_publication, resolve_date
+from extractor.normalize.dates import dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.normalize.names import known_actor, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
@@ -98,23 +99,18 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
             kept.append(grounded)
     kept = _without_echoes(kept, records)
     records.summits = [g.summit for g in kept]
-    for n, people in enumerate(localise_background(facts, records.summits)):
-        if people is not None:
-            summit = records.summits[n]
-            records.dropped.append(
-                DroppedValue(
-                    path=f"{kept[n].path}.participants", value=", ".join(summit.participants), reason="not the people its own passage names"
-                )
-            )
-            records.summits[n] = _with_people(summit, people)
-            kept[n].summit = records.summits[n]
+    kept = _checked_against_passages(kept, facts, records)
+    records.summits = [g.summit for g in kept]
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
         if primary.status == "held":  # a planned meeting has agreed nothing yet
             primary.pledges += scan_pledges(facts, {p.domain for p in primary.pledges}, primary.participants)
         # The meetings it recalls or announces in passing that the model left out.
-        records.summits += scan_background(facts, published, records.summits)
+        found = scan_background(facts, published, records.summits)
+        # The same passage discipline as the model's background meetings (extract.passages).
+        checked = check_background(facts, [*records.summits, *found])[len(records.summits) :]
+        records.summits += [_retitled(c.summit) if c.changes else c.summit for c in checked if c.summit is not None]
     city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
     actors, dropped = _actors([p for g in kept for p in g.participants], facts, city_countries)
     records.actors = actors
@@ -240,7 +236,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     country = _country(at, draft_country, city, drop, facts)
 
     # Date: the article's words, resolved by the publication-date rules.
-    date_evidence = _locate_date(facts, draft.date_text)
+    date_evidence = _widened_date(facts, _locate_date(facts, draft.date_text))
     if draft.date_text and date_evidence is None and _locate_date(text, draft.date_text):
         drop(f"{at}.date_text", draft.date_text, INJECTED, f"date_text '{draft.date_text}' appears only in text addressed to you; use null")
     elif draft.date_text and date_evidence is None:
@@ -307,11 +303,25 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     return _GroundedSummit(summit, participants, dropped, issues)
 
 
-def _with_people(summit: Summit, people: list[str]) -> Summit:
-    kind = kind_from_roles(summit.kind, [(known_actor(p) or _NO_ROLE).role for p in people])
+def _checked_against_passages(kept: list[_GroundedSummit], facts: str, records: AssembledRecords) -> list[_GroundedSummit]:
+    """Background meetings with the people, place and date of their own passage (extract.passages)."""
+    result = []
+    for grounded, check in zip(kept, check_background(facts, [g.summit for g in kept])):
+        records.dropped += [DroppedValue(path=grounded.path, value=grounded.summit.title, reason=change) for change in check.changes]
+        if check.summit is None:
+            continue
+        if check.summit is not grounded.summit:
+            grounded.summit = _retitled(check.summit)
+        result.append(grounded)
+    return result
+
+
+def _retitled(summit: Summit) -> Summit:
+    """The summit's kind and title again, after its people or place changed."""
+    kind = kind_from_roles(summit.kind, [(known_actor(p) or _NO_ROLE).role for p in summit.participants])
     draft = DraftSummit(mention=summit.mention, kind=kind, status=summit.status, participants=[])
     return summit.model_copy(
-        update={"participants": people, "kind": kind, "title": _title(draft, people, summit.location.city, summit.location.country)}
+        update={"kind": kind, "title": _title(draft, summit.participants, summit.location.city, summit.location.country)}
     )
 
 
@@ -391,6 +401,25 @@ def _locate_date(text: str, date_text: str | None) -> Evidence | None:
     if not date_text or not date_text.strip():
         return None
     return locate_phrase(text, date_text) or locate_phrase(text, _DATE_LEAD.sub("", date_text.strip()))
+
+
+def _widened_date(text: str, evidence: Evidence | None) -> Evidence | None:
+    """The whole date phrase the model's date words are part of: "last year" in "in November last
+    year", so the date keeps the precision the article gives it."""
+    if evidence is None:
+        return None
+    start, end = next(((s, e) for s, e in sentence_spans(text) if s <= evidence.start < e), (evidence.start, evidence.end))
+    wider = [(s, e) for s, e in find_date_phrases(text[start:end]) if start + s <= evidence.start and evidence.end <= start + e]
+    if not wider:
+        return evidence
+    s, e = max(wider, key=lambda span: span[1] - span[0])
+    if e - s <= evidence.end - evidence.start:
+        return evidence
+    return Evidence(
+        quote=_DATE_LEAD.sub("", text[start + s : start + e]),
+        start=start + e - len(_DATE_LEAD.sub("", text[start + s : start + e])),
+        end=start + e,
+    )
 
 
 def _pledges(at: str, draft: DraftSummit, text: str, parties: list[str], drop) -> list[Pledge]:

@@ -29,21 +29,23 @@ from extractor.normalize.names import fold_name, known_actor, known_actors, surn
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
 
-_MEETING = re.compile(r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference)\b", re.IGNORECASE)
+MEETING_WORDS = re.compile(
+    r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference|encounter)\b", re.IGNORECASE
+)
 _THE_PAIR = re.compile(r"\b(?:the\s+two\s+(?:leaders|ministers|sides|men|women)|the\s+pair|they|their|both)\b", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"\b(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\b")
 
 
 @dataclass(frozen=True)
-class _Person:
+class Person:
     canonical: str
     names: tuple[str, ...]  # the spellings to look for: full names and the bare surname
 
 
-def _people(text: str, participants: list[str]) -> list[_Person]:
+def people_named(text: str, participants: list[str]) -> list[Person]:
     """Everyone a background sentence may name: the extracted participants and known actors the
     article names in full somewhere."""
-    people: dict[str, _Person] = {}
+    people: dict[str, Person] = {}
     candidates = list(dict.fromkeys(participants + [a.canonical for a in known_actors()]))
     for name in candidates:
         if not name_mentions(text, name):
@@ -53,15 +55,15 @@ def _people(text: str, participants: list[str]) -> list[_Person]:
         surname = surname_of(name)
         if surname:
             spellings.append(surname)
-        people.setdefault(fold_name(name), _Person(name, tuple(dict.fromkeys(spellings))))
+        people.setdefault(fold_name(name), Person(name, tuple(dict.fromkeys(spellings))))
     return list(people.values())
 
 
-def _named_in(sentence: str, person: _Person) -> bool:
+def named_in(sentence: str, person: Person) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence) for spelling in person.names)
 
 
-def _places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, int]]:
+def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, int]]:
     """The cities in the sentence (name, country, start, end), skipping people's names."""
     places = []
     for m in _PLACE_WORDS.finditer(sentence):
@@ -84,16 +86,16 @@ def scan_background(text: str, published: str | None, summits: list[Summit]) -> 
     if primary is None:
         return []
     named = [p for s in summits for p in s.participants]
-    people = _people(text, named)
+    people = people_named(text, named)
     excluded = {fold_name(n) for p in people for n in p.names}
     found: list[Summit] = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        if not _MEETING.search(sentence):
+        if not MEETING_WORDS.search(sentence):
             continue
         if any(start <= e.start < end for e in primary.evidence):
             continue  # the sentence that places or dates the main meeting reports the main meeting
-        places = _places_in(sentence, excluded)
+        places = places_in(sentence, excluded)
         dates = find_date_phrases(sentence)
         if not places and not dates:
             continue
@@ -102,7 +104,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit]) -> 
         place = places[0] if places else None
         if places and dates:
             place = min(places, key=lambda pl: min(abs(d[0] - pl[3]) for d in dates))
-        who = [p.canonical for p in people if _named_in(sentence, p)]
+        who = [p.canonical for p in people if named_in(sentence, p)]
         if len(who) < 2 and _THE_PAIR.search(sentence):
             who = list(dict.fromkeys(who + primary.participants))
         if len(who) < 2:
@@ -151,67 +153,3 @@ def _same(candidate: Summit, other: Summit) -> bool:
     if a and b and fold_name(a) != fold_name(b):
         return False
     return not candidate.date or not other.date or parts_agree(date_parts(candidate.date), date_parts(other.date))
-
-
-# Where one clause of a sentence ends and the next, possibly about another meeting, begins.
-_CLAUSE_SPLIT = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|after|before|ahead\s+of|following|since|when|as|and\s+then|but)\b", re.IGNORECASE
-)
-
-
-def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) within ``sentence`` of the clause holding [start, end)."""
-    lo, hi = 0, len(sentence)
-    for m in _CLAUSE_SPLIT.finditer(sentence):
-        if m.end() <= start:
-            lo = m.end()
-        elif m.start() >= end:
-            hi = m.start()
-            break
-    return lo, hi
-
-
-def localise_background(text: str, summits: list[Summit]) -> list[list[str] | None]:
-    """For each summit: the people its own passage names, where they differ from the model's; else None.
-
-    Asked for every meeting, a small model copies the main meeting's people onto a meeting that
-    the article mentions with someone else ("… on his way to Washington to meet President X on
-    Aug. 25" becomes a second meeting of the main pair). The clause that states a background
-    meeting's date or place is read for the people it names: when it names someone the model
-    left out, that clause's people replace the model's, and a single name is completed by the
-    model's participant named last before that clause (the "his" of "his way").
-    """
-    named = [p for s in summits for p in s.participants]
-    people = _people(text, named)
-    spans = sentence_spans(text)
-    result: list[list[str] | None] = []
-    for summit in summits:
-        result.append(_passage_people(text, summit, people, spans) if summit.mention == "background" and summit.evidence else None)
-    return result
-
-
-def _passage_people(text: str, summit: Summit, people: list[_Person], spans: list[tuple[int, int]]) -> list[str] | None:
-    anchor = summit.evidence[0]
-    sentence_start, sentence_end = next(((s, e) for s, e in spans if s <= anchor.start < e), (anchor.start, anchor.end))
-    sentence = text[sentence_start:sentence_end]
-    lo, hi = _clause_around(sentence, anchor.start - sentence_start, anchor.end - sentence_start)
-    who = [p.canonical for p in people if _named_in(sentence[lo:hi], p)]
-    if not any(p not in summit.participants for p in who):
-        return None  # the clause names no one the model left out: the model's people stand
-    if len(who) < 2:
-        before = sentence[:lo]
-        named_before = [
-            (m.start(), p.canonical)
-            for p in people
-            if p.canonical in summit.participants and p.canonical not in who
-            for spelling in p.names
-            for m in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", before)
-        ]
-        if not named_before:
-            return None
-        who.append(max(named_before)[1])
-    first_named = {
-        p.canonical: min((m.start() for n in p.names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", sentence)), default=0)
-        for p in people
-    }
-    return sorted(who, key=lambda name: first_named.get(name, 0))

@@ -91,7 +91,7 @@ def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_i
     assert washington.title == "Lee–Trump summit in Washington"
     tokyo = next(s for s in records.summits if s.location.city == "Tokyo")
     assert tokyo.participants == ["Lee Jae-myung", "Shigeru Ishiba"]  # the main meeting is untouched
-    assert any(d.reason == "not the people its own passage names" for d in records.dropped)
+    assert any("not the people its own passage names" in d.reason for d in records.dropped)
 
 
 def test_a_background_meeting_whose_clause_names_only_its_own_people_keeps_them():
