@@ -34,15 +34,23 @@ from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.grounding.countries import locate_country
-from extractor.grounding.evidence import PersonMatch, identify_person, locate_phrase, sentence_spans, sentence_support, snap_to_text_name
-from extractor.grounding.meeting_context import outside_instructions, participant_supported
+from extractor.grounding.evidence import (
+    PersonMatch,
+    identify_person,
+    locate_phrase,
+    name_mentions,
+    sentence_spans,
+    sentence_support,
+    snap_to_text_name,
+)
+from extractor.grounding.meeting_context import outside_instructions, participant_supported, reports_meeting
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.normalize.names import known_actor, role_conflicts, surname_of
+from extractor.normalize.names import known_actor, known_actors, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -183,9 +191,13 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     participants: list[_Participant] = []
     for j, participant in enumerate(_one_person_each(draft.participants)):
         if not_a_person(participant.name):
-            # A country or a city ("South Korea") is not someone who met: no re-ask, no grounding.
-            drop(f"{at}.participants[{j}]", participant.name, "a place, not a person")
-            continue
+            # A country ("South Korea") is not someone who met; the one person the article names
+            # for that country, if any, is ("South Korea's and Japan's defence chiefs met …").
+            person = _representative(text, participant.name)
+            if person is None:
+                drop(f"{at}.participants[{j}]", participant.name, "a place, not a person")
+                continue
+            participant = participant.model_copy(update={"name": person.canonical})
         person = identify_person(text, snap_to_text_name(text, participant.name))
         if person is not None and only_in_capitals(person.mentions):
             # Named only as a byline or dateline writes names ("By SARAH KIM"): the reporter.
@@ -368,6 +380,24 @@ def _one_person_each(participants: list[DraftParticipant]) -> list[DraftParticip
         else:
             result.append(participant)
     return result
+
+
+def _representative(text: str, country_name: str) -> PersonMatch | None:
+    """The one known person of that country the article names in full in a sentence reporting a
+    meeting, else None (none, or several: then the country tells us nobody)."""
+    country = to_alpha2(country_name)
+    found = []
+    for actor in known_actors():
+        if actor.country != country:
+            continue
+        mentions = [m for m in name_mentions(text, actor.canonical) if reports_meeting(_sentence_of(text, m.start), [])]
+        if mentions:
+            found.append(actor.canonical)
+    return identify_person(text, found[0]) if len(found) == 1 else None
+
+
+def _sentence_of(text: str, offset: int) -> str:
+    return next((text[s:e] for s, e in sentence_spans(text) if s <= offset < e), "")
 
 
 def not_a_person(name: str) -> bool:

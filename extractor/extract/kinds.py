@@ -16,6 +16,10 @@ def kind_from_roles(kind: str, roles: list[str | None]) -> str:
         return kind
     heads = [bool(_HEAD.search(role)) for role in known]
     ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(known, heads)]
+    if kind == "multilateral_summit" and len(roles) == 2:
+        # Two people are a bilateral meeting, even on the sidelines of a multilateral one.
+        kind = "leaders_summit" if all(heads) else "ministerial_meeting" if all(ministers) else kind
+        return kind
     if kind in ("leaders_summit", "other_meeting") and all(ministers):
         return "ministerial_meeting"
     if kind == "ministerial_meeting" and all(heads):

@@ -148,7 +148,7 @@ def _spellings(name: str) -> list[str]:
 # Titles that ground a surname: "President Lee", "Prime Minister Takaichi", "Defence Minister Ahn".
 _SURNAME_TITLES = (
     r"(?:Vice\s+)?President|(?:Deputy\s+)?Prime\s+Minister|PM|Premier|Chancellor|Chairman|Secretary|"
-    r"(?:(?:Defen[cs]e|Foreign|Finance|Trade|Unification)\s+)?Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Gen\.?|General"
+    r"(?:(?:Defen[cs]e|Foreign|Finance|Trade|Unification)\s+)?Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Gen\.|General"
 )
 
 

@@ -75,7 +75,7 @@ _TITLES = [
     r"Ambassador",
     r"Governor",
     r"Mayor",
-    r"Gen\.?",
+    r"Gen\.",  # with its period: "Gen" alone is a given name (Gen Nakatani)
     r"General",
     r"Adm\.?",
     r"Admiral",
@@ -144,14 +144,14 @@ def known_actors() -> list[KnownActor]:
 
 def known_actor(name: str) -> KnownActor | None:
     """The known person this name (any spelling, with or without title) refers to, else None."""
-    return _known_actors().get(_compact(clean_name(name)))
+    table = _known_actors()
+    return table.get(_compact(name)) or table.get(_compact(clean_name(name)))
 
 
 def canonical_name(name: str) -> str:
     """The standard spelling: a known person's canonical name, else the cleaned name."""
-    cleaned = clean_name(name)
-    actor = _known_actors().get(_compact(cleaned))
-    return actor.canonical if actor else cleaned
+    actor = known_actor(name)
+    return actor.canonical if actor else clean_name(name)
 
 
 def surname_of(name: str) -> str | None:

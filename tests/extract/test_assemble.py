@@ -306,7 +306,7 @@ def test_countries_bylines_and_joined_names_are_not_taken_as_participants():
                     "kind": "leaders_summit",
                     "status": "held",
                     "city": "Vienna",
-                    "participants": [{"name": "South Korea"}, {"name": "MARA VOSS"}, {"name": "Anna Berg, Lee Jae-myung"}],
+                    "participants": [{"name": "Austria"}, {"name": "MARA VOSS"}, {"name": "Anna Berg, Lee Jae-myung"}],
                 }
             ]
         }
@@ -314,7 +314,8 @@ def test_countries_bylines_and_joined_names_are_not_taken_as_participants():
     records = assemble_records(draft, text, "2026-03-02")
     assert records.summits[0].participants == ["Anna Berg", "Lee Jae-myung"]
     reasons = {d.value: d.reason for d in records.dropped}
-    assert reasons["South Korea"] == "a place, not a person"
+    # Austria's representative is no one we know of: the country tells us nobody.
+    assert reasons["Austria"] == "a place, not a person"
     assert "byline" in reasons["MARA VOSS"]
 
 
@@ -342,3 +343,29 @@ def test_a_city_is_named_without_its_province_country_or_city_suffix():
     )
     summits = assemble_records(draft, text, None).summits
     assert [(s.location.city, s.location.country) for s in summits] == [("Nara", "JP"), ("New York", "US")]
+
+
+def test_countries_given_as_participants_become_the_people_the_article_names_for_them():
+    text = (
+        "South Korea's and Japan's defence chiefs held talks in Kuala Lumpur on Saturday. "
+        "South Korean Defence Minister Ahn Gyu-back met Japan's Defence Minister Shinjiro Koizumi on the sidelines. "
+        "China and the United States also attended the forum."
+    )
+    countries = [DraftParticipant(name=n) for n in ("South Korea", "Japan", "United States")]
+    records = _assemble(
+        _summit(kind="multilateral_summit", participants=countries, city="Kuala Lumpur", country="Malaysia", date_text="on Saturday"),
+        text=text,
+        published="2025-11-02",
+    )
+    [summit] = records.summits
+    assert summit.participants == ["Ahn Gyu-back", "Shinjiro Koizumi"]
+    # Two ministers on the sidelines of a forum: a bilateral ministerial meeting.
+    assert summit.kind == "ministerial_meeting"
+    assert any(d.value == "United States" and d.reason == "a place, not a person" for d in records.dropped)
+
+
+def test_gen_without_a_period_is_a_given_name_not_a_title():
+    text = "Japanese Defense Minister Gen Nakatani and Ahn Gyu-back met in Seoul on Monday."
+    participants = [DraftParticipant(name="Nakatani"), DraftParticipant(name="Ahn Gyu-back")]
+    [summit] = _assemble(_summit(participants=participants, city="Seoul", date_text="on Monday"), text=text, published="2025-09-08").summits
+    assert summit.participants == ["Gen Nakatani", "Ahn Gyu-back"]
