@@ -63,3 +63,32 @@ def status_from_text(text: str, evidence: list[Evidence], date_words: str | None
         return "held"
     found = {cue for ev in evidence if (cue := _nearest_cue(text, ev)) is not None}
     return found.pop() if len(found) == 1 else None
+
+
+# Held cues that point at an earlier meeting rather than this one ("last", "previous", "since").
+_THIS_MEETING_HELD = re.compile(
+    r"\b(?:met|held|visited|agreed|signed|talked|hosted|discussed|concluded|wrapped\s+up|took\s+place|had\s+(?:talks|a\s+meeting|a\s+summit))\b",
+    re.IGNORECASE,
+)
+_PLANNED_CUE = re.compile(rf"\b(?:{_PLANNED})\b", re.IGNORECASE)
+
+
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
+# A sentence about an earlier meeting ("they last met in Gyeongju", "following talks in June").
+_EARLIER = re.compile(r"\b(?:last|previous(?:ly)?|earlier|ago|following|since|first\s+time\s+in)\b", re.IGNORECASE)
+
+
+def status_of_the_reports(sentences: list[str]) -> Status | None:
+    """ "planned" when the sentences reporting a meeting only look ahead to it ("arrived … to hold
+    a summit", "is scheduled to hold", "are expected to discuss") and none says it happened;
+    else None (the model's status stands). Quoted speech is left out (a hope that the summit
+    "will serve as a cornerstone" is said after it), and so are sentences about an earlier
+    meeting ("they last met in October")."""
+    planned = held = 0
+    for sentence in sentences:
+        sentence = _QUOTED.sub(" ", sentence)
+        if _THIS_MEETING_HELD.search(sentence):
+            held += not _EARLIER.search(sentence)
+        elif _PLANNED_CUE.search(sentence):
+            planned += 1
+    return "planned" if planned and not held else None

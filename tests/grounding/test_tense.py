@@ -57,3 +57,44 @@ def test_a_held_meeting_dated_after_publication_is_planned():
     text = "Chancellor Anna Berg and Prime Minister Jonas Lind: the Stockholm meeting on March 20 was confirmed."
     summit = assemble_records(one_summit("held", "Stockholm", "March 20"), text, "2026-03-04").summits[0]
     assert (summit.status, summit.date) == ("planned", "2026-03-20")
+
+
+def test_reports_that_only_look_ahead_make_a_meeting_planned():
+    from extractor.grounding.tense import status_of_the_reports
+
+    reports = [
+        "The president arrived in Osaka on Tuesday to hold a summit with the prime minister.",
+        "The two leaders are expected to discuss supply chains.",
+        "The leaders last met in October, when they agreed to resume shuttle diplomacy.",  # an earlier meeting
+        'He said the summit "will open a new chapter".',  # quoted hope
+    ]
+    assert status_of_the_reports(reports) == "planned"
+    assert status_of_the_reports([*reports, "The two leaders discussed trade at the summit."]) is None
+    assert status_of_the_reports(["The leaders met in Osaka."]) is None
+
+
+def test_an_article_about_an_arrival_for_a_summit_reports_it_as_planned():
+    from extractor.extract.assemble import assemble_records
+    from extractor.model.draft import DraftExtraction
+
+    text = (
+        "President Lee Jae-myung arrived in Osaka on Tuesday to hold a summit with Prime Minister Sanae Takaichi. "
+        "During the summit, Lee and Takaichi are expected to discuss energy cooperation."
+    )
+    pair = [{"name": "Lee Jae-myung"}, {"name": "Sanae Takaichi"}]
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "city": "Osaka",
+                    "date_text": "on Tuesday",
+                    "participants": pair,
+                }
+            ]
+        }
+    )
+    [summit] = assemble_records(draft, text, "2026-01-13").summits
+    assert (summit.status, summit.date) == ("planned", "2026-01-13")
