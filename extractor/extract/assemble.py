@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import MEETING_WORDS, scan_background
+from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, scan_background
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
@@ -116,6 +116,18 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
+        if len(primary.participants) == 1 and (counterparts := _counterparts(facts, primary)):
+            records.dropped.append(
+                DroppedValue(
+                    path="summits[0].participants",
+                    value=primary.participants[0],
+                    reason="one person does not meet alone: "
+                    f"added {', '.join(counterparts)}, named with them where the meeting is reported",
+                )
+            )
+            records.summits[records.summits.index(primary)] = primary = _retitled(
+                primary.model_copy(update={"participants": [*primary.participants, *counterparts]})
+            )
         if primary.status == "held" and _only_looked_forward_to(facts, primary, published):
             records.dropped.append(DroppedValue(path="summits[0].status", value="held", reason="every report of it looks ahead to it"))
             records.dropped += [
@@ -137,6 +149,33 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     records.actors = actors
     records.dropped += dropped
     return records
+
+
+def _counterparts(text: str, primary: Summit) -> list[str]:
+    """The people a one-person main meeting was held with: those named beside its person in the
+    sentences that place or date it, else in the sentences that report it (a meeting word and its
+    person); briefers and commentators excepted. Known people only (extract.background_scan)."""
+    person = primary.participants[0]
+    people = [p for p in people_named(text, [person]) if p.canonical != person]
+    if not people:
+        return []
+    spans = sentence_spans(text)
+    placed = [text[s:e] for s, e in spans if any(s <= ev.start < e for ev in primary.evidence)]
+    reporting = [text[s:e] for s, e in spans if MEETING_WORDS.search(text[s:e]) and named_in(text[s:e], _person(text, person))]
+    for sentences in (placed, reporting):
+        found = [
+            p.canonical
+            for p in people
+            if any(name_mentions(sentence, p.canonical) for sentence in sentences)  # in full or titled: "Cho" alone could be another Cho
+            and not is_briefer(text, name_mentions(text, p.canonical), (known_actor(p.canonical) or _NO_ROLE).role)
+        ]
+        if found:
+            return found[:3]
+    return []
+
+
+def _person(text: str, name: str) -> Person:
+    return next((p for p in people_named(text, [name]) if p.canonical == name), Person(name, (name,)))
 
 
 def _only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:

@@ -180,6 +180,8 @@ def _mentions(text: str, name: str) -> dict[int, tuple[Evidence, bool]]:
                 continue  # "President Kim" is not Prime Minister Kim Min-seok
             if any(ev.start <= m.start() < ev.end or m.start() <= ev.start < m.end() for ev, _ in found.values()):
                 continue  # already inside a full-name mention
+            if (following := re.match(r"[ \t]+([A-Z][a-z]+)", text[m.end() :])) and not _is_title_or_word(following[1]):
+                continue  # "Minister Cho Hyun" names another Cho, in full
             if ev := _evidence(text, m.start(), m.end()):
                 found[ev.start] = (ev, True)
     return dict(sorted(found.items()))

@@ -54,10 +54,14 @@ def test_undated_article_keeps_only_the_weekday():
 def test_ungrounded_participant_is_dropped_and_counted():
     participants = [DraftParticipant(name="Lee Jae-myung"), DraftParticipant(name="Kim Min-seok")]
     records = _assemble(_summit(participants=participants))
-    assert records.summits[0].participants == ["Lee Jae-myung"]
-    assert [(d.path, d.value, d.reason) for d in records.dropped] == [
-        ("summits[0].participants[1]", "Kim Min-seok", "not named in the article")
-    ]
+    # Kim is dropped; Lee does not meet alone: Takaichi, named with him where it is reported, is added.
+    assert records.summits[0].participants == ["Lee Jae-myung", "Sanae Takaichi"]
+    assert next((d.path, d.value, d.reason) for d in records.dropped) == (
+        "summits[0].participants[1]",
+        "Kim Min-seok",
+        "not named in the article",
+    )
+    assert "added Sanae Takaichi" in records.dropped[1].reason
 
 
 def test_summit_without_named_participants_is_dropped():
@@ -369,3 +373,15 @@ def test_gen_without_a_period_is_a_given_name_not_a_title():
     participants = [DraftParticipant(name="Nakatani"), DraftParticipant(name="Ahn Gyu-back")]
     [summit] = _assemble(_summit(participants=participants, city="Seoul", date_text="on Monday"), text=text, published="2025-09-08").summits
     assert summit.participants == ["Gen Nakatani", "Ahn Gyu-back"]
+
+
+def test_a_main_meeting_given_one_person_gets_the_people_named_with_them_where_it_is_reported():
+    text = (
+        "Secretary of State Marco Rubio said Monday that the alliance is vital, as he met his counterparts in New York. "
+        "Rubio spoke after three-way talks with Foreign Minister Cho Hyun and Foreign Minister Takeshi Iwaya. "
+        "Presidential spokesperson Kang Yu-jung told reporters the talks went well."
+    )
+    draft = _summit(kind="ministerial_meeting", participants=[DraftParticipant(name="Marco Rubio")], city="New York", date_text="Monday")
+    [summit] = _assemble(draft, text=text, published="2025-09-23").summits
+    # Cho Hyun, not another Cho titled "Foreign Minister Cho"; the spokesperson only briefed.
+    assert summit.participants == ["Marco Rubio", "Cho Hyun", "Takeshi Iwaya"]
