@@ -128,6 +128,22 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
             records.summits[records.summits.index(primary)] = primary = _retitled(
                 primary.model_copy(update={"participants": [*primary.participants, *counterparts]})
             )
+        if (destination := _destination_beyond_dateline(facts, primary)) is not None:
+            records.dropped.append(
+                DroppedValue(
+                    path="summits[0].location.city",
+                    value=primary.location.city or "",
+                    reason="named only in the dateline; the article sends them to another country",
+                )
+            )
+            records.summits[records.summits.index(primary)] = primary = _retitled(
+                primary.model_copy(
+                    update={
+                        "location": Location(city=None, country=destination),
+                        "evidence": [e for e in primary.evidence if e.quote.casefold() != (primary.location.city or "").casefold()],
+                    }
+                )
+            )
         if primary.status == "held" and _only_looked_forward_to(facts, primary, published):
             records.dropped.append(DroppedValue(path="summits[0].status", value="held", reason="every report of it looks ahead to it"))
             records.dropped += [
@@ -176,6 +192,37 @@ def _counterparts(text: str, primary: Summit) -> list[str]:
 
 def _person(text: str, name: str) -> Person:
     return next((p for p in people_named(text, [name]) if p.canonical == name), Person(name, (name,)))
+
+
+# A wire dateline: "SEOUL, Jan. 21 (Yonhap) --", "Tokyo, Sept. 26 (Jiji Press)--", "Seoul, Jan 21 (IANS)".
+_DATELINE_TAIL = re.compile(r"^\s*,?\s*(?:[A-Z][\w ]{0,20},\s*)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\()")
+# Where the people travel to: "to visit Japan", "trip to China", "arrived in Japan".
+_DESTINATION = re.compile(
+    r"\b(?:visit(?:s|ed|ing)?|trip\s+to|travel(?:s|led|ling)?\s+to|arrived?\s+in|arrives\s+in|heads?\s+(?:to|for))\s+(?:the\s+)?((?:[A-Z][\w-]*\s?){1,3})"
+)
+
+
+def _destination_beyond_dateline(text: str, primary: Summit) -> str | None:
+    """The country the article sends the main meeting's people to, when its city is named only in
+    a dateline ("Seoul, Jan 21 (IANS) … is expected to visit Japan next week"): a dateline says
+    where the reporter is, not where the meeting is. None when the city stands."""
+    city = primary.location.city
+    if not city:
+        return None
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text, re.IGNORECASE))
+    if not mentions or not all(_DATELINE_TAIL.match(text[m.end() : m.end() + 40]) for m in mentions):
+        return None
+    city_country = primary.location.country or country_of_city(city)
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not any(name_mentions(sentence, p) for p in primary.participants):
+            continue
+        for m in _DESTINATION.finditer(sentence):
+            words = m.group(1).split()
+            country = next((code for n in range(len(words), 0, -1) if (code := to_alpha2(" ".join(words[:n])))), None)
+            if country and country != city_country:
+                return country
+    return None
 
 
 def _only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:

@@ -385,3 +385,25 @@ def test_a_main_meeting_given_one_person_gets_the_people_named_with_them_where_i
     [summit] = _assemble(draft, text=text, published="2025-09-23").summits
     # Cho Hyun, not another Cho titled "Foreign Minister Cho"; the spokesperson only briefed.
     assert summit.participants == ["Marco Rubio", "Cho Hyun", "Takeshi Iwaya"]
+
+
+def test_a_city_named_only_in_the_dateline_gives_way_to_the_country_the_article_sends_them_to():
+    text = (
+        "Seoul, Mar 3 (Newswire) South Korean Defence Minister Ahn Gyu-back is expected to visit Japan next week "
+        "for talks with his counterpart Shinjiro Koizumi, officials said."
+    )
+    pair = [DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")]
+    draft = _summit(
+        kind="ministerial_meeting", status="planned", participants=pair, city="Seoul", country="South Korea", date_text="next week"
+    )
+    [summit] = _assemble(draft, text=text, published="2026-03-03").summits
+    assert (summit.location.city, summit.location.country) == (None, "JP")
+    assert summit.title == "Ahn–Koizumi meeting in Japan"
+
+
+def test_a_dateline_city_that_is_the_meeting_place_stands():
+    text = "SEOUL, Sept. 8 (Newswire) -- Defence ministers Ahn Gyu-back and Shinjiro Koizumi held talks on Monday."
+    pair = [DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")]
+    draft = _summit(kind="ministerial_meeting", participants=pair, city="Seoul", country="South Korea", date_text="on Monday")
+    [summit] = _assemble(draft, text=text, published="2025-09-08").summits
+    assert summit.location.city == "Seoul"
