@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, places_in
 from extractor.grounding.evidence import sentence_spans
+from extractor.normalize.countries import to_alpha2
 from extractor.normalize.names import fold_name
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
@@ -118,12 +119,28 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
                 evidence = [date_ev, Evidence(quote=name, start=at, end=s_start + lo + p_end)]
             else:
                 location, evidence = Location(city=None, country=None), [date_ev]
+    if location.city is None and location.country is None and (country := _country_in(clause)):
+        location = Location(city=None, country=country)  # "Lee's trip to Japan last month"
+        changes.append(f"country {country}: named where the meeting is dated")
     if not changes:
         return PassageCheck(summit, [])
     updated = summit.model_copy(
         update={"participants": participants, "location": location, "evidence": sorted(evidence, key=lambda e: e.start)}
     )
     return PassageCheck(updated, changes)
+
+
+_TO_PLACE = re.compile(r"\b(?:in|to|visit(?:s|ed|ing)?)\s+(?:the\s+)?((?:[A-Z][\w-]*\s?){1,3})")
+
+
+def _country_in(clause: str) -> str | None:
+    """The country a clause puts the meeting in ("trip to Japan", "summit in Canada"), if one."""
+    found = set()
+    for m in _TO_PLACE.finditer(clause):
+        words = m.group(1).split()
+        if code := next((c for n in range(len(words), 0, -1) if (c := to_alpha2(" ".join(words[:n])))), None):
+            found.add(code)
+    return found.pop() if len(found) == 1 else None
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:

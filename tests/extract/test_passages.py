@@ -58,3 +58,13 @@ def test_a_meeting_listed_again_less_precisely_is_dropped_and_the_date_words_wid
     )
     (earlier,) = [s for s in records.summits if s.mention == "background"]
     assert (earlier.location.city, earlier.date) == ("Tokyo", "2024-11")
+
+
+def test_a_background_meeting_without_a_city_takes_the_country_its_clause_names():
+    article = (
+        "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. "
+        "The visit reciprocates Lee's trip to Japan last month."
+    )
+    records = assembled(article, background(date_text="last month"))
+    (earlier,) = [s for s in records.summits if s.mention == "background"]
+    assert (earlier.location.city, earlier.location.country, earlier.date) == (None, "JP", "2025-08")
