@@ -10,8 +10,11 @@ is where the value was.
 * city: kept when the article says it; country: the draft's (to_alpha2) unless a grounded city
   says otherwise. A city's country is the most populous city of that name, but when a city of
   that name exists in the draft's country ("Cambridge", US), the draft's country stands.
-* date: the draft's ``date_text`` must be the article's words, then resolve_date applies the
-  publication-date rules; otherwise the date is unknown.
+* date: the draft's ``date_text`` must be the article's words (with the date the article glosses
+  them with: "Yesterday (Aug. 23)"), then resolve_date applies the publication-date rules, or in
+  an undated article the rules of its year-less wire dateline. Without such words, the meeting's
+  own sentence may date it (grounding.date_words); otherwise the date is unknown. In an undated
+  article, year-less dates of the other meetings take the year of the main meeting's full date.
 * pledges: kept when some sentence supports the description; a pledge the model left as 'other'
   gets the domain its description maps to; one pledge per domain per summit (the best supported).
 * title: the draft has none (the model is not asked): "Lee–Takaichi summit in Nara" from surnames,
@@ -34,6 +37,7 @@ from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
 from extractor.extract.pledge_scan import scan_pledges, states_agreement
 from extractor.grounding.countries import locate_country
+from extractor.grounding.date_words import date_in_meeting_sentence, resolve_words, with_gloss
 from extractor.grounding.evidence import (
     PersonMatch,
     identify_person,
@@ -48,7 +52,15 @@ from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text, status_of_the_reports
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
-from extractor.normalize.dates import dated_after_publication, find_date_phrases, resolve_date
+from extractor.normalize.dates import (
+    Dateline,
+    dated_after_publication,
+    find_date_phrases,
+    find_dateline,
+    parse_published,
+    resolve_date,
+    with_year_from,
+)
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.normalize.names import known_actor, known_actors, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
@@ -101,9 +113,11 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
     """The article's records from the model's draft: grounded, normalised, with what was dropped."""
     records = AssembledRecords()
     facts = outside_instructions(text)
+    # A year-less wire dateline dates the relative words of an article that has no publication date.
+    dateline = find_dateline(facts) if parse_published(published) is None else None
     kept: list[_GroundedSummit] = []
     for index, draft_summit in enumerate(draft.summits):
-        grounded = _ground_summit(index, draft_summit, text, published)
+        grounded = _ground_summit(index, draft_summit, text, published, dateline)
         grounded.path = f"summits[{index}]"
         records.dropped += grounded.dropped
         if grounded.summit is not None:
@@ -156,10 +170,12 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None) -
         if primary.status == "held":  # a planned meeting has agreed nothing yet
             primary.pledges += scan_pledges(facts, {p.domain for p in primary.pledges}, primary.participants)
         # The meetings it recalls or announces in passing that the model left out.
-        found = scan_background(facts, published, records.summits)
+        found = scan_background(facts, published, records.summits, dateline)
         # The same passage discipline as the model's background meetings (extract.passages).
         checked = check_background(facts, [*records.summits, *found])[len(records.summits) :]
         records.summits += [_retitled(c.summit) if c.changes else c.summit for c in checked if c.summit is not None]
+    if parse_published(published) is None:
+        records.summits = _years_from_the_primary(records.summits)
     city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
     actors, dropped = _actors([p for g in kept for p in g.participants], facts, city_countries)
     records.actors = actors
@@ -240,6 +256,25 @@ def _only_looked_forward_to(text: str, primary: Summit, published: str | None) -
     return status_of_the_reports(reports) == "planned"
 
 
+def _years_from_the_primary(summits: list[Summit]) -> list[Summit]:
+    """In an article with no publication date, the year-less dates of the other meetings take
+    their year from the main meeting's full date, as they would from a publication date.
+
+    An article is written close to the meeting it is about: when it states that meeting's date
+    with its year ("departed on January 5, 2026 for talks"), a meeting it recalls "in early
+    November" is the November before, not one of any year. Relative words are not resolved this
+    way: they count from the day of writing, which the article still does not state.
+    """
+    primaries = [s for s in summits if s.mention == "primary"]
+    if len(primaries) != 1 or primaries[0].date_precision != "day" or not primaries[0].date or primaries[0].date.startswith("--"):
+        return summits
+    anchor = primaries[0].date
+    return [
+        s.model_copy(update={"date": with_year_from(s.date, anchor)}) if s.date and s.date.startswith("--") and s is not primaries[0] else s
+        for s in summits
+    ]
+
+
 def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> list[_GroundedSummit]:
     """Drop "background" meetings that only repeat the primary one.
 
@@ -288,7 +323,7 @@ def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
     return issues
 
 
-def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | None) -> _GroundedSummit:
+def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | None, dateline: Dateline | None = None) -> _GroundedSummit:
     at = f"summits[{index}]"
     dropped: list[DroppedValue] = []
     issues: list[str] = []
@@ -367,13 +402,22 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         drop(f"{at}.date_text", draft.date_text, INJECTED, f"date_text '{draft.date_text}' appears only in text addressed to you; use null")
     elif draft.date_text and date_evidence is None:
         drop(f"{at}.date_text", draft.date_text, "not found in the article")
+    if date_evidence is not None:
+        date_evidence = with_gloss(facts, date_evidence)  # "Yesterday (Aug. 23)"
+    own_sentence = None
+    if date_evidence is None or resolve_words(facts, date_evidence, published, upcoming=False, dateline=dateline).precision == "unknown":
+        # No date words, or words that are no date: the meeting's own sentence may state its date.
+        own_sentence = date_in_meeting_sentence(facts, city, [p.person.canonical for p in participants], published, dateline)
+    if own_sentence and date_evidence:
+        drop(f"{at}.date_text", draft.date_text, f"not a date; its sentence dates the meeting '{own_sentence.quote}'")
+    date_evidence = own_sentence or date_evidence
     status = draft.status
     if status in ("held", "planned"):
         stated = status_from_text(facts, [e for e in (date_evidence, city_evidence) if e], date_evidence.quote if date_evidence else None)
         if stated and stated != status:
             drop(f"{at}.status", status, f"the article's words say {stated}")
             status = stated
-    resolved = resolve_date(date_evidence.quote if date_evidence else None, published, upcoming=status == "planned")
+    resolved = resolve_words(facts, date_evidence, published, upcoming=status == "planned", dateline=dateline)
     if status == "held" and dated_after_publication(resolved, published):
         drop(f"{at}.status", status, f"dated {resolved.date}, after the article was published")
         status = "planned"

@@ -24,7 +24,7 @@ from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.tense import status_from_text
 from extractor.normalize.countries import major_city_country
-from extractor.normalize.dates import dated_after_publication, find_date_phrases, resolve_date
+from extractor.normalize.dates import Dateline, dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
@@ -80,8 +80,11 @@ def _kind(people: list[str]) -> str:
     return kind_from_roles("leaders_summit", [actor.role if (actor := known_actor(p)) else None for p in people])
 
 
-def scan_background(text: str, published: str | None, summits: list[Summit]) -> list[Summit]:
-    """Meetings the article mentions in passing that ``summits`` (the model's, grounded) lack."""
+def scan_background(text: str, published: str | None, summits: list[Summit], dateline: Dateline | None = None) -> list[Summit]:
+    """Meetings the article mentions in passing that ``summits`` (the model's, grounded) lack.
+
+    ``dateline``: the article's year-less dateline, which dates relative words when ``published`` is None.
+    """
     primary = next((s for s in summits if s.mention == "primary"), None)
     if primary is None:
         return []
@@ -121,7 +124,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit]) -> 
             date_text = sentence[d_start:d_end]
             evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
         status = status_from_text(text, evidence, date_text) or "held"
-        resolved = resolve_date(date_text, published, upcoming=status == "planned")
+        resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
         if resolved.precision == "unknown" and city is None:
             continue
         if status == "held" and dated_after_publication(resolved, published):

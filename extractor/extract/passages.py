@@ -144,14 +144,17 @@ def _country_in(clause: str) -> str | None:
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) within ``sentence`` of the clause holding [start, end)."""
-    lo, hi = 0, len(sentence)
-    for m in _CLAUSE_SPLIT.finditer(sentence):
-        if m.end() <= start:
-            lo = m.end()
-        elif m.start() >= end:
-            hi = m.start()
+    """(start, end) within ``sentence`` of the clause holding [start, end). A fragment that is
+    only the date ("Earlier, on May 2, after their summit in Busan") takes the clause after it."""
+    splits = list(_CLAUSE_SPLIT.finditer(sentence))
+    lo = max((m.end() for m in splits if m.end() <= start), default=0)
+    ends = [m.start() for m in splits if m.start() >= end] + [len(sentence)]
+    hi = ends[0]
+    for later in ends[1:]:
+        rest = sentence[lo:start] + sentence[end:hi]
+        if len(re.findall(r"[^\W\d_]{2,}", rest)) >= 2:
             break
+        hi = later
     return lo, hi
 
 

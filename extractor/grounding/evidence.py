@@ -278,9 +278,25 @@ class SentenceSupport:
     similarity: float  # token_set_ratio of description and sentence, 0..1: the tie-breaker
 
 
+# A full stop that ends an abbreviation, not a sentence: a month before its day ("Sept. 26",
+# "Oct. 30": a dateline or a date would be cut in two) and a title before a name ("Mr. Kim").
+_MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Maj|Capt|Adm|Sgt|St)\.$")
+
+
+def _abbreviation_ends(text: str, brk: re.Match) -> bool:
+    """The break after a full stop is inside a date or a name, not between sentences."""
+    if not brk.group(0).isspace() or "\n" in brk.group(0):
+        return False  # a line break, a closing quote or a bullet ends the sentence whatever came before
+    before, after = text[max(0, brk.start() - 6) : brk.start()], text[brk.end() : brk.end() + 1]
+    return bool((_MONTH_ABBREVIATION.search(before) and after.isdigit()) or (_TITLE_ABBREVIATION.search(before) and after.isupper()))
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_BREAK.finditer(text):
+        if _abbreviation_ends(text, m):
+            continue
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))

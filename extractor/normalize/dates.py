@@ -23,6 +23,17 @@ the article was published on that weekday); "next Tuesday" is the first one afte
 "last Tuesday" the most recent one strictly before it. A day range ("June 28-29") resolves to its
 first day. Times of day are never produced.
 
+**A wire dateline without a year** ("Tokyo, Sept. 26 (Jiji Press)--", "GYEONGJU, South Korea,
+Oct. 30 (Yonhap) --") is no publication date (a year is never invented), but it is the day the
+story was filed, so in an article with no publication date the relative words resolve against it
+to a year-less day: "yesterday" → ``--09-25``, "on the 30th" → ``--09-30``, "last month" → ``--08``.
+A weekday needs the dateline's weekday, which the article pins where wire copy names the filing
+day instead of "today": "the governments said Friday", "expected later Thursday" (``find_dateline``).
+
+"the previous day", "the day before", "the next day", "the following day" shift another day the
+same passage states ("According to the office on the 2nd, … held the previous day"): the caller
+gives that day as ``anchor``; alone they are unknown.
+
 Month-name forms are parsed here with a small regex, because we need to know *which parts* the
 text gives (dateparser fills missing parts from today's date); numeric and "N days ago" forms go
 to dateparser with ``REQUIRE_PARTS`` = day, month and year, so it cannot fill anything in.
@@ -94,18 +105,87 @@ _DAY_OF_MONTH = re.compile(r"\bthe\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", re.IGN
 # Words that only make sense relative to a moment: they go to dateparser, with the publication date.
 _RELATIVE_CUE = re.compile(r"\b(?:ago|later|earlier|before|after|since)\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+# A day counted from another day of the same passage: "the previous day", "the day after".
+# "The day before" counts only where nothing follows it ("the day before the summit" is not that).
+_DAY_SHIFT = re.compile(
+    r"\bthe\s+(?:(?P<back>previous|preceding)\s+day|(?:next|following)\s+day|day\s+(?:(?P<before>before)|after)(?=\s*(?:[,.;:)]|$)))\b",
+    re.IGNORECASE,
+)
 
 
-def resolve_date(date_text: str | None, published: str | None, *, upcoming: bool = False) -> ResolvedDate:
+@dataclass(frozen=True)
+class Dateline:
+    """The day a wire story was filed, from a dateline without a year; its weekday where the article pins it."""
+
+    month: int
+    day: int
+    weekday: int | None  # 0 = Monday, as ``date.weekday()``
+
+
+# "Tokyo, Sept. 26 (Jiji Press)--", "GYEONGJU, South Korea, Oct. 30 (Yonhap) --", "SEOUL, Jan 21 (IANS)":
+# a place (one to three comma-separated capitalised names), a month and day with no year, then a
+# news agency in brackets or a dash. It opens the story, so only the first lines are searched.
+_PLACE_PART = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
+_DATELINE = re.compile(
+    rf"(?:^|(?<=[\s)]))(?P<place>{_PLACE_PART}(?:,[ \t]+{_PLACE_PART}){{0,2}}),[ \t]+"
+    rf"(?i:(?P<month>{'|'.join(MONTH_WORDS)}))\.?[ \t]+(?P<day>[0-3]?\d)(?![\d,:]|[ \t]+\d)"
+    r"(?:[ \t]*\((?P<agency>[A-Z][^()\n]{1,40})\)|[ \t]*(?:--|[\u2013\u2014]))",
+    re.MULTILINE,
+)
+_DATELINE_LINES = 8  # non-blank lines from the top in which a dateline may stand
+# Where wire copy names the filing day by its weekday instead of "today": the day a statement was
+# made ("the ministry said Friday", "told reporters on Friday") and "later Thursday" / "earlier Thursday".
+_FILING_WEEKDAY = re.compile(
+    r"\b(?:(?:said|says|announced|confirmed|stated|told\s+(?:reporters|journalists|a\s+news\s+conference))\s+(?:on\s+)?"
+    r"|(?:[Ll]ater|[Ee]arlier)\s+(?:on\s+)?)(?P<weekday>" + "|".join(calendar.day_name) + r")\b"
+)
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The year-less dateline that opens a wire story, with the weekday the article pins to it, else None.
+
+    The weekday is known only where every filing-day cue ("said Friday", "later Friday") names the
+    same one; a dateline whose cues disagree, or that has none, keeps ``weekday=None``.
+    """
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:_DATELINE_LINES])
+    # At the start of a line, or after page furniture when a news agency follows ("IANS) Seoul,
+    # Jan 21 (IANS) …"); "talks in Seoul, May 3 – and" inside a sentence is no dateline.
+    m = next((m for m in _DATELINE.finditer(head) if m["agency"] or not head[head.rfind("\n", 0, m.start()) + 1 : m.start()].strip()), None)
+    if m is None:
+        return None
+    month, day = _MONTHS[m["month"].lower()], int(m["day"])
+    if _day(2000, month, day) is None:  # 2000 is a leap year: every real month-day exists in it
+        return None
+    pinned = {_WEEKDAYS[cue["weekday"].lower()] for cue in _FILING_WEEKDAY.finditer(text)}
+    return Dateline(month, day, pinned.pop() if len(pinned) == 1 else None)
+
+
+def resolve_date(
+    date_text: str | None,
+    published: str | None,
+    *,
+    upcoming: bool = False,
+    dateline: Dateline | None = None,
+    anchor: str | None = None,
+) -> ResolvedDate:
     """Resolve the article's words for a date; see the module docstring for the rules.
 
     ``upcoming``: the date is of a planned meeting, so a bare weekday ("will visit on Wednesday")
     is the next such day on or after publication rather than the last one before it.
+    ``dateline``: the article's year-less dateline, used only when there is no publication date.
+    ``anchor``: the day (partial ISO) that "the previous day" and the like count from.
     """
     if date_text is None or not date_text.strip():
         return ResolvedDate(None, "unknown", None)
     text = date_text.strip()
+    if shifts_a_day(text):
+        return ResolvedDate(*_shifted(text, anchor), text)
     pub = parse_published(published)
+    if pub is None and dateline is not None:
+        undated = resolve_date(text, None, upcoming=upcoming)
+        if undated.date is None and (from_dateline := _against_dateline(text, dateline, upcoming)) is not None:
+            return ResolvedDate(*from_dateline, text)
+        return undated
     weekday = partial(_weekday, upcoming=upcoming)
     day_of_month = partial(_day_of_month, upcoming=upcoming)
     for resolver in (_absolute, _relative, weekday, day_of_month, _with_dateparser):
@@ -116,9 +196,75 @@ def resolve_date(date_text: str | None, published: str | None, *, upcoming: bool
     return ResolvedDate(None, "unknown", text)
 
 
+def shifts_a_day(text: str) -> bool:
+    """ "the previous day", "the following day": a day counted from another one (see ``anchor``)."""
+    return bool(_DAY_SHIFT.search(text)) and _absolute(text, None) is None
+
+
+def _shifted(text: str, anchor: str | None) -> tuple[str | None, DatePrecision]:
+    """ "the previous day" and the like: one day from ``anchor`` (a day, with or without its year)."""
+    m = _DAY_SHIFT.search(text)
+    parts = _anchor_day(anchor)
+    if m is None or parts is None:
+        return None, "unknown"
+    step = -1 if (m["back"] or m["before"]) else 1
+    year, month, day = parts
+    if year is not None:
+        return (date(year, month, day) + timedelta(days=step)).isoformat(), "day"
+    return _yearless_shift(date(2001 if (month, day) != (2, 29) else 2000, month, day), step)
+
+
+def _anchor_day(anchor: str | None) -> tuple[int | None, int, int] | None:
+    m = re.fullmatch(r"(?:(?P<year>\d{4})|-)-(?P<month>\d\d)-(?P<day>\d\d)", (anchor or "").strip())
+    if m is None or _day(2000, int(m["month"]), int(m["day"])) is None:
+        return None
+    return (int(m["year"]) if m["year"] else None), int(m["month"]), int(m["day"])
+
+
+def _yearless_shift(start: date, days: int) -> tuple[str | None, DatePrecision]:
+    """``start`` moved by ``days`` in a year we do not know: unknown across the end of February,
+    where the answer depends on whether that year was a leap year."""
+    end = start + timedelta(days=days)
+    low, high = sorted((start, end))
+    if any(low <= date(year, 2, 28) < high for year in {low.year, high.year}):
+        return None, "unknown"
+    return f"--{end.month:02d}-{end.day:02d}", "day"
+
+
+def _against_dateline(text: str, dateline: Dateline, upcoming: bool) -> tuple[str | None, DatePrecision] | None:
+    """Relative words read from the dateline's day, in a year of the right weekday; the year is then dropped.
+
+    A weekday without a pinned dateline weekday is not resolved. A result in another month than
+    the dateline's is kept; one that needs to know whether February had 29 days is not.
+    """
+    if _WEEKDAY.search(text) and dateline.weekday is None:
+        return None
+    years = [y for y in range(2000, 2028) if _day(y, dateline.month, dateline.day) is not None]
+    if dateline.weekday is not None:
+        years = [y for y in years if date(y, dateline.month, dateline.day).weekday() == dateline.weekday]
+    filed = date(years[0], dateline.month, dateline.day)
+    found = resolve_date(text, filed.isoformat(), upcoming=upcoming)
+    if found.date is None or found.precision not in ("day", "month"):
+        return None
+    if found.precision == "month":
+        return f"--{found.date[5:7]}", "month"
+    return _yearless_shift(filed, (date.fromisoformat(found.date) - filed).days)
+
+
 def dated_after_publication(resolved: ResolvedDate, published: str | None) -> bool:
     """A day-precise date after the article was published: a meeting not yet held."""
     return resolved.precision == "day" and bool(resolved.date) and bool(published) and str(resolved.date) > str(published)[:10]
+
+
+def with_year_from(partial: str, anchor: str) -> str:
+    """A year-less date ("--11", "--11-01") with the year it takes when ``anchor`` is the publication
+    date (the ``LOOKAHEAD`` rule); any other date, or a bad anchor, leaves it as it is."""
+    pub = parse_published(anchor)
+    m = re.fullmatch(r"--(?P<month>\d\d)(?:-(?P<day>\d\d))?", partial)
+    if pub is None or m is None or not 1 <= int(m["month"]) <= 12:
+        return partial
+    found = _yearless_day(int(m["month"]), int(m["day"]), pub) if m["day"] else _yearless_month(int(m["month"]), pub)
+    return found[0] if found and found[0] else partial
 
 
 def parse_published(published: str | None) -> date | None:
@@ -208,13 +354,16 @@ def _relative(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
     if unit == "month":
         month = pub + relativedelta(months=step)
         return f"{month.year:04d}-{month.month:02d}", "month"
-    # A week has no partial-ISO form: give its month when the whole week (Monday..Sunday) lies in
-    # one month, else its year when it lies in one year, else nothing.
+    # A week has no partial-ISO form: give its month when its working days (Monday..Friday) lie
+    # in one month, else its year when they lie in one year, else nothing. Official meetings are
+    # held on working days far more often than at weekends, so a week whose weekend alone spills
+    # into the next month ("next week" from Wednesday 21 January 2026: 26 January to 1 February)
+    # is that month's week; a week split on a weekday tells only its year.
     monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
-    sunday = monday + timedelta(days=6)
-    if (monday.year, monday.month) == (sunday.year, sunday.month):
+    friday = monday + timedelta(days=4)
+    if (monday.year, monday.month) == (friday.year, friday.month):
         return f"{monday.year:04d}-{monday.month:02d}", "month"
-    if monday.year == sunday.year:
+    if monday.year == friday.year:
         return f"{monday.year:04d}", "year"
     return None, "unknown"
 
@@ -289,6 +438,10 @@ _PHRASES = [re.compile(_QUALIFIER + pattern.pattern, re.IGNORECASE) for pattern 
         r"|yesterday|tomorrow)\b",
         re.IGNORECASE,
     ),
+    # "on the 2nd" (a month named after it is _DAY_MONTH's, which is longer and wins) and
+    # "the previous day", which translated news uses with it.
+    re.compile(r"\b(?:(?:on|since|by)\s+)?" + _DAY_OF_MONTH.pattern + rf"(?![\s-]+(?:of\s+)?{_MONTH})", re.IGNORECASE),
+    _DAY_SHIFT,
 ]
 
 

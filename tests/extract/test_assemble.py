@@ -1,5 +1,7 @@
 """From a draft to records: grounded values kept, the rest dropped and counted."""
 
+import pytest
+
 from extractor.extract.assemble import assemble_records, ungrounded_issues
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
 from schemas import ArticleExtraction, Provenance
@@ -407,3 +409,75 @@ def test_a_dateline_city_that_is_the_meeting_place_stands():
     draft = _summit(kind="ministerial_meeting", participants=pair, city="Seoul", country="South Korea", date_text="on Monday")
     [summit] = _assemble(draft, text=text, published="2025-09-08").summits
     assert summit.location.city == "Seoul"
+
+
+# --- dates the model's words alone do not give -----------------------------------------------------
+
+
+def test_a_yearless_wire_dateline_dates_the_weekday_of_an_undated_article():
+    text = (
+        "Leaders to meet in Nara\n\n"
+        "BUSAN, Oct. 4 (Newswire)--South Korean President Lee Jae-myung and Japanese Prime Minister Sanae Takaichi "
+        "will meet in Nara on Tuesday, the two governments said Saturday."
+    )
+    [summit] = _assemble(_summit(status="planned"), published=None, text=text).summits
+    assert (summit.date, summit.date_precision, summit.status) == ("--10-07", "day", "planned")
+
+
+def test_relative_words_take_the_date_the_article_glosses_them_with():
+    text = (
+        "Yesterday (Aug. 23), President Lee Jae-myung met Prime Minister Sanae Takaichi in Nara. "
+        "The dinner after the summit yesterday ran late."
+    )
+    [summit] = _assemble(_summit(date_text="yesterday"), published=None, text=text).summits
+    assert (summit.date, summit.date_text) == ("--08-23", "Yesterday (Aug. 23)")
+    assert [e.quote for e in summit.evidence] == ["Yesterday (Aug. 23)", "Nara"]
+
+
+def test_a_meeting_without_date_words_is_dated_by_its_own_sentence():
+    text = (
+        "According to the presidential office on the 5th, President Lee Jae-myung and Prime Minister Sanae Takaichi "
+        "signed five accords in Nara the previous day. The accords cover trade."
+    )
+    for date_text in (None, "at the signing ceremony"):  # none, or words the article does not have
+        [summit] = _assemble(_summit(date_text=date_text), published="2026-03-05", text=text).summits
+        assert (summit.date, summit.date_text, summit.status) == ("2026-03-04", "the previous day", "held")
+
+
+def test_a_recalled_meeting_takes_the_date_nearest_its_own_place():
+    text = (
+        "President Lee Jae-myung and Prime Minister Sanae Takaichi will meet in Nara next month. "
+        "Earlier, on May 2, after their first summit in Busan, Lee said Takaichi had agreed to Nara."
+    )
+    busan = _summit(mention="background", status="planned", city="Busan", country=None, date_text=None)
+    primary = _summit(status="planned", date_text="next month")
+    records = _assemble(primary, busan, published="2026-06-10", text=text)
+    assert [(s.location.city, s.date, s.status) for s in records.summits] == [
+        ("Nara", "2026-07", "planned"),
+        ("Busan", "2026-05-02", "held"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lee Jae-myung and Sanae Takaichi, who met in June, will hold talks in Nara next month.",  # two dates
+        "On May 2 in Busan, Lee Jae-myung proposed that Sanae Takaichi visit Nara.",  # Busan's date
+        "Lee Jae-myung will visit Nara on May 2.",  # Takaichi is not in it
+    ],
+)
+def test_a_sentence_whose_date_may_be_another_meetings_dates_nothing(sentence):
+    [summit] = _assemble(
+        _summit(status="planned", date_text=None), published="2026-04-20", text=sentence + " Sanae Takaichi agreed."
+    ).summits
+    assert summit.date is None
+
+
+def test_in_an_undated_article_recalled_dates_take_the_year_of_the_main_meetings_date():
+    text = (
+        "President Lee Jae-myung left for Nara on March 3, 2026 for talks with Prime Minister Sanae Takaichi. "
+        "The two leaders last met in Busan in early November."
+    )
+    busan = _summit(mention="background", city="Busan", country=None, date_text="in early November")
+    records = _assemble(_summit(status="planned", date_text="March 3, 2026"), busan, published=None, text=text)
+    assert [(s.location.city, s.date) for s in records.summits] == [("Nara", "2026-03-03"), ("Busan", "2025-11")]

@@ -2,7 +2,15 @@
 
 import pytest
 
-from extractor.grounding.evidence import best_sentence, find_quote, identify_person, locate_name, locate_phrase, name_mentions
+from extractor.grounding.evidence import (
+    best_sentence,
+    find_quote,
+    identify_person,
+    locate_name,
+    locate_phrase,
+    name_mentions,
+    sentence_spans,
+)
 from tests.support.paths import SEEDS
 
 TEXT = (
@@ -119,3 +127,15 @@ def test_best_sentence_in_a_seed_article():
     ev = best_sentence(text, "conduct joint naval search-and-rescue exercises")
     assert "agreed to conduct joint naval search-and-rescue exercises" in ev.quote
     assert text[ev.start : ev.end] == ev.quote
+
+
+def test_a_month_or_title_abbreviation_does_not_end_a_sentence():
+    text = "Busan, Oct. 4 (Newswire)--The envoys met on Sept. 30 in Daegu. Mr. Park said so. They left in Oct.\nNew line. It ended in Nov. Talks resume."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Busan, Oct. 4 (Newswire)--The envoys met on Sept. 30 in Daegu.",
+        "Mr. Park said so.",
+        "They left in Oct.",
+        "New line.",
+        "It ended in Nov.",  # no day after it: the abbreviation ends the sentence too
+        "Talks resume.",
+    ]

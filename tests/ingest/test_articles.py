@@ -11,6 +11,7 @@ import pytest
 
 from extractor.errors import InputError
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, parse_article, read_articles
+from extractor.normalize.dates import Dateline, find_dateline
 from tests.support.paths import SEEDS
 
 
@@ -464,3 +465,12 @@ def test_publication_date_from_a_wire_dateline_which_stays_in_the_story():
 def test_a_date_inside_the_story_is_not_a_dateline():
     article = parse_article("The talks opened on May 11, 2026 — a week late — in a hotel in Seoul.\n")
     assert article.published is None
+
+
+def test_a_wire_dateline_without_a_year_is_no_publication_date_but_stays_for_the_dates():
+    # The year would be a guess, so `published` stays None; the dateline stays in the text, where
+    # normalize.dates.find_dateline reads it to date the article's relative words without a year.
+    text = '{"body": "Ministers to meet\\n\\nBUSAN, Oct. 4 (Newswire)--The ministers will meet on Tuesday, officials said Saturday."}'
+    article = parse_article(text)
+    assert article.published is None
+    assert find_dateline(article.text) == Dateline(10, 4, 5)

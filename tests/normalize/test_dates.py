@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractor.normalize.dates import ResolvedDate, resolve_date
+from extractor.normalize.dates import Dateline, ResolvedDate, find_date_phrases, find_dateline, resolve_date, shifts_a_day, with_year_from
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,126 @@ def test_a_day_of_the_month_is_read_in_the_publication_month(text, published, up
 def test_a_day_of_the_month_needs_a_publication_date_and_an_ordinal():
     assert resolve_date("on the 30th", None).date is None
     assert resolve_date("the 30 delegates", "2025-09-30").date is None
+
+
+# --- a wire dateline without a year -------------------------------------------------------------
+
+_WIRE = (
+    "Leaders to meet in Daegu\n\nBUSAN, Oct. 4 (Newswire)--The two ministers will meet in Daegu on Tuesday, the ministries said Saturday."
+)
+
+
+def test_a_yearless_wire_dateline_is_found_with_the_weekday_the_article_pins():
+    assert find_dateline(_WIRE) == Dateline(10, 4, 5)  # "said Saturday": filed on a Saturday
+    assert find_dateline("Ulsan, March 2 -- The talks, expected later Monday, will") == Dateline(3, 2, 0)
+    assert find_dateline("feed) Incheon, Jan 9 (Wire Service) Officials") == Dateline(1, 9, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SEOUL, May 11, 2026 — a dateline with its year is a publication date, not this",
+        "Headline\nThe ministers met in Seoul, May 3 -- and agreed",  # inside a sentence, no agency
+        "Busan, Feb. 30 (Newswire)--no such day",
+        "One\nTwo\nThree\nFour\nFive\nSix\nSeven\nEight\nBUSAN, Oct. 4 (Newswire)--too far down",
+    ],
+)
+def test_what_is_not_a_yearless_dateline(text):
+    assert find_dateline(text) is None
+
+
+def test_filing_day_cues_that_disagree_pin_no_weekday():
+    text = "BUSAN, Oct. 4 (Newswire)--The ministry said Saturday that talks held earlier Friday went well."
+    assert find_dateline(text) == Dateline(10, 4, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "upcoming", "date", "precision"),
+    [
+        ("on Tuesday", True, "--10-07", "day"),  # Saturday 4 October: the coming Tuesday
+        ("on Tuesday", False, "--09-30", "day"),  # held: the Tuesday before
+        ("Saturday", True, "--10-04", "day"),  # the filing day itself
+        ("yesterday", False, "--10-03", "day"),
+        ("on the 30th", False, "--09-30", "day"),
+        ("last month", False, "--09", "month"),
+        ("Oct. 9", True, "--10-09", "day"),  # a calendar date needs no dateline
+        ("this year", False, None, "unknown"),  # a year is never invented
+    ],
+)
+def test_relative_words_resolve_against_the_dateline_without_a_year(text, upcoming, date, precision):
+    resolved = resolve_date(text, None, upcoming=upcoming, dateline=Dateline(10, 4, 5))
+    assert (resolved.date, resolved.precision) == (date, precision)
+
+
+def test_a_dateline_without_a_pinned_weekday_dates_day_words_but_not_weekdays():
+    dateline = Dateline(10, 4, None)
+    assert resolve_date("tomorrow", None, dateline=dateline).date == "--10-05"
+    assert resolve_date("on Tuesday", None, dateline=dateline) == ResolvedDate(None, "weekday", "on Tuesday")
+
+
+def test_across_the_end_of_february_a_yearless_day_is_unknown():
+    # Without the year, the day after 28 February may be the 29th or 1 March.
+    assert resolve_date("tomorrow", None, dateline=Dateline(2, 28, None)).date is None
+    assert resolve_date("yesterday", None, dateline=Dateline(2, 28, None)).date == "--02-27"
+
+
+def test_the_publication_date_wins_over_the_dateline():
+    assert resolve_date("yesterday", "2026-10-04", dateline=Dateline(1, 1, None)).date == "2026-10-03"
+
+
+# --- a day counted from another -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "date"),
+    [
+        ("the previous day", "2025-11-02", "2025-11-01"),
+        ("the day before", "2026-03-01", "2026-02-28"),
+        ("the following day", "--12-31", "--01-01"),
+        ("the next day", "--02-28", None),  # leap year or not: unknown
+        ("the previous day", None, None),  # nothing to count from
+    ],
+)
+def test_a_day_counted_from_the_anchor(text, anchor, date):
+    assert resolve_date(text, "2026-06-01", anchor=anchor).date == date
+
+
+def test_the_day_before_an_event_is_not_a_counted_day():
+    assert not shifts_a_day("the day before the summit")
+    assert shifts_a_day("the day before.") and shifts_a_day("on the sidelines the previous day")
+
+
+# --- finding date phrases; years for year-less dates; weeks ----------------------------------------
+
+
+def test_day_of_the_month_and_counted_days_are_date_phrases():
+    text = "Officials said on the 4th that the envoys met the previous day, before talks on the 9th of May in Seoul."
+    assert [text[s:e] for s, e in find_date_phrases(text)] == ["on the 4th", "the previous day", "9th of May"]
+
+
+@pytest.mark.parametrize(
+    ("partial", "anchor", "date"),
+    [
+        ("--11", "2026-01-05", "2025-11"),  # the November before
+        ("--11-02", "2026-01-05", "2025-11-02"),
+        ("--01-20", "2026-01-05", "2026-01-20"),  # within 30 days after: the coming one
+        ("2024-11", "2026-01-05", "2024-11"),  # a year already given stands
+        ("--11", "not a date", "--11"),
+    ],
+)
+def test_a_yearless_date_takes_its_year_from_an_anchor_day(partial, anchor, date):
+    assert with_year_from(partial, anchor) == date
+
+
+@pytest.mark.parametrize(
+    ("published", "date", "precision"),
+    [
+        ("2026-01-21", "2026-01", "month"),  # 26-30 January; only the weekend spills into February
+        ("2026-03-25", "2026", "year"),  # 30 March to 3 April: split on working days
+        ("2026-12-23", None, "unknown"),  # 28 December to 1 January: no one year
+        ("2026-05-06", "2026-05", "month"),  # 11-17 May, all in one month
+    ],
+)
+def test_next_week_takes_the_month_of_its_working_days(published, date, precision):
+    resolved = resolve_date("next week", published)
+    assert (resolved.date, resolved.precision) == (date, precision)
