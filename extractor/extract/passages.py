@@ -119,9 +119,9 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
                 evidence = [date_ev, Evidence(quote=name, start=at, end=s_start + lo + p_end)]
             else:
                 location, evidence = Location(city=None, country=None), [date_ev]
-    if location.city is None and location.country is None and (country := _country_in(clause)):
-        location = Location(city=None, country=country)  # "Lee's trip to Japan last month"
-        changes.append(f"country {country}: named where the meeting is dated")
+    if location.city is None and location.country is None and (stated := _country_in(clause)):
+        location = Location(city=None, country=stated)  # "Lee's trip to Japan last month"
+        changes.append(f"country {stated}: named where the meeting is dated")
     if not changes:
         return PassageCheck(summit, [])
     updated = summit.model_copy(
