@@ -2,8 +2,8 @@
 
 Each test is one rule of matching.py / grouping.py / resolution.py, on invented people, places
 and dates: a name lost from a report, a passing reference carrying the main story's city, an
-undated reference that fits two events, a vague reference with only a country. And the
-look-alikes those rules must keep apart.
+undated reference that fits two events, a vague reference with only a country, a "held" from
+before the meeting. And the look-alikes those rules must keep apart.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def test_a_report_missing_a_participant_joins_on_the_same_city_and_day():
     assert (event.status, event.date, event.participants) == ("held", "2027-03-14", [VELIN, OKORO])
     [conflict] = event.conflicts
     assert (conflict.field, conflict.chosen, conflict.rule) == ("status", "held", "latest_report")
+    assert "held (published 2027-03-14)" in conflict.why
 
 
 def test_a_fuller_report_completes_an_event_founded_by_a_one_person_report():
@@ -177,6 +178,34 @@ def test_a_vague_reference_is_not_taken_by_the_one_event_its_own_article_does_no
         ]
     )
     assert len(events) == 3
+
+
+# --- planned versus held ----------------------------------------------------------------------------
+
+
+def test_a_held_report_published_before_the_meeting_does_not_make_it_held():
+    events = reconcile_events(
+        [
+            article("preview", summit([VELIN, OKORO], "Lorvik", "2027-03-14", status="planned"), published="2027-03-10"),
+            article("misread", summit([VELIN, OKORO], "Lorvik", "2027-03", mention="background"), published="2027-03-12"),
+        ]
+    )
+    [event] = events
+    assert (event.status, event.fields["status"].rule) == ("planned", "latest_report")
+    [conflict] = event.conflicts
+    assert conflict.chosen == "planned"
+    assert "published before the meeting's day (2027-03-14)" in conflict.why and "misread" in conflict.why
+
+
+def test_a_held_report_published_on_the_day_makes_it_held():
+    [event] = reconcile_events(
+        [
+            article("preview", summit([VELIN, OKORO], "Lorvik", "2027-03", status="planned"), published="2027-03-10"),
+            article("report", summit([VELIN, OKORO], "Lorvik", "2027-03-14"), published="2027-03-14"),
+        ]
+    )
+    assert event.status == "held"
+    assert "report (published 2027-03-14)" in event.conflicts[0].why
 
 
 # --- look-alikes ------------------------------------------------------------------------------------
