@@ -7,11 +7,13 @@ fits best (matching.fit), or founds a new event. Two guards keep a guess from me
   either; it founds its own event rather than pick one.
 * **No anchor.** A mention with neither a city nor a date of month precision or better (e.g.
   "the leaders met before, on the sidelines of APEC") says only who met. It joins an event only
-  when exactly one event in the whole input fits it (same people, compatible kind, and nothing
-  it does give — a country, a year, a status — contradicting; an event of its own article counts
-  too, though it cannot join it); when the pair met several times and nothing tells the meetings
-  apart, it cannot say which one it means, so it stands alone.
-  Such mentions are processed last, so every anchored event already exists when they are counted.
+  when its people have exactly one plausible event (same people, compatible kind, not ruled out
+  by the year or a cancellation it gives) in the whole input; when the pair met several times,
+  it cannot say which meeting it means, so it stands alone. Its country does not narrow the
+  choice: with no city, a model fills the country from the article's main story or the
+  visitor's home (measured: a vague "the leaders met" took the home country and would have
+  picked the one meeting held there, not the one it meant). Such mentions are processed last,
+  so every anchored event already exists when they are counted.
 
 A placed mention that fits no event in its own city (nor one with no city yet) is compared once
 more with the events of its people in every city: a passing reference may carry a wrong city
@@ -26,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from extractor.reconcile.blocking import BlockIndex
-from extractor.reconcile.matching import Cluster, fields_fit, fit, has_day
+from extractor.reconcile.matching import Cluster, fit, has_day, plausible_without_a_place
 from extractor.reconcile.mentions import MentionRow
 
 
@@ -45,9 +47,7 @@ def _best(row: MentionRow, candidates: list[Cluster]) -> tuple[Cluster | None, b
 
 
 def _unanchored(row: MentionRow, candidates: list[Cluster]) -> Cluster | None:
-    # An event of the mention's own article counts as a meeting it could be confused with: the
-    # article itself shows that the people met more than once.
-    plausible = [c for c in candidates if fields_fit(row, c) is not None]
+    plausible = [c for c in candidates if plausible_without_a_place(row, c)]
     if len(plausible) != 1:
         return None
     return plausible[0] if fit(row, plausible[0]) is not None else None

@@ -136,6 +136,27 @@ def participants_fit(persons: frozenset[str], row_kind: str, cluster: Cluster, p
     return min(f for f in fits if f is not None)
 
 
+def same_people_and_kind(row: MentionRow, cluster: Cluster) -> bool:
+    """Could be the same meeting judging by who met and what kind of meeting, ignoring when and where."""
+    kind = row.summit.kind
+    return participants_fit(row.persons, kind, cluster) is not None and all(kinds_compatible(kind, k) for k in cluster.kinds)
+
+
+def plausible_without_a_place(row: MentionRow, cluster: Cluster) -> bool:
+    """Same people and kind, and neither the year nor the status rules the event out.
+
+    For a mention with no city and no month: the year it gives ("next week", "last year",
+    resolved against the publication date) and a cancellation are read from its own words; its
+    country is not (see grouping.py), so it does not count here.
+    """
+    if not same_people_and_kind(row, cluster):
+        return False
+    if any(frozenset((row.summit.status, s)) in _EXCLUSIVE_STATUS for s in cluster.statuses):
+        return False
+    year = row.date[0]
+    return year is None or all(parts[0] is None or parts[0] == year for parts in cluster.dates)
+
+
 def date_contradiction_is_hard(a: DateParts, a_strong: bool, b: DateParts, b_strong: bool) -> bool:
     """Two contradicting dates that cannot both describe one meeting (see the module docstring)."""
     if a_strong and b_strong:
@@ -163,11 +184,6 @@ def fit(row: MentionRow, cluster: Cluster) -> tuple | None:
     """
     if row.article_id in cluster.articles:
         return None
-    return fields_fit(row, cluster)
-
-
-def fields_fit(row: MentionRow, cluster: Cluster) -> tuple | None:
-    """``fit`` apart from the same-article rule: whether the fields alone allow one meeting."""
     summit = row.summit
     day = same_day(row, cluster)
     same_city = row.city_key is not None and row.city_key == cluster.city_key

@@ -2,8 +2,7 @@
 
 Each test is one rule of matching.py / grouping.py / resolution.py, on invented people, places
 and dates: a name lost from a report, a passing reference carrying the main story's city, an
-undated reference that fits two events, a vague reference with only a country, a "held" from
-before the meeting. And the look-alikes those rules must keep apart.
+undated reference that fits two events, a "held" from before the meeting. And the look-alikes those rules must keep apart.
 """
 
 from __future__ import annotations
@@ -158,26 +157,28 @@ def test_an_undated_reference_between_two_reported_meetings_stays_apart():
 # --- a reference with no place and no date ---------------------------------------------------------
 
 
-def test_a_vague_reference_with_a_country_joins_the_one_event_in_that_country():
+def test_a_vague_reference_is_not_placed_by_its_country_alone():
+    """No city, no date: its country is as likely the article's own as the meeting's, so two
+    meetings of the pair in two countries leave it alone, whichever country it gives."""
     pair = [
         article("home", summit([VELIN, OKORO], "Lorvik", "2027-03-14", country="AA")),
         article("abroad", summit([VELIN, OKORO], "Tarn", "2027-06-01", country="BB")),
     ]
-    vague = article("vague", summit([OKORO, VELIN], None, None, country="BB", mention="background"))
-    assert grouping(reconcile_events([*pair, vague])) == [[("abroad", 0), ("vague", 0)], [("home", 0)]]
-    silent = article("silent", summit([OKORO, VELIN], None, None, mention="background"))
-    assert grouping(reconcile_events([*pair, silent])) == [[("abroad", 0)], [("home", 0)], [("silent", 0)]]
+    for country in ("AA", "BB", None):
+        vague = article("vague", summit([OKORO, VELIN], None, None, country=country, mention="background"))
+        assert grouping(reconcile_events([*pair, vague])) == [[("abroad", 0)], [("home", 0)], [("vague", 0)]], country
 
 
-def test_a_vague_reference_is_not_taken_by_the_one_event_its_own_article_does_not_report():
-    """Its own article reports the people meeting too: they met more than once, so it stays alone."""
-    events = reconcile_events(
-        [
-            article("plan", summit([VELIN, OKORO], "Tarn", None, status="planned", mention="background")),
-            article("news", summit([VELIN, OKORO], "Lorvik", "2027-03-14"), summit([OKORO, VELIN], mention="background")),
-        ]
-    )
-    assert len(events) == 3
+def test_a_vague_reference_with_a_year_joins_the_one_meeting_of_that_year():
+    """ "Next week" resolved to a year, no city: of the pair's meetings only one is in that year."""
+    pair = [
+        article("earlier", summit([VELIN, OKORO], "Lorvik", "2026-11-02", country="AA")),
+        article("later", summit([VELIN, OKORO], "Tarn", "2027-06-01", country="BB")),
+    ]
+    vague = article("vague", summit([OKORO, VELIN], None, "2027", status="planned", mention="background"))
+    assert grouping(reconcile_events([*pair, vague])) == [[("earlier", 0)], [("later", 0), ("vague", 0)]]
+    yearless = article("vague", summit([OKORO, VELIN], None, None, status="planned", mention="background"))
+    assert len(reconcile_events([*pair, yearless])) == 3
 
 
 # --- planned versus held ----------------------------------------------------------------------------
