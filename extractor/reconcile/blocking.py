@@ -9,7 +9,8 @@ with the events under its own keys:
   one-person state visit that it may complete);
 * a one-person mention looks up the ``member`` key of that person (every event they are in);
 * within a key, a mention with a city looks only at events in that city and events with no city
-  yet; a mention with no city looks at all of them.
+  yet; a mention with no city looks at all of them. A mention that fits none of those may ask
+  again in every city (``every_city``): a passing reference with a wrong city (matching.py).
 
 Blocking only prunes: ``matching.fit`` makes every decision, so a key that lists an event too
 many costs time, never correctness. A key that lists one too few loses a merge; that happens only
@@ -64,14 +65,14 @@ class BlockIndex:
             cluster.registered.add((key, city))
             self._buckets.setdefault(key, {}).setdefault(city, []).append(cluster)
 
-    def candidates(self, row: MentionRow) -> list[Cluster]:
+    def candidates(self, row: MentionRow, every_city: bool = False) -> list[Cluster]:
         """The events worth comparing with this mention, each once, in creation order."""
         found: dict[int, Cluster] = {}
         for key in lookup_keys(row):
             by_city = self._buckets.get(key)
             if not by_city:
                 continue
-            if row.city_key is None:
+            if row.city_key is None or every_city:
                 lists = by_city.values()
             else:
                 lists = [by_city.get(row.city_key, ()), by_city.get(None, ())]

@@ -55,7 +55,7 @@ def pending_event(cluster: Cluster) -> PendingEvent:
 def build_event(pending: PendingEvent) -> Event:
     rows, date, title = pending.rows, pending.date, pending.title
     city, country = resolve_city(rows), resolve_country(rows)
-    kind, status = resolve_kind(rows), resolve_status(rows)
+    kind, status = resolve_kind(rows), resolve_status(rows, date.chosen)
     participants, display = resolve_participants(rows)
     resolutions = {
         "city": city,

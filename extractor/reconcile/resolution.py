@@ -15,7 +15,9 @@ it prefers, and the rule that narrows the candidates to one is the rule recorded
 * ``tie_break`` — nothing else separates them: the first in sort order, so the result never
   depends on input order.
 * ``latest_report`` — (status) the furthest stage wins: held > ongoing > planned, and
-  cancelled > planned; a later report supersedes an earlier plan.
+  cancelled > planned; a later report supersedes an earlier plan. A "held" report from an
+  article published before the meeting's day (both known to the day) cannot have seen it held
+  and does not count, unless every report is one (then the day may be what is wrong).
 * ``union`` — (participants) everyone named by any mention (blocking only merges mentions whose
   people nest, so the union is the largest set reported).
 
@@ -37,12 +39,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from extractor.normalize.partial_dates import DateParts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.normalize.partial_dates import DateParts, date_parts, parse_iso_day, parts_agree, specificity, to_calendar
 from extractor.reconcile.mentions import MentionRow
 
 NEAR_PUBLICATION_DAYS = 7
@@ -247,28 +249,59 @@ def resolve_title(rows: Sequence[MentionRow]) -> Resolution:
     return resolve(TITLE, [(r.summit.title, " ".join(r.summit.title.casefold().split()), r, None) for r in rows])
 
 
-def resolve_status(rows: Sequence[MentionRow]) -> Resolution:
-    """The furthest stage reported (``latest_report``); stages over time never conflict."""
+def _held_before_the_day(row: MentionRow, day: date | None) -> bool:
+    """A "held" report published before the meeting's day: it cannot have seen the meeting."""
+    published = parse_iso_day(row.published)
+    return row.summit.status == "held" and day is not None and published is not None and published < day
+
+
+def _reported_by(rows: Sequence[MentionRow], status: str, shown: int = 3) -> str:
+    """Which articles gave a status, with their publication dates where known (the latest first, a few)."""
+    seen = sorted({(r.published or "", r.article_id) for r in rows if r.summit.status == status}, reverse=True)
+    named = [
+        f"{article} (published {published[:10]})" if published else f"{article} (no publication date)"
+        for published, article in seen[:shown]
+    ]
+    more = f" and {len(seen) - shown} more" if len(seen) > shown else ""
+    return ", ".join(named) + more
+
+
+def resolve_status(rows: Sequence[MentionRow], chosen_date: str | None = None) -> Resolution:
+    """The furthest stage credibly reported (``latest_report``), given the event's chosen date.
+
+    Stages over time never contradict, but differing statuses are recorded as a conflict so that a
+    reader sees that reports disagree and which stage was taken, and on whose word.
+    """
     obs = [(r.summit.status, r.summit.status, r, _meeting_quote(r)) for r in rows]
     values = seen_values(obs)
     statuses = {r.summit.status for r in rows}
-    top = max(_STATUS_STAGE[s] for s in statuses)
+    day = to_calendar(date_parts(chosen_date))
+    # A "held" from before the meeting's day is a plan misread; unless every report is one, when
+    # the chosen day is as likely to be what is wrong.
+    credible = [r for r in rows if not _held_before_the_day(r, day)] or list(rows)
+    credible_statuses = {r.summit.status for r in credible}
+    top = max(_STATUS_STAGE[s] for s in credible_statuses)
     # Grouping never puts cancelled with held or ongoing; "cancelled" then beats "planned".
-    chosen = min(s for s in statuses if _STATUS_STAGE[s] == top)
+    chosen = min(s for s in credible_statuses if _STATUS_STAGE[s] == top)
     rule = "only_value" if len(statuses) == 1 else "latest_report"
     total = sum(r.weight for r in rows)
     agree = sum(r.weight for r in rows if r.summit.status == chosen)
     result = Resolution(chosen, rule, round(agree / total, 4), values)
     if len(statuses) > 1:
-        # Not a contradiction (a planned meeting later held), but a reader must see that reports
-        # disagree and which stage was taken: recorded as a conflict, settled by the latest stage.
         stages = ", ".join(sorted(statuses, key=lambda s: _STATUS_STAGE[s]))
+        why = f"reports give {stages}: stages of one meeting over time; the furthest reported, {chosen!r}, is taken, as reported by {_reported_by(rows, chosen)}"
+        if _STATUS_STAGE[chosen] < max(_STATUS_STAGE[s] for s in statuses):
+            why = (
+                f"reports give {stages}: stages of one meeting over time; 'held' comes only from articles published before "
+                f"the meeting's day ({chosen_date}), which cannot have seen it held: {_reported_by(rows, 'held')}; the furthest stage "
+                f"reported otherwise, {chosen!r}, is taken, as reported by {_reported_by(credible, chosen)}"
+            )
         result.conflict = {
             "field": "status",
             "values": [v for v in values if v["value"] is not None],
             "chosen": chosen,
             "rule": rule,
-            "why": f"reports give {stages}: stages of one meeting over time; the furthest reported, {chosen!r}, is taken",
+            "why": why,
         }
     return result
 
