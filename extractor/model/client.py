@@ -77,8 +77,19 @@ def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: http
     return _model_client(raw, transport, settings, endpoint)
 
 
+def connection_limits(concurrency: int) -> httpx2.Limits:
+    """Room in the pool for every request in flight, each keeping its connection alive.
+
+    httpx's default keeps 20 connections alive: with 64 articles in flight, 44 connections were
+    closed after every reply and opened again for the next request (about a fifth of the
+    client's CPU time per article at ``--concurrency 64``).
+    """
+    return httpx2.Limits(max_connections=max(100, concurrency), max_keepalive_connections=max(20, concurrency))
+
+
 def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
-    transport = AsyncRetryingTransport(httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url)), settings.retry)
+    inner = httpx2.AsyncHTTPTransport(proxy=environment_proxy(endpoint.base_url), limits=connection_limits(settings.concurrency))
+    transport = AsyncRetryingTransport(inner, settings.retry)
     http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
     base_url, query = split_base_url(endpoint.base_url)
     raw = openai.AsyncOpenAI(
