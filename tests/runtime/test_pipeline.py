@@ -50,10 +50,10 @@ def test_another_server_with_the_same_model_name_is_not_served_from_the_cache(tm
 def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp_path, monkeypatch):
     real = extract_module.assemble_records
 
-    def fragile(draft, text, published):
+    def fragile(draft, text, published, grounding=None):
         if "Toronto" in text:
             raise RuntimeError("cannot assemble")
-        return real(draft, text, published)
+        return real(draft, text, published, grounding)
 
     monkeypatch.setattr(extract_module, "assemble_records", fragile)
     articles = [parse_article(ARTICLE.text.replace("Ottawa", city), file=f"{city}.txt") for city in ("Ottawa", "Toronto", "Montreal")]
