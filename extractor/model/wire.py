@@ -54,6 +54,12 @@ class ModelClient:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)  # only to keep it out of error lines
 
+    async def aclose(self) -> None:
+        """Close an async client's connections (kept alive between requests), on its event loop."""
+        raw = self.structured.client
+        if isinstance(raw, openai.AsyncOpenAI):
+            await raw.close()
+
     def _call(self, messages: list[dict[str, str]], temperature: float, max_tokens: int) -> dict[str, Any]:
         return dict(model=self.model, messages=messages, temperature=temperature, max_tokens=max_tokens)
 

@@ -65,6 +65,16 @@ def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp
     assert summary.extracted == 2 and summary.failed_total == 1
 
 
+def test_concurrent_requests_keep_their_connections_alive(tmp_path):
+    """One connection per article in flight, reused: more in flight than httpx's default pool
+    keeps alive (20) must not mean reconnecting for every request."""
+    articles = [parse_article(ARTICLE.text, file=f"{n}.txt") for n in range(90)]
+    with FakeOpenAIServer(responder=lambda body: tool_call_reply(GOOD_DRAFT), latency=0.05, keep_alive=True) as server:
+        summary, _ = run_batch(server, articles, tmp_path, use_cache=False, concurrency=30, mode="tools")
+        assert summary.extracted == 90
+        assert server.connections <= 30
+
+
 def test_an_unusable_cache_directory_is_a_clear_settings_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
