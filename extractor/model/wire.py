@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from extractor.errors import ExtractionError, ModelError, first_problem
 from extractor.logs import redact
+from extractor.model import instructor_once
 from extractor.model.draft import DraftExtraction, GroundingCheck, grounding_check
 from extractor.model.retries import (
     AsyncRetryingTransport,
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 # new subclass on every call, and so misses its own schema cache: the draft's JSON Schema was
 # generated afresh for every request (about a fifth of the client's CPU time per article).
 _RESPONSE_MODEL = instructor.openai_schema(DraftExtraction)
+# And checked for async validators once, not seven times a request (see instructor_once).
+instructor_once.install()
 
 
 @dataclass
