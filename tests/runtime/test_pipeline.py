@@ -68,11 +68,11 @@ def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp
 def test_concurrent_requests_keep_their_connections_alive(tmp_path):
     """One connection per article in flight, reused: more in flight than httpx's default pool
     keeps alive (20) must not mean reconnecting for every request."""
-    articles = [parse_article(ARTICLE.text, file=f"{n}.txt") for n in range(90)]
+    articles = [parse_article(ARTICLE.text, file=f"{n}.txt") for n in range(96)]
     with FakeOpenAIServer(responder=lambda body: tool_call_reply(GOOD_DRAFT), latency=0.05, keep_alive=True) as server:
-        summary, _ = run_batch(server, articles, tmp_path, use_cache=False, concurrency=30, mode="tools")
-        assert summary.extracted == 90
-        assert server.connections <= 30
+        summary, _ = run_batch(server, articles, tmp_path, use_cache=False, concurrency=32, mode="tools")
+        assert summary.extracted == 96
+        assert server.connections <= 32  # 4 pools of 8 (extractor.model.pools)
 
 
 def test_an_unusable_cache_directory_is_a_clear_settings_error(tmp_path):
