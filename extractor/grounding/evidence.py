@@ -169,6 +169,7 @@ class _NamePatterns:
 
     full: tuple[re.Pattern, ...]  # its spellings (none for a one-word name: a bare surname)
     titled: re.Pattern | None  # a title, then the surname
+    surname: str  # as the titled pattern matches it (case and all): a text without it cannot match
     actor: KnownActor | None
 
 
@@ -180,7 +181,7 @@ def _name_patterns(name: str) -> _NamePatterns:
         full = [pattern for spelling in _spellings(name) if (pattern := _phrase_pattern(spelling))]
     surname = surname_of(name) if len(words) >= 2 else (words[0] if words else None)
     titled = re.compile(rf"(?<!\w)(?P<title>{_SURNAME_TITLES}){_SEP}{re.escape(surname)}(?!\w)") if surname else None
-    return _NamePatterns(tuple(full), titled, known_actor(name))
+    return _NamePatterns(tuple(full), titled, surname or "", known_actor(name))
 
 
 def _mentions(text: str, name: str) -> dict[int, tuple[Evidence, bool]]:
@@ -192,7 +193,7 @@ def _mentions(text: str, name: str) -> dict[int, tuple[Evidence, bool]]:
             if (ev := _evidence(text, m.start(), m.end())) and ev.start not in found:
                 found[ev.start] = (ev, False)
     actor = patterns.actor
-    if patterns.titled is not None:
+    if patterns.titled is not None and patterns.surname in text:  # the titled search is the slow one
         for m in patterns.titled.finditer(text):
             if actor and role_conflicts(m["title"], actor.role):
                 continue  # "President Kim" is not Prime Minister Kim Min-seok
