@@ -266,8 +266,10 @@ class SentenceSupport:
 
 # Texts whose sentence spans are remembered: an article's are asked for by the grounding of each
 # participant, the pledges, the briefer check, the background scan … (about ten times an
-# article). More than the articles a batch has in flight, so each article's are found once.
-TEXTS_CACHED = 256
+# article). Room for the articles of --concurrency 64 (an article's text, and its text without
+# instruction-like passages when it has some), so each article's are found once; at most
+# 128 texts of up to 200,000 characters are held.
+TEXTS_CACHED = 128
 
 
 @functools.lru_cache(maxsize=TEXTS_CACHED)
