@@ -13,8 +13,9 @@ Each stage's CPU time is its own (exclusive: a stage called inside another is ch
 
 * ingest: ``parse_article`` (input shape, boilerplate, publication date);
 * validate: the reply checked against the draft schema (pydantic, inside instructor);
-* ground: the grounding check that decides a re-ask, and the grounding while assembling
-  (names, places, dates and pledges located in the article);
+* ground: the grounding check that decides a re-ask (each summit grounded once per reply, the
+  assembly reusing it), and the grounding while assembling (names, places, dates and pledges
+  located in the article);
 * normalise: dates resolved, country codes, canonical names, pledge domains;
 * assemble: the records, titles, actors and provenance built, and the JSON line written;
 * client: the rest of the article's time: the prompt, instructor, the openai client, HTTP and
@@ -70,7 +71,7 @@ SETTINGS = dict(temperature=0.0, retry=RetryPolicy(transport_attempts=1, validat
 # looks them up (its module's namespace), so calls from elsewhere are not counted twice.
 STAGES: dict[str, list[tuple[object, str]]] = {
     "validate": [(wire._RESPONSE_MODEL, "model_validate_json")],
-    "ground": [(extractor_module, "ungrounded_issues")]
+    "ground": [(assemble_module.DraftGrounding, "issues")]
     + [
         (assemble_module, name)
         for name in (

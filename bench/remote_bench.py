@@ -15,8 +15,9 @@ warm-up batch (imports, the city table). The ideal is every article taking exact
 ``articles / (ceil(articles / N) × latency)`` articles per second, i.e. ``N / latency`` when N
 divides the article count. The ratio is achieved over ideal (the issue's target: ≥ 0.95 at 64);
 the gap is what the client spends per article (HTTP, instructor, validation, grounding,
-assembly), shown as CPU milliseconds per article of this process. Each point runs ``--repeats``
-times; the median run is reported, every run is kept.
+assembly), shown as CPU milliseconds per article of this process; the fake server's own CPU per
+article (its child process, from /proc) shows whether it, not the client, is the limit. Each
+point runs ``--repeats`` times; the median run is reported, every run is kept.
 
 Writes ``bench/results/remote.json`` and, when matplotlib is importable, ``remote.png``.
 """
@@ -74,6 +75,14 @@ class ChildServer:
             raise SystemExit(f"remote_bench: the fake server did not start (said {self.base_url!r})")
         return self
 
+    def cpu_seconds(self) -> float | None:
+        """The child's CPU time so far (user + system), where /proc tells it."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def __exit__(self, *exc) -> None:
         assert self._process.stdin is not None
         self._process.stdin.close()  # the child's signal to stop
@@ -89,7 +98,7 @@ def ideal_rate(articles: int, concurrency: int, latency: float) -> float:
     return articles / (math.ceil(articles / concurrency) * latency)
 
 
-def one_run(base_url: str, concurrency: int, count: int, cache_dir: Path) -> dict:
+def one_run(base_url: str, concurrency: int, count: int, cache_dir: Path, server_cpu=lambda: None) -> dict:
     settings = Settings(base_url=base_url, model="fake-model", mode="tools", concurrency=concurrency, use_cache=False, cache_dir=cache_dir)
     articles = make_articles(count)
     failures: list[str] = []
@@ -98,9 +107,10 @@ def one_run(base_url: str, concurrency: int, count: int, cache_dir: Path) -> dic
         if not outcome.ok:
             failures.append(outcome.failure.message)
 
-    cpu, started = time.process_time(), time.monotonic()
+    cpu, served, started = time.process_time(), server_cpu(), time.monotonic()
     summary = extract_batch(articles, settings, on_outcome=collect)
     wall, cpu = time.monotonic() - started, time.process_time() - cpu
+    served = server_cpu() - served if served is not None else None
     if failures:
         raise SystemExit(f"remote_bench: {len(failures)} of {count} articles failed at concurrency {concurrency}: {failures[0]}")
     return {
@@ -108,16 +118,19 @@ def one_run(base_url: str, concurrency: int, count: int, cache_dir: Path) -> dic
         "seconds": round(wall, 3),
         "articles_per_s": round(count / wall, 2),
         "client_cpu_ms_per_article": round(1000 * cpu / count, 2),
+        "server_cpu_ms_per_article": round(1000 * served / count, 2) if served is not None else None,
     }
 
 
-def measure(base_url: str, concurrencies: list[int], latency: float, repeats: int, minimum: int, per_slot: int) -> list[dict]:
+def measure(server, concurrencies: list[int], latency: float, repeats: int, minimum: int, per_slot: int) -> list[dict]:
     points = []
+    base_url = server.base_url
+    server_cpu = getattr(server, "cpu_seconds", lambda: None)  # the child's; none in process
     with tempfile.TemporaryDirectory() as cache_dir:
         one_run(base_url, 8, 16, Path(cache_dir))  # warm-up: imports, the city table, instructor's schema
         for concurrency in concurrencies:
             count = max(minimum, per_slot * concurrency)
-            runs = [one_run(base_url, concurrency, count, Path(cache_dir)) for _ in range(repeats)]
+            runs = [one_run(base_url, concurrency, count, Path(cache_dir), server_cpu) for _ in range(repeats)]
             median = sorted(runs, key=lambda r: r["articles_per_s"])[len(runs) // 2]
             ideal = ideal_rate(count, concurrency, latency)
             point = {
@@ -127,15 +140,22 @@ def measure(base_url: str, concurrencies: list[int], latency: float, repeats: in
                 "articles_per_s": median["articles_per_s"],
                 "ratio_to_ideal": round(median["articles_per_s"] / ideal, 3),
                 "client_cpu_ms_per_article": round(statistics.median(r["client_cpu_ms_per_article"] for r in runs), 2),
+                "server_cpu_ms_per_article": _median_or_none([r["server_cpu_ms_per_article"] for r in runs]),
                 "runs": runs,
             }
             print(
                 f"concurrency {concurrency:>3}: {count} articles, {point['articles_per_s']} articles/s of {point['ideal_articles_per_s']} ideal "
-                f"(ratio {point['ratio_to_ideal']}), client CPU {point['client_cpu_ms_per_article']} ms/article",
+                f"(ratio {point['ratio_to_ideal']}), client CPU {point['client_cpu_ms_per_article']} ms/article, "
+                f"fake server CPU {point['server_cpu_ms_per_article']} ms/article",
                 file=sys.stderr,
             )
             points.append(point)
     return points
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
 
 
 def plot(results: dict, path: Path) -> None:
@@ -185,7 +205,7 @@ def main() -> None:
     concurrencies = [int(n) for n in args.concurrency.split(",")]
     server = FakeOpenAIServer(responder=answer, latency=args.latency, keep_alive=True) if args.in_process else ChildServer(args.latency)
     with server:
-        points = measure(server.base_url, concurrencies, args.latency, args.repeats, args.min_articles, args.per_slot)
+        points = measure(server, concurrencies, args.latency, args.repeats, args.min_articles, args.per_slot)
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",

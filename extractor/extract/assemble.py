@@ -24,7 +24,8 @@ is where the value was.
   wins and the draft's is listed in ``dropped``).
 
 ``ungrounded_issues`` runs the same checks and words them for the model, to re-ask it before
-falling back to dropping.
+falling back to dropping. ``DraftGrounding`` holds one article's grounded summits, so that the
+re-ask check and the assembly of the reply it accepted ground each summit once, not twice.
 """
 
 from __future__ import annotations
@@ -109,15 +110,60 @@ class _GroundedSummit:
     path: str = ""  # "summits[i]" in the draft
 
 
-def assemble_records(draft: DraftExtraction, text: str, published: str | None) -> AssembledRecords:
-    """The article's records from the model's draft: grounded, normalised, with what was dropped."""
+class DraftGrounding:
+    """One article's drafts grounded in its text, each draft summit once.
+
+    The re-ask check (``issues``, run on every reply while it is validated) and the assembly of
+    the reply it let through (``assemble_records``) used to ground every summit separately: the
+    same work twice per article. Both now ask this object, which remembers each summit by its
+    position and identity (a re-ask's reply is a new draft, grounded afresh). The check grounds
+    with the publication date too: the issues do not depend on it, the records do.
+    """
+
+    def __init__(self, text: str, published: str | None):
+        self.text = text
+        self.published = published
+        # A year-less wire dateline dates the relative words of an article with no publication date.
+        self.dateline = find_dateline(outside_instructions(text)) if parse_published(published) is None else None
+        self._grounded: dict[tuple[int, int], tuple[DraftSummit, _GroundedSummit]] = {}
+
+    def issues(self, draft: DraftExtraction) -> list[str]:
+        """Short messages, for the model, about the values the article does not support."""
+        issues: list[str] = []
+        for index, draft_summit in enumerate(draft.summits):
+            key = (index, id(draft_summit))
+            found = self._grounded.get(key)
+            if found is None or found[0] is not draft_summit:
+                found = (draft_summit, _ground_summit(index, draft_summit, self.text, self.published, self.dateline))
+                self._grounded[key] = found  # holding the draft summit keeps its id from being reused
+            issues += found[1].issues
+        return issues
+
+    def take(self, index: int, draft_summit: DraftSummit) -> _GroundedSummit:
+        """The summit grounded, by the check if it saw this very summit, else now; handed over
+        once, since the assembly adds to the records it holds."""
+        found = self._grounded.pop((index, id(draft_summit)), None)
+        if found is not None and found[0] is draft_summit:
+            return found[1]
+        return _ground_summit(index, draft_summit, self.text, self.published, self.dateline)
+
+
+def assemble_records(draft: DraftExtraction, text: str, published: str | None, grounding: DraftGrounding | None = None) -> AssembledRecords:
+    """The article's records from the model's draft: grounded, normalised, with what was dropped.
+
+    ``grounding``: the article's grounding that already checked this draft (the re-ask check),
+    whose work is reused; it must be of the same text and publication date.
+    """
+    if grounding is None:
+        grounding = DraftGrounding(text, published)
+    elif (grounding.text, grounding.published) != (text, published):
+        raise ValueError("assemble_records: the grounding is of another article or publication date")
     records = AssembledRecords()
     facts = outside_instructions(text)
-    # A year-less wire dateline dates the relative words of an article that has no publication date.
-    dateline = find_dateline(facts) if parse_published(published) is None else None
+    dateline = grounding.dateline
     kept: list[_GroundedSummit] = []
     for index, draft_summit in enumerate(draft.summits):
-        grounded = _ground_summit(index, draft_summit, text, published, dateline)
+        grounded = grounding.take(index, draft_summit)
         grounded.path = f"summits[{index}]"
         records.dropped += grounded.dropped
         if grounded.summit is not None:
@@ -317,10 +363,7 @@ def _same_meeting(a: Summit, b: Summit) -> bool:
 
 def ungrounded_issues(draft: DraftExtraction, text: str) -> list[str]:
     """Short messages, for the model, about the values the article does not support."""
-    issues: list[str] = []
-    for index, draft_summit in enumerate(draft.summits):
-        issues += _ground_summit(index, draft_summit, text, None).issues
-    return issues
+    return DraftGrounding(text, None).issues(draft)
 
 
 def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | None, dateline: Dateline | None = None) -> _GroundedSummit:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from typing import Any
 
-from extractor.extract.assemble import assemble_records, ungrounded_issues
+from extractor.extract.assemble import DraftGrounding, assemble_records
 from extractor.ingest.articles import Article
 from extractor.logs import redact
 from extractor.model.draft import DraftExtraction
@@ -33,17 +32,19 @@ class Extractor:
 
     # -- shared pieces -------------------------------------------------------------------------
 
-    def _request(self, article: Article, prompt: PromptTemplate | None = None, **values: str) -> dict[str, Any]:
+    def _request(self, article: Article, grounding: DraftGrounding, prompt: PromptTemplate | None = None, **values: str) -> dict[str, Any]:
         return dict(
             messages=(prompt or self.prompt).messages(article.text, **values),
-            check=_grounding_check(article.text),
+            check=grounding.issues,
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
             retry=self.settings.retry,
         )
 
-    def _record(self, article: Article, draft: DraftExtraction, stats: CallStats, started: float) -> ArticleExtraction:
-        assembled = assemble_records(draft, article.text, article.published)
+    def _record(
+        self, article: Article, draft: DraftExtraction, grounding: DraftGrounding, stats: CallStats, started: float
+    ) -> ArticleExtraction:
+        assembled = assemble_records(draft, article.text, article.published, grounding)
         return ArticleExtraction(
             article_id=article.article_id,
             source=source_meta(article),
@@ -70,29 +71,34 @@ class Extractor:
 
     def extract(self, article: Article) -> ArticleExtraction:
         started = time.monotonic()
+        # One grounding per article: the re-ask check's work is reused by the assembly.
+        grounding = DraftGrounding(article.text, article.published)
         with collecting_stats() as stats:
-            draft = self._draft(article)
+            draft = self._draft(article, grounding)
             if self.background_prompt and draft.summits:
-                others = self._draft(article, self.background_prompt, primary=_describe(draft))
+                others = self._draft(article, grounding, self.background_prompt, primary=_describe(draft))
                 draft = _with_background(draft, others)
-            return self._record(article, draft, stats, started)
+            return self._record(article, draft, grounding, stats, started)
 
     async def extract_async(self, article: Article) -> ArticleExtraction:
         started = time.monotonic()
+        grounding = DraftGrounding(article.text, article.published)
         with collecting_stats() as stats:
-            draft = await self._draft_async(article)
+            draft = await self._draft_async(article, grounding)
             if self.background_prompt and draft.summits:
-                others = await self._draft_async(article, self.background_prompt, primary=_describe(draft))
+                others = await self._draft_async(article, grounding, self.background_prompt, primary=_describe(draft))
                 draft = _with_background(draft, others)
             # Grounding and normalisation are CPU work: off the event loop, so other articles'
             # requests keep flowing meanwhile.
-            return await asyncio.to_thread(self._record, article, draft, stats, started)
+            return await asyncio.to_thread(self._record, article, draft, grounding, stats, started)
 
-    def _draft(self, article: Article, prompt: PromptTemplate | None = None, **values: str) -> DraftExtraction:
-        return self.client.draft(**self._request(article, prompt, **values))
+    def _draft(self, article: Article, grounding: DraftGrounding, prompt: PromptTemplate | None = None, **values: str) -> DraftExtraction:
+        return self.client.draft(**self._request(article, grounding, prompt, **values))
 
-    async def _draft_async(self, article: Article, prompt: PromptTemplate | None = None, **values: str) -> DraftExtraction:
-        return await self.client.draft_async(**self._request(article, prompt, **values))
+    async def _draft_async(
+        self, article: Article, grounding: DraftGrounding, prompt: PromptTemplate | None = None, **values: str
+    ) -> DraftExtraction:
+        return await self.client.draft_async(**self._request(article, grounding, prompt, **values))
 
 
 def _describe(draft: DraftExtraction) -> str:
@@ -105,10 +111,6 @@ def _describe(draft: DraftExtraction) -> str:
 def _with_background(draft: DraftExtraction, others: DraftExtraction) -> DraftExtraction:
     extra = [s.model_copy(update={"mention": "background", "pledges": []}) for s in others.summits]
     return DraftExtraction.model_construct(summits=[*draft.summits, *extra])
-
-
-def _grounding_check(text: str) -> Callable[[DraftExtraction], list[str]]:
-    return lambda draft: ungrounded_issues(draft, text)
 
 
 def source_meta(article: Article) -> SourceMeta:

@@ -8,6 +8,7 @@ does not count: "Korean" in "North Korean" does not state South Korea.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from extractor.grounding.evidence import _evidence, _phrase_pattern
@@ -26,6 +27,14 @@ def _demonyms(name: str) -> list[str]:
     return [name + "n", stem + "ian", name + "ian", stem + "ese", name + "ese", name + "i"]
 
 
+@functools.lru_cache(maxsize=512)
+def _country_patterns(code: str) -> tuple[re.Pattern, ...]:
+    """The country's names and demonyms as patterns, longest first: made once per country."""
+    names = names_of_country(code)
+    names += [d for name in names for d in _demonyms(name)]
+    return tuple(pattern for name in sorted(dict.fromkeys(names), key=len, reverse=True) if (pattern := _phrase_pattern(name)))
+
+
 def locate_country(text: str, code: str | None) -> Evidence | None:
     """The first place the article names the country ``code`` (alpha-2), else None.
 
@@ -33,11 +42,7 @@ def locate_country(text: str, code: str | None) -> Evidence | None:
     """
     if not code:
         return None
-    names = names_of_country(code)
-    names += [d for name in names for d in _demonyms(name)]
-    for name in sorted(dict.fromkeys(names), key=len, reverse=True):
-        if not (pattern := _phrase_pattern(name)):
-            continue
+    for pattern in _country_patterns(code):
         for m in pattern.finditer(text):
             before = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
             if before and to_alpha2(f"{before.group(1)} {m.group(0)}") not in (None, code):

@@ -19,6 +19,7 @@ the original text at those offsets, so ``text[e.start:e.end] == e.quote`` always
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from extractor.normalize.names import (
     _DASHES,
+    KnownActor,
     canonical_name,
     clean_name,
     fold_name,
@@ -161,21 +163,38 @@ class PersonMatch:
     spellings: list[str]
 
 
+@dataclass(frozen=True)
+class _NamePatterns:
+    """What to look for in a text to ground one name: made once per name, not per article."""
+
+    full: tuple[re.Pattern, ...]  # its spellings (none for a one-word name: a bare surname)
+    titled: re.Pattern | None  # a title, then the surname
+    surname: str  # as the titled pattern matches it (case and all): a text without it cannot match
+    actor: KnownActor | None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _name_patterns(name: str) -> _NamePatterns:
+    words = clean_name(name).split()
+    full: list[re.Pattern] = []
+    if len(words) >= 2:  # a one-word name is a bare surname: only a title grounds it
+        full = [pattern for spelling in _spellings(name) if (pattern := _phrase_pattern(spelling))]
+    surname = surname_of(name) if len(words) >= 2 else (words[0] if words else None)
+    titled = re.compile(rf"(?<!\w)(?P<title>{_SURNAME_TITLES}){_SEP}{re.escape(surname)}(?!\w)") if surname else None
+    return _NamePatterns(tuple(full), titled, surname or "", known_actor(name))
+
+
 def _mentions(text: str, name: str) -> dict[int, tuple[Evidence, bool]]:
     """Start offset -> (mention, titled?) for the name-grounding rule (module docstring)."""
-    words = clean_name(name).split()
+    patterns = _name_patterns(name)
     found: dict[int, tuple[Evidence, bool]] = {}
-    if len(words) >= 2:  # a one-word name is a bare surname: only a title grounds it
-        for spelling in _spellings(name):
-            if pattern := _phrase_pattern(spelling):
-                for m in pattern.finditer(text):
-                    if (ev := _evidence(text, m.start(), m.end())) and ev.start not in found:
-                        found[ev.start] = (ev, False)
-    surname = surname_of(name) if len(words) >= 2 else (words[0] if words else None)
-    actor = known_actor(name)
-    if surname:
-        titled = re.compile(rf"(?<!\w)(?P<title>{_SURNAME_TITLES}){_SEP}{re.escape(surname)}(?!\w)")
-        for m in titled.finditer(text):
+    for pattern in patterns.full:
+        for m in pattern.finditer(text):
+            if (ev := _evidence(text, m.start(), m.end())) and ev.start not in found:
+                found[ev.start] = (ev, False)
+    actor = patterns.actor
+    if patterns.titled is not None and patterns.surname in text:  # the titled search is the slow one
+        for m in patterns.titled.finditer(text):
             if actor and role_conflicts(m["title"], actor.role):
                 continue  # "President Kim" is not Prime Minister Kim Min-seok
             if any(ev.start <= m.start() < ev.end or m.start() <= ev.start < m.end() for ev, _ in found.values()):
@@ -292,7 +311,16 @@ def _abbreviation_ends(text: str, brk: re.Match) -> bool:
     return bool((_MONTH_ABBREVIATION.search(before) and after.isdigit()) or (_TITLE_ABBREVIATION.search(before) and after.isupper()))
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+# Texts whose sentence spans are remembered: an article's are asked for by the grounding of each
+# participant, the pledges, the briefer check, the background scan … (about ten times an
+# article). Room for the articles of --concurrency 64 (an article's text, and its text without
+# instruction-like passages when it has some), so each article's are found once; at most
+# 128 texts of up to 200,000 characters are held.
+TEXTS_CACHED = 128
+
+
+@functools.lru_cache(maxsize=TEXTS_CACHED)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for m in _SENTENCE_BREAK.finditer(text):
         if _abbreviation_ends(text, m):
@@ -300,12 +328,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    return tuple((s, e) for s, e in spans if text[s:e].strip())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence of the text, by the same rules as the pledge support."""
-    return _sentences(text)
+    return list(_sentences(text))
 
 
 def _content_words(text: str) -> list[str]:

@@ -18,9 +18,10 @@ that a place, a date, a country or a pledge planted there grounds in nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.evidence import TEXTS_CACHED, name_mentions, sentence_spans
 from schemas import Evidence
 
 _INSTRUCTION = re.compile(
@@ -45,13 +46,18 @@ _MEETING = re.compile(
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every instruction-like span: from its sentence's start to its paragraph's end."""
+    return list(_instruction_spans(text))
+
+
+@functools.lru_cache(maxsize=TEXTS_CACHED)  # asked for per participant: found once per article
+def _instruction_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     sentences = sentence_spans(text)
     for match in _INSTRUCTION.finditer(text):
         start = next((s for s, e in sentences if s <= match.start() < e), match.start())
         end = text.find("\n", match.end())
         spans.append((start, len(text) if end < 0 else end))
-    return spans
+    return tuple(spans)
 
 
 def reports_meeting(sentence: str, other_participants: list[str]) -> bool:
@@ -61,7 +67,7 @@ def reports_meeting(sentence: str, other_participants: list[str]) -> bool:
 
 def participant_supported(text: str, mentions: list[Evidence], other_participants: list[str]) -> bool:
     """Whether some mention lies outside every instruction-like span, in a sentence reporting a meeting."""
-    injected = instruction_spans(text)
+    injected = _instruction_spans(text)
     sentences = sentence_spans(text)
     for mention in mentions:
         if any(start <= mention.start < end for start, end in injected):
@@ -76,13 +82,14 @@ def participant_supported(text: str, mentions: list[Evidence], other_participant
     return False
 
 
+@functools.lru_cache(maxsize=TEXTS_CACHED)
 def outside_instructions(text: str) -> str:
     """``text`` with every instruction-like span blanked (spaces; line breaks kept).
 
     Same length, so an offset found in it points at the same characters of ``text``; and since
     only the spans change, a quote found outside them is the article's text.
     """
-    spans = instruction_spans(text)
+    spans = _instruction_spans(text)
     if not spans:
         return text
     chars = list(text)

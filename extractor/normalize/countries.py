@@ -118,6 +118,7 @@ def _fold_country(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=1 << 12)  # asked of every participant, place and country, in every article
 def to_alpha2(text: str | None) -> str | None:
     """The alpha-2 code of a country name, code or demonym ("South Korea", "U.S.", "japanese"), else None."""
     if not text or not text.strip():

@@ -32,6 +32,13 @@ def fold_place(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Names repeat (every known actor is looked for in every article, each participant is checked
+# several times): the name functions below are memoised. Their results are strings or frozen
+# records, so a cached one cannot be changed by a caller.
+_NAMES_CACHED = 1 << 14
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
 def fold_name(name: str) -> str:
     """The key under which spellings of one name compare equal."""
     text = unicodedata.normalize("NFKC", name).casefold()
@@ -92,13 +99,16 @@ _LEADING_TITLE = re.compile(
     rf"^(?:(?:former|then|then-|acting|incumbent)\s*)?(?:[A-Z][\w.'’]*\s+){{0,2}}?{_TITLE}(?=\s+\S)\s+",
 )
 _EDGE_JUNK = re.compile(r"^[\s\"'“”‘’,;:()]+|[\s\"'“”‘’,;:()]+$")
+_DASH = re.compile(f"[{re.escape(_DASHES)}]")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
 
 
+@functools.lru_cache(maxsize=_NAMES_CACHED)
 def clean_name(name: str) -> str:
     """Titles off, Unicode hyphens made ASCII '-', one space between words; case untouched."""
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(f"[{re.escape(_DASHES)}]", "-", text)
-    text = re.sub(r"\s*-\s*", "-", " ".join(text.split()))
+    text = _DASH.sub("-", text)
+    text = _SPACED_HYPHEN.sub("-", " ".join(text.split()))
     text = _EDGE_JUNK.sub("", text)
     while (stripped := _LEADING_TITLE.sub("", text, count=1)) != text:
         text = stripped

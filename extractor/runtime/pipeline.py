@@ -107,4 +107,7 @@ async def _run_concurrently(
             outcome = await session.extract_async(article)
         deliver(index, outcome)
 
-    await asyncio.gather(*(one(index, article) for index, article in pending))
+    try:
+        await asyncio.gather(*(one(index, article) for index, article in pending))
+    finally:
+        await session.aclose()  # its connections belong to this event loop, which ends here

@@ -106,6 +106,13 @@ class ExtractionSession:
                 self._cache.close()
                 self._cache = None
 
+    async def aclose(self) -> None:
+        """Close the async client made on the running event loop, if any: call it before the
+        loop ends, or its kept-alive connections are left open."""
+        if self._async is not None and self._async[0] is asyncio.get_running_loop():
+            extractor, self._async = self._async[1], None
+            await extractor.client.aclose()
+
     # -- the cache -----------------------------------------------------------------------------
 
     def _key(self, article_id: str, published: str | None) -> str:

@@ -85,6 +85,10 @@ def test_an_interrupted_batch_leaves_whole_lines_an_intact_cache_and_a_cheap_rer
             env=env,
             cwd=REPO,
             preexec_fn=_ctrl_c_as_on_a_terminal,
+            # Unbuffered: communicate() below reads the pipe itself, so whatever a buffered
+            # readline() had read beyond the third line (the head of the fourth) was lost, and
+            # the fourth line looked torn when the batch was quick enough to have written it.
+            bufsize=0,
         )
         first = [process.stdout.readline() for _ in range(3)]  # three extractions are out: midway
         process.send_signal(signum)

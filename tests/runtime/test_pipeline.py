@@ -50,10 +50,10 @@ def test_another_server_with_the_same_model_name_is_not_served_from_the_cache(tm
 def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp_path, monkeypatch):
     real = extract_module.assemble_records
 
-    def fragile(draft, text, published):
+    def fragile(draft, text, published, grounding=None):
         if "Toronto" in text:
             raise RuntimeError("cannot assemble")
-        return real(draft, text, published)
+        return real(draft, text, published, grounding)
 
     monkeypatch.setattr(extract_module, "assemble_records", fragile)
     articles = [parse_article(ARTICLE.text.replace("Ottawa", city), file=f"{city}.txt") for city in ("Ottawa", "Toronto", "Montreal")]
@@ -63,6 +63,16 @@ def test_a_bug_on_one_article_is_that_articles_failure_and_the_batch_goes_on(tmp
     assert outcomes[1].failure.error == "internal"
     assert "RuntimeError: cannot assemble" in outcomes[1].failure.message
     assert summary.extracted == 2 and summary.failed_total == 1
+
+
+def test_concurrent_requests_keep_their_connections_alive(tmp_path):
+    """One connection per article in flight, reused: more in flight than httpx's default pool
+    keeps alive (20) must not mean reconnecting for every request."""
+    articles = [parse_article(ARTICLE.text, file=f"{n}.txt") for n in range(96)]
+    with FakeOpenAIServer(responder=lambda body: tool_call_reply(GOOD_DRAFT), latency=0.05, keep_alive=True) as server:
+        summary, _ = run_batch(server, articles, tmp_path, use_cache=False, concurrency=32, mode="tools")
+        assert summary.extracted == 96
+        assert server.connections <= 32  # 4 pools of 8 (extractor.model.pools)
 
 
 def test_an_unusable_cache_directory_is_a_clear_settings_error(tmp_path):

@@ -261,6 +261,7 @@ class FakeOpenAIServer:
         self.failing_with: Reply | None = None  # while set, every completion gets this reply
         self.requests: list[RecordedRequest] = []
         self.served: list[str] = []  # per completion request: "reply" or the fault's name
+        self.connections = 0  # TCP connections accepted (with keep_alive, several requests each)
         self._lock = threading.Lock()
         self._server = self._listen(0)
         self._port = self._server.server_address[1]
@@ -329,6 +330,11 @@ class FakeOpenAIServer:
 
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:  # once per connection
+                super().setup()
+                with server._lock:
+                    server.connections += 1
 
             def _send(self, reply: Reply) -> None:
                 payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body or {})
