@@ -342,3 +342,45 @@ def test_a_city_is_named_without_its_province_country_or_city_suffix():
     )
     summits = assemble_records(draft, text, None).summits
     assert [(s.location.city, s.location.country) for s in summits] == [("Nara", "JP"), ("New York", "US")]
+
+
+def test_a_pledge_whose_domain_no_word_supports_is_dropped():
+    # The model's domain must be the description's or its sentence's: working closely together is
+    # not transnational_crime.
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+        "They agreed to work more closely with each other's governments."
+    )
+    pledges = [DraftPledge(description="work more closely with each other", domain="transnational_crime")]
+    records = _assemble(_summit(pledges=pledges), text=text)
+    assert records.summits[0].pledges == []
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].pledges[0]"] == "no word of it or of its sentence is about 'transnational_crime'"
+
+
+def test_a_pledge_whose_sentence_dates_it_to_an_earlier_year_is_dropped():
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+        "A tariff agreement between the two was first signed in 2015, and it lapsed last year."
+    )
+    pledges = [DraftPledge(description="tariff agreement", domain="economy_trade")]
+    records = _assemble(_summit(pledges=pledges), text=text)
+    assert records.summits[0].pledges == []
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].pledges[0]"] == "its sentence dates the agreement to an earlier year"
+
+
+def test_the_agreements_of_the_articles_other_meetings_are_not_the_primarys():
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday, and they agreed to cooperate on supply chains. "
+        "A day earlier, Chancellor Otto Berg met President Ana Ruiz in Osaka. They agreed to fight drug trafficking."
+    )
+    other = DraftSummit(
+        mention="background",
+        kind="leaders_summit",
+        status="held",
+        participants=[DraftParticipant(name="Otto Berg"), DraftParticipant(name="Ana Ruiz")],
+        city="Osaka",
+    )
+    primary = _assemble(_summit(), other, text=text).summits[0]
+    assert {p.domain for p in primary.pledges} == {"supply_chain"}
