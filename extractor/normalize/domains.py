@@ -25,10 +25,12 @@ from rapidfuzz import fuzz
 from schemas.vocab import PLEDGE_DOMAINS, PledgeDomain
 
 # "exchange" alone is a verb or a trade word ("exchange memorandums", "exchanges and cooperation
-# in port trade", "exchange of views"): people_exchange only when people or a programme are named.
+# in port trade", "exchange of views"): people_exchange only when people or a programme are named
+# ("youth exchanges", "exchange engineers").
 _PEOPLE_EXCHANGE = (
     r"(?:people|personnel|youth|student|cultural|academic|military|defen[cs]e|unit|human|civilian|grassroots|sports?|"
-    r"educational|tourism|local)[\s-]+exchanges?|exchange (?:programs?|programmes?|students?)"
+    r"educational|tourism|local)[\s-]+exchanges?|exchanges?\s+(?:of\s+)?(?:programs?|programmes?|students?|engineers|experts|officers|"
+    r"staff|personnel|researchers|scholars|teachers|journalists|officials|athletes|artists|young)\b"
 )
 
 # (domain, keywords), highest priority first. A keyword is a regex fragment matched at a word start.

@@ -35,6 +35,7 @@ from schemas import PLEDGE_DOMAINS
         ("maintain regular communication", "diplomatic_dialogue"),
         ("set up a hotline between the two offices", "diplomatic_dialogue"),
         ("double the places in a youth exchange program", "people_exchange"),
+        ("exchange engineers between their railways", "people_exchange"),
         ("exchanges and cooperation in port trade", "economy_trade"),  # "exchange" alone: not people
         ("the return of the remains of war dead", "history_humanitarian"),
         ("shipments of liquefied natural gas", "energy_climate"),
