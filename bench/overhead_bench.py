@@ -85,6 +85,7 @@ STAGES: dict[str, list[tuple[object, str]]] = {
             "locate_country",
             "scan_pledges",
             "states_agreement",
+            "dated_before",
         )
     ],
     "normalise": [

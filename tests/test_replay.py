@@ -128,14 +128,7 @@ def _date_fits(extracted: str | None, gold: str | None) -> bool:
 # test reports XPASS and the entry must go. Nothing here hides a bug of ours.
 KNOWN_MODEL_MISSES: dict[tuple[str, str], str] = {
     ("05_tokyo_u2011_name", "date"): "the model gives 'in June' (when Lee took office) as the Tokyo summit's date",
-    ("09_lookalike_busan", "pledge_domains"): (
-        "the model words the demography pledge 'the drain of young people', which reads as people_exchange, "
-        "and adds a technology pledge the article does not make"
-    ),
     ("10_same_city_same_week", "date"): "the model writes 'on Monday and Tuesday', not the article's words, even when re-asked",
-    ("10_same_city_same_week", "pledge_domains"): (
-        "the model folds three bilaterals into one, so the other pairs' agreements are read as Lee–Albanese pledges"
-    ),
 }
 
 CHECKS = ("participants", "place", "date", "pledge_domains")

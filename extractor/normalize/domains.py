@@ -5,8 +5,15 @@ specific domain wins when a phrase touches several: "North Korea's missiles" is 
 (not ``defense``), "economic security" is ``economic_security`` (not ``economy_trade``), "AI in
 defence planning" is ``technology_ai``. Keywords match on word starts ("defen" matches "defence"
 and "defensive"). When no keyword matches, rapidfuzz looks for a misspelt long keyword
-("artifical inteligence"): partial_ratio ≥ 88 against keywords of eight letters or more, since
-short keywords match too much by chance. Nothing found: ``other``.
+("artifical inteligence"): partial_ratio ≥ 88 against one-word keywords of eight letters or more
+and phrases of eleven characters or more, since short keywords match too much by chance. Nothing found: ``other``.
+
+Names of bodies and forums ("Baltic Defence Ministers' Forum", "Nordic Economic Cooperation",
+"the Defense Ministry") are not read: they say where or who, not what was agreed.
+Keywords name the area, not a word that merely occurs near it: "China" (a country, in most
+sentences of a story about Korea and Japan) is not regional security; "exchange" alone ("exchange
+memorandums", "exchange of views") is not people_exchange; "remains" alone ("remains open") is
+not history.
 """
 
 from __future__ import annotations
@@ -16,6 +23,15 @@ import re
 from rapidfuzz import fuzz
 
 from schemas.vocab import PLEDGE_DOMAINS, PledgeDomain
+
+# "exchange" alone is a verb or a trade word ("exchange memorandums", "exchanges and cooperation
+# in port trade", "exchange of views"): people_exchange only when people or a programme are named
+# ("youth exchanges", "exchange engineers").
+_PEOPLE_EXCHANGE = (
+    r"(?:people|personnel|youth|student|cultural|academic|military|defen[cs]e|unit|human|civilian|grassroots|sports?|"
+    r"educational|tourism|local)[\s-]+exchanges?|exchanges?\s+(?:of\s+)?(?:programs?|programmes?|students?|engineers|experts|officers|"
+    r"staff|personnel|researchers|scholars|teachers|journalists|officials|athletes|artists|young)\b"
+)
 
 # (domain, keywords), highest priority first. A keyword is a regex fragment matched at a word start.
 _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
@@ -34,14 +50,17 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
             r"cybercrime",
             r"smuggl",
             r"illegal",
+            r"law[\s-]*enforcement",
+            r"police",
         ],
     ),
     (
         "history_humanitarian",
         [
             r"forced[\s-]*labou?r",
-            r"remains",
-            r"histor",
+            r"remains of",
+            r"war dead",
+            r"histor(?!ic\b)",
             r"colonial",
             r"comfort women",
             r"humanitarian",
@@ -58,7 +77,7 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
         [
             r"working holiday",
             r"people[\s-]*to[\s-]*people",
-            r"exchanges?\b",
+            _PEOPLE_EXCHANGE,
             r"youth",
             r"young people",
             r"students?",
@@ -79,6 +98,13 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
             r"green",
             r"hydrogen",
             r"lng\b",
+            r"natural gas",
+            r"(?:bio)?fuels?\b",
+            r"oil\b",
+            r"electricity",
+            r"power grids?",
+            r"forests?\b",
+            r"deforest",
             r"carbon",
             r"renewable",
             r"nuclear power",
@@ -138,8 +164,12 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
             r"stability",
             r"indo[\s-]*pacific",
             r"trilateral",
-            r"china",
+            r"three[\s-]*way",
             r"taiwan strait",
+            r"south china sea",
+            r"maritime",
+            r"coast guards?",
+            r"freedom of navigation",
             r"security",
         ],
     ),
@@ -181,8 +211,27 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
     ),
 ]
 _PATTERNS = [(domain, re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)) for domain, words in _KEYWORDS]
-# Plain keywords long enough for a fuzzy match to mean something.
-_FUZZY_KEYWORDS = [(domain, word.replace("\\", "")) for domain, words in _KEYWORDS for word in words if re.fullmatch(r"[a-z ]{8,}", word)]
+# Plain keywords long enough for a fuzzy match to mean something: one word of eight letters or
+# more, or a phrase of eleven characters or more ("remains of" would fuzzily match "remains
+# open").
+_FUZZY_KEYWORDS = [
+    (domain, word)
+    for domain, words in _KEYWORDS
+    for word in words
+    if re.fullmatch(r"[a-z]{8,}", word) or re.fullmatch(r"[a-z ]{11,}", word)
+]
+# The name of a body, a forum or an office ("Baltic Defence Ministers' Forum", "Nordic Economic
+# Cooperation", "the Defense Ministry", "the Security Council") says where or who, not
+# what was agreed: capitalised words ending in such a noun are not read for keywords.
+_INSTITUTION = re.compile(
+    r"\b(?:[A-Z][\w'’.-]*\s+(?:(?:of|and|for|on|the)\s+)?)+"
+    r"(?:Meeting|Summit|Ministry|Ministers?'?|Forum|Conference|Cooperation|Dialogue|Council|Office|Agency|Organi[sz]ation|Association)"
+    r"\b[\w'’-]*"
+)
+
+
+def _without_names(text: str) -> str:
+    return _INSTITUTION.sub(" ", text)
 
 
 def to_domain(text: str | None) -> PledgeDomain:
@@ -192,6 +241,7 @@ def to_domain(text: str | None) -> PledgeDomain:
     key = text.strip().casefold().replace("-", "_").replace(" ", "_")
     if key in PLEDGE_DOMAINS:
         return key  # already a domain name ("economy_trade", "economy trade")
+    text = _without_names(text)
     for domain, pattern in _PATTERNS:
         if pattern.search(text):
             return domain
@@ -208,4 +258,5 @@ def matching_domains(text: str | None) -> list[PledgeDomain]:
     """Every domain whose keywords the phrase contains, highest priority first."""
     if not text:
         return []
+    text = _without_names(text)
     return [domain for domain, pattern in _PATTERNS if pattern.search(text)]

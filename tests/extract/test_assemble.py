@@ -481,3 +481,45 @@ def test_in_an_undated_article_recalled_dates_take_the_year_of_the_main_meetings
     busan = _summit(mention="background", city="Busan", country=None, date_text="in early November")
     records = _assemble(_summit(status="planned", date_text="March 3, 2026"), busan, published=None, text=text)
     assert [(s.location.city, s.date) for s in records.summits] == [("Nara", "2026-03-03"), ("Busan", "2025-11")]
+
+
+def test_a_pledge_whose_domain_no_word_supports_is_dropped():
+    # The model's domain must be the description's or its sentence's: working closely together is
+    # not transnational_crime.
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+        "They agreed to work more closely with each other's governments."
+    )
+    pledges = [DraftPledge(description="work more closely with each other", domain="transnational_crime")]
+    records = _assemble(_summit(pledges=pledges), text=text)
+    assert records.summits[0].pledges == []
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].pledges[0]"] == "no word of it or of its sentence is about 'transnational_crime'"
+
+
+def test_a_pledge_whose_sentence_dates_it_to_an_earlier_year_is_dropped():
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday. "
+        "A tariff agreement between the two was first signed in 2015, and it lapsed last year."
+    )
+    pledges = [DraftPledge(description="tariff agreement", domain="economy_trade")]
+    records = _assemble(_summit(pledges=pledges), text=text)
+    assert records.summits[0].pledges == []
+    reasons = {d.path: d.reason for d in records.dropped}
+    assert reasons["summits[0].pledges[0]"] == "its sentence dates the agreement to an earlier year"
+
+
+def test_the_agreements_of_the_articles_other_meetings_are_not_the_primarys():
+    text = (
+        "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara on Tuesday, and they agreed to cooperate on supply chains. "
+        "A day earlier, Chancellor Otto Berg met President Ana Ruiz in Osaka. They agreed to fight drug trafficking."
+    )
+    other = DraftSummit(
+        mention="background",
+        kind="leaders_summit",
+        status="held",
+        participants=[DraftParticipant(name="Otto Berg"), DraftParticipant(name="Ana Ruiz")],
+        city="Osaka",
+    )
+    primary = _assemble(_summit(), other, text=text).summits[0]
+    assert {p.domain for p in primary.pledges} == {"supply_chain"}

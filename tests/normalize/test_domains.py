@@ -26,13 +26,42 @@ from schemas import PLEDGE_DOMAINS
         ("boost trade and investment", "economy_trade"),
         ("economy_trade", "economy_trade"),
         ("artifical inteligence", "technology_ai"),  # misspelt: rapidfuzz
+        ("trilateral security cooperation with a common ally", "regional_security"),
+        ("three-way cooperation with their common ally", "regional_security"),
+        ("freedom of navigation in nearby waters", "regional_security"),
+        ("closer ties among their coast guards", "regional_security"),
+        ("joint law enforcement work", "transnational_crime"),
+        ("talks on denuclearisation", "north_korea"),
+        ("maintain regular communication", "diplomatic_dialogue"),
+        ("set up a hotline between the two offices", "diplomatic_dialogue"),
+        ("double the places in a youth exchange program", "people_exchange"),
+        ("exchange engineers between their railways", "people_exchange"),
+        ("exchanges and cooperation in port trade", "economy_trade"),  # "exchange" alone: not people
+        ("the return of the remains of war dead", "history_humanitarian"),
+        ("shipments of liquefied natural gas", "energy_climate"),
+        ("cooperate on biofuels and forest protection", "energy_climate"),
+        # A forum's name is not the area: not defense, not economy_trade.
+        ("trilateral cooperation at the Baltic Defence Ministers' Forum", "regional_security"),
+        ("signed at the Nordic Economic Forum", "other"),
     ],
 )
 def test_to_domain(text, domain):
     assert to_domain(text) == domain
 
 
-@pytest.mark.parametrize("text", ["", None, "hello world", "the weather"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "hello world",
+        "the weather",
+        "the border remains open",  # not the remains of the dead, nor fuzzily "remains of"
+        "a historic day",  # not history
+        "exchange memorandums",  # the verb
+        "closer cooperation with China",  # a country is not an area
+    ],
+)
 def test_nothing_fits(text):
     assert to_domain(text) == "other"
 
