@@ -78,17 +78,25 @@ _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
 _EARLIER = re.compile(r"\b(?:last|previous(?:ly)?|earlier|ago|following|since|first\s+time\s+in)\b", re.IGNORECASE)
 
 
+# Where a clause ends: another clause may speak of another event ("…, returning the visit Lee
+# paid a month ago", "Ishiba, who has said he will step down, …").
+_CLAUSE = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:who|which|where|when|while|whereas|after|before|as)\b", re.IGNORECASE)
+# What makes a clause about a meeting: a meeting word (the one a planned cue looks ahead to).
+_MEETING_WORD = re.compile(r"\b(?:summits?|talks|meet(?:s|ing)?|met|visit(?:s|ed|ing)?|trip|discuss(?:ions?)?|conference)\b", re.IGNORECASE)
+
+
 def status_of_the_reports(sentences: list[str]) -> Status | None:
     """ "planned" when the sentences reporting a meeting only look ahead to it ("arrived … to hold
     a summit", "is scheduled to hold", "are expected to discuss") and none says it happened;
-    else None (the model's status stands). Quoted speech is left out (a hope that the summit
-    "will serve as a cornerstone" is said after it), and so are sentences about an earlier
-    meeting ("they last met in October")."""
+    else None (the model's status stands). Read clause by clause: quoted speech is left out (a
+    hope that the summit "will serve as a cornerstone" is said after it), a held cue in a clause
+    about an earlier meeting ("they last met in October") does not count, and a planned cue
+    counts only in a clause about a meeting ("who has said he will step down" is not)."""
     planned = held = 0
     for sentence in sentences:
-        sentence = _QUOTED.sub(" ", sentence)
-        if _THIS_MEETING_HELD.search(sentence):
-            held += not _EARLIER.search(sentence)
-        elif _PLANNED_CUE.search(sentence):
-            planned += 1
+        for clause in _CLAUSE.split(_QUOTED.sub(" ", sentence)):
+            if _THIS_MEETING_HELD.search(clause):
+                held += not _EARLIER.search(clause)
+            elif _PLANNED_CUE.search(clause) and _MEETING_WORD.search(clause):
+                planned += 1
     return "planned" if planned and not held else None

@@ -65,7 +65,7 @@ def test_reports_that_only_look_ahead_make_a_meeting_planned():
     reports = [
         "The president arrived in Osaka on Tuesday to hold a summit with the prime minister.",
         "The two leaders are expected to discuss supply chains.",
-        "The leaders last met in October, when they agreed to resume shuttle diplomacy.",  # an earlier meeting
+        "The leaders last met in October and agreed to resume shuttle diplomacy.",  # an earlier meeting
         'He said the summit "will open a new chapter".',  # quoted hope
     ]
     assert status_of_the_reports(reports) == "planned"
@@ -98,3 +98,13 @@ def test_an_article_about_an_arrival_for_a_summit_reports_it_as_planned():
     )
     [summit] = assemble_records(draft, text, "2026-01-13").summits
     assert (summit.status, summit.date) == ("planned", "2026-01-13")
+
+
+def test_a_held_meeting_whose_sentences_also_recall_and_announce_other_things_stays_held():
+    from extractor.grounding.tense import status_of_the_reports
+
+    reports = [
+        "The prime minister met the president in Busan on Tuesday, returning the visit the president paid a month ago.",
+        "The prime minister, who has said he will step down, used the trip to urge his successor on.",
+    ]
+    assert status_of_the_reports(reports) is None
