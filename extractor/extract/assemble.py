@@ -653,13 +653,15 @@ def _widened_date(text: str, evidence: Evidence | None) -> Evidence | None:
     if not wider:
         return evidence
     s, e = max(wider, key=lambda span: span[1] - span[0])
-    if e - s <= evidence.end - evidence.start:
+    phrase = _DATE_LEAD.sub("", text[start + s : start + e])
+    if phrase.endswith(".") and not _ABBREVIATED_END.search(phrase):
+        phrase, e = phrase[:-1], e - 1  # the sentence's full stop, not an abbreviation's ("Sept.")
+    if len(phrase) <= evidence.end - evidence.start:
         return evidence
-    return Evidence(
-        quote=_DATE_LEAD.sub("", text[start + s : start + e]),
-        start=start + e - len(_DATE_LEAD.sub("", text[start + s : start + e])),
-        end=start + e,
-    )
+    return Evidence(quote=phrase, start=start + e - len(phrase), end=start + e)
+
+
+_ABBREVIATED_END = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$", re.IGNORECASE)
 
 
 def _year_of(date: str | None, published: str | None) -> int | None:

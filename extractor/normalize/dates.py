@@ -286,6 +286,8 @@ def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
             month, day = _MONTHS[m["month"].lower()], int(m["day"])
             if m["year"]:
                 return _day(int(m["year"]), month, day)
+            if pub is not None and (year := _stated_year(text, pub)) is not None:
+                return _day(year, month, day)
             return _yearless_day(month, day, pub)
     if (m := _MONTH_YEAR.search(text)) and _is_month(m):
         return f"{m['year']}-{_MONTHS[m['month'].lower()]:02d}", "month"
@@ -294,8 +296,22 @@ def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
         return m["year"], "year"
     for m in _MONTH_ONLY.finditer(text):
         if _is_month(m):
+            if pub is not None and (year := _stated_year(text, pub)) is not None:
+                return f"{year}-{_MONTHS[m['month'].lower()]:02d}", "month"
             return _yearless_month(_MONTHS[m["month"].lower()], pub)
     return None
+
+
+_YEAR_WORDS = re.compile(r"\b(?P<which>last|previous|this|next|coming)\s+year\b", re.IGNORECASE)
+
+
+def _stated_year(text: str, pub: date) -> int | None:
+    """The year that "November last year", "June next year" name, counted from publication."""
+    m = _YEAR_WORDS.search(text)
+    if m is None:
+        return None
+    which = m["which"].lower()
+    return pub.year - 1 if which in ("last", "previous") else pub.year + 1 if which in ("next", "coming") else pub.year
 
 
 def _is_month(match: re.Match) -> bool:

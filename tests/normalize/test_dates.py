@@ -226,3 +226,10 @@ def test_a_yearless_date_takes_its_year_from_an_anchor_day(partial, anchor, date
 def test_next_week_takes_the_month_of_its_working_days(published, date, precision):
     resolved = resolve_date("next week", published)
     assert (resolved.date, resolved.precision) == (date, precision)
+
+
+def test_a_month_with_last_or_next_year_takes_that_year_from_the_publication_date():
+    assert resolve_date("in August last year", "2025-09-30").date == "2024-08"
+    assert resolve_date("November last year", "2026-02-01").date == "2025-11"
+    assert resolve_date("June next year", "2025-09-30").date == "2026-06"
+    assert resolve_date("August 3 last year", "2025-09-30").date == "2024-08-03"
