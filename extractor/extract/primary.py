@@ -1,0 +1,136 @@
+"""The main meeting, checked against the whole article once the model's draft is grounded.
+
+The main meeting is the one the article reports in most of its sentences, so they can correct
+what a small model gets wrong about it:
+
+* **one person does not meet alone**: a main meeting the model gave a single participant gets
+  the known people named beside that person where the meeting is placed, dated or reported
+  (briefers and commentators excepted);
+* **a dateline is where the reporter is**: a city named only in a wire dateline ("Seoul, Jan 21
+  (IANS) … is expected to visit Japan") gives way to the country the article sends them to;
+* **held or planned from all its reports**: when every sentence about it only looks ahead to it
+  ("arrived … to hold a summit", "are expected to discuss") and none says it happened, it is
+  planned, and has agreed nothing yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named
+from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.roles import is_briefer
+from extractor.grounding.tense import status_of_the_reports
+from extractor.normalize.countries import country_of_city, to_alpha2
+from extractor.normalize.names import known_actor, surname_of
+from schemas import DroppedValue, Location, Summit
+
+# The main meeting's people referred to together ("the two leaders", "both sides").
+_THE_PAIR = re.compile(
+    r"\b(?:the\s+two\s+(?:leaders|ministers|sides)|both\s+(?:leaders|ministers|sides)|the\s+leaders|the\s+ministers)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class SettledPrimary:
+    """The main meeting after these rules (the same object when nothing changed), and what fell."""
+
+    summit: Summit
+    dropped: list[DroppedValue] = field(default_factory=list)
+
+
+def settle_primary(text: str, primary: Summit, published: str | None, path: str) -> SettledPrimary:
+    """Apply the module's three rules to the article's one main meeting (``path``: its place in the draft)."""
+    summit, dropped = primary, []
+    if len(summit.participants) == 1 and (found := counterparts(text, summit)):
+        reason = f"one person does not meet alone: added {', '.join(found)}, named with them where the meeting is reported"
+        dropped.append(DroppedValue(path=f"{path}.participants", value=summit.participants[0], reason=reason))
+        summit = summit.model_copy(update={"participants": [*summit.participants, *found]})
+    if (destination := destination_beyond_dateline(text, summit)) is not None:
+        city = summit.location.city or ""
+        reason = "named only in the dateline; the article sends them to another country"
+        dropped.append(DroppedValue(path=f"{path}.city", value=city, reason=reason))
+        evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
+        summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
+    if summit.status == "held" and only_looked_forward_to(text, summit, published):
+        dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
+        dropped += [
+            DroppedValue(path=f"{path}.pledges", value=p.description, reason="the meeting is planned: nothing has been agreed there yet")
+            for p in summit.pledges
+        ]
+        summit = summit.model_copy(update={"status": "planned", "pledges": []})
+    return SettledPrimary(summit, dropped)
+
+
+def counterparts(text: str, primary: Summit) -> list[str]:
+    """The people a one-person main meeting was held with: those named beside its person in the
+    sentences that place or date it, else in the sentences that report it (a meeting word and its
+    person); briefers and commentators excepted. Known people only (extract.background_scan)."""
+    person = primary.participants[0]
+    people = [p for p in people_named(text, [person]) if p.canonical != person]
+    if not people:
+        return []
+    spans = sentence_spans(text)
+    placed = [text[s:e] for s, e in spans if any(s <= ev.start < e for ev in primary.evidence)]
+    reporting = [text[s:e] for s, e in spans if MEETING_WORDS.search(text[s:e]) and named_in(text[s:e], _person(text, person))]
+    for sentences in (placed, reporting):
+        found = [
+            p.canonical
+            for p in people
+            if any(name_mentions(sentence, p.canonical) for sentence in sentences)  # in full or titled: "Cho" alone could be another Cho
+            and not is_briefer(text, name_mentions(text, p.canonical), actor.role if (actor := known_actor(p.canonical)) else None)
+        ]
+        if found:
+            return found[:3]
+    return []
+
+
+def _person(text: str, name: str) -> Person:
+    return next((p for p in people_named(text, [name]) if p.canonical == name), Person(name, (name,)))
+
+
+# A wire dateline: "SEOUL, Jan. 21 (Yonhap) --", "Tokyo, Sept. 26 (Jiji Press)--", "Seoul, Jan 21 (IANS)".
+_DATELINE_TAIL = re.compile(r"^\s*,?\s*(?:[A-Z][\w ]{0,20},\s*)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\()")
+# Where the people travel to: "to visit Japan", "trip to China", "arrived in Japan".
+_DESTINATION = re.compile(
+    r"\b(?:visit(?:s|ed|ing)?|trip\s+to|travel(?:s|led|ling)?\s+to|arrived?\s+in|arrives\s+in|heads?\s+(?:to|for))\s+(?:the\s+)?((?:[A-Z][\w-]*\s?){1,3})"
+)
+
+
+def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
+    """The country the article sends the main meeting's people to, when its city is named only in
+    a dateline ("Seoul, Jan 21 (IANS) … is expected to visit Japan next week"): a dateline says
+    where the reporter is, not where the meeting is. None when the city stands."""
+    city = primary.location.city
+    if not city:
+        return None
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text, re.IGNORECASE))
+    if not mentions or not all(_DATELINE_TAIL.match(text[m.end() : m.end() + 40]) for m in mentions):
+        return None
+    city_country = primary.location.country or country_of_city(city)
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not any(name_mentions(sentence, p) for p in primary.participants):
+            continue
+        for m in _DESTINATION.finditer(sentence):
+            words = m.group(1).split()
+            country = next((code for n in range(len(words), 0, -1) if (code := to_alpha2(" ".join(words[:n])))), None)
+            if country and country != city_country:
+                return country
+    return None
+
+
+def only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:
+    """Whether the sentences that report the main meeting (a meeting word and one of its people)
+    only look ahead to it: an article about an arrival "to hold a summit" is published before it."""
+    if primary.date and published and primary.date[:10] < published[:10]:
+        return False  # dated before the article: it has taken place
+    surnames = [surname_of(p) or p for p in primary.participants]
+    reports = [
+        sentence
+        for start, end in sentence_spans(text)
+        if MEETING_WORDS.search(sentence := text[start:end])
+        and (_THE_PAIR.search(sentence) or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sentence) for n in surnames))
+    ]
+    return status_of_the_reports(reports) == "planned"
