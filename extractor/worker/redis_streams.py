@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -27,6 +28,9 @@ from extractor.worker.broker import dead_letter_name, results_name
 from extractor.worker.messages import Delivery
 
 log = logging.getLogger(__name__)
+
+# Seconds a stopping worker waits for its Redis connections to close.
+CLOSE_TIMEOUT = 5.0
 
 # Seconds between trims of the input stream (each costs two small commands).
 TRIM_INTERVAL = 1.0
@@ -69,8 +73,14 @@ class RedisStreamsBroker:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+            client, self._client = self._client, None
+            try:
+                # Bounded: redis-py's disconnect waits for the socket's writer to close, which can
+                # hang after a command was cancelled mid-reply (redis/redis-py#3941); a stopping
+                # worker must not hang with it (seen once in CI: "stopping" and then nothing).
+                await asyncio.wait_for(client.aclose(), timeout=CLOSE_TIMEOUT)
+            except (TimeoutError, RedisError, OSError) as error:
+                log.warning("closing the Redis connection did not finish (%s); leaving it to the exit", type(error).__name__)
 
     # -- producing -------------------------------------------------------------------------------
 
