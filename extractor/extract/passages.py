@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, places_in
 from extractor.grounding.evidence import sentence_spans
-from extractor.normalize.countries import to_alpha2
+from extractor.normalize.countries import country_leading
 from extractor.normalize.names import fold_name
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
@@ -137,8 +137,7 @@ def _country_in(clause: str) -> str | None:
     """The country a clause puts the meeting in ("trip to Japan", "summit in Canada"), if one."""
     found = set()
     for m in _TO_PLACE.finditer(clause):
-        words = m.group(1).split()
-        if code := next((c for n in range(len(words), 0, -1) if (c := to_alpha2(" ".join(words[:n])))), None):
+        if code := country_leading(m.group(1)):
             found.add(code)
     return found.pop() if len(found) == 1 else None
 

@@ -22,7 +22,7 @@ from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, p
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_of_the_reports
-from extractor.normalize.countries import country_of_city, to_alpha2
+from extractor.normalize.countries import country_leading, country_of_city
 from extractor.normalize.names import known_actor, surname_of
 from schemas import DroppedValue, Location, Summit
 
@@ -68,12 +68,14 @@ def counterparts(text: str, primary: Summit) -> list[str]:
     sentences that place or date it, else in the sentences that report it (a meeting word and its
     person); briefers and commentators excepted. Known people only (extract.background_scan)."""
     person = primary.participants[0]
-    people = [p for p in people_named(text, [person]) if p.canonical != person]
+    named = people_named(text, [person])
+    people = [p for p in named if p.canonical != person]
     if not people:
         return []
+    this_person = next((p for p in named if p.canonical == person), Person(person, (person,)))
     spans = sentence_spans(text)
     placed = [text[s:e] for s, e in spans if any(s <= ev.start < e for ev in primary.evidence)]
-    reporting = [text[s:e] for s, e in spans if MEETING_WORDS.search(text[s:e]) and named_in(text[s:e], _person(text, person))]
+    reporting = [text[s:e] for s, e in spans if MEETING_WORDS.search(text[s:e]) and named_in(text[s:e], this_person)]
     for sentences in (placed, reporting):
         found = [
             p.canonical
@@ -84,10 +86,6 @@ def counterparts(text: str, primary: Summit) -> list[str]:
         if found:
             return found[:3]
     return []
-
-
-def _person(text: str, name: str) -> Person:
-    return next((p for p in people_named(text, [name]) if p.canonical == name), Person(name, (name,)))
 
 
 # A wire dateline: "SEOUL, Jan. 21 (Yonhap) --", "Tokyo, Sept. 26 (Jiji Press)--", "Seoul, Jan 21 (IANS)".
@@ -114,8 +112,7 @@ def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
         if not any(name_mentions(sentence, p) for p in primary.participants):
             continue
         for m in _DESTINATION.finditer(sentence):
-            words = m.group(1).split()
-            country = next((code for n in range(len(words), 0, -1) if (code := to_alpha2(" ".join(words[:n])))), None)
+            country = country_leading(m.group(1))
             if country and country != city_country:
                 return country
     return None

@@ -138,6 +138,12 @@ def to_alpha2(text: str | None) -> str | None:
 _ADMIN_SUFFIX = re.compile(r"[-\s](?:shi|si|gun|ku|gu|machi|cho|mura)$")
 
 
+def country_leading(words: str) -> str | None:
+    """The country the words start with, longest name first: "South Korea last month" → "KR"."""
+    parts = words.split()
+    return next((code for n in range(len(parts), 0, -1) if (code := to_alpha2(" ".join(parts[:n])))), None)
+
+
 def _fold_place(name: str) -> str:
     """Lower case, accents stripped, dashes as spaces: "Yokosuka", "yokosuka" and "Yokosuka-shi" compare."""
     text = unicodedata.normalize("NFKD", name).casefold()
