@@ -173,6 +173,7 @@ def test_only_article_links_leave_the_page(browser, sample_report):
 
 def test_markup_in_an_article_is_shown_as_text_and_never_runs(browser, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     article = hostile_article()
     extraction = hostile_extraction(article)
@@ -196,7 +197,10 @@ def test_markup_in_an_article_is_shown_as_text_and_never_runs(browser, tmp_path)
     assert browser.find_element(By.ID, "ev-title").text == TITLE
     # And the dropped values, opened on demand.
     card.find_element(By.CSS_SELECTOR, ".more summary").click()
-    assert DROPPED in card.find_element(By.CSS_SELECTOR, ".dropped").text
+    # The list is drawn by the details' "toggle" event, which the browser fires after the click
+    # returns: wait for it rather than look at once (a race CI lost once).
+    dropped = WebDriverWait(browser, 30).until(lambda _: card.find_elements(By.CSS_SELECTOR, ".dropped"))
+    assert DROPPED in dropped[0].text
     nothing_ran()
     assert console_errors(browser) == []
 
