@@ -20,8 +20,10 @@ is where the value was.
 * title: the draft has none (the model is not asked): "Lee–Takaichi summit in Nara" from surnames,
   kind and place.
 * actors: one per canonical name across summits, with every spelling and mention; role and
-  country from the draft, checked against the known-actor table (a conflict: the known value
-  wins and the draft's is listed in ``dropped``).
+  country from the known-actor table, else as the article writes them beside the name
+  (grounding.titles; the model gives names only). A draft that does give them (another server,
+  an older recording) is checked against the table: a conflict, the known value wins and the
+  draft's is listed in ``dropped``.
 
 ``ungrounded_issues`` runs the same checks and words them for the model, to re-ask it before
 falling back to dropping. ``DraftGrounding`` holds one article's grounded summits, so that the
@@ -52,6 +54,7 @@ from extractor.grounding.evidence import (
 from extractor.grounding.meeting_context import outside_instructions, participant_supported, reports_meeting
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
+from extractor.grounding.titles import stated_title
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import (
@@ -310,7 +313,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
             # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
             drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
         elif all(p.person.canonical != person.canonical for p in participants):
-            participants.append(_Participant(f"{at}.participants[{j}]", participant, person))
+            participants.append(_Participant(f"{at}.participants[{j}]", _with_stated_title(text, participant, person), person))
     if not draft.participants:
         issues.append(f"{at}: the meeting has no participants; name the people who met")
 
@@ -470,6 +473,18 @@ def _split_city(city: str | None, country: str | None) -> tuple[str | None, str 
     if first and country_of_city(first):
         return first, country
     return city, country
+
+
+def _with_stated_title(text: str, participant: DraftParticipant, person: PersonMatch) -> DraftParticipant:
+    """The role and country the article writes beside the name, where the draft gives none.
+
+    The model is asked for names only (draft.py); a person the known-actor table knows takes
+    their role and country from it later (``_actors``), so only the others are read here.
+    """
+    if (participant.role and participant.country) or known_actor(person.canonical) is not None:
+        return participant
+    stated = stated_title(text, person.mentions)
+    return participant.model_copy(update={"role": participant.role or stated.role, "country": participant.country or stated.country})
 
 
 def _one_person_each(participants: list[DraftParticipant]) -> list[DraftParticipant]:

@@ -1,7 +1,7 @@
 """Grounding a country: where the article states it, by name, short form or demonym.
 
-"South Korea", "Korea", "South Korean", "Seoul's" neighbour "Japan", "Japanese" all state a
-country; a country the article never names this way is not grounded (the caller may still accept
+"South Korea", "Korea", "South Korean", "Japan", "Japanese", "Chilean" all state a country (the
+demonyms are countryinfo's); a country the article never names this way is not grounded (the caller may still accept
 it as the country of a city the article names). A match inside a longer name of another country
 does not count: "Korean" in "North Korean" does not state South Korea.
 """
@@ -18,20 +18,10 @@ from schemas import Evidence
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s\-\u2010\u2011]+$")
 
 
-def _demonyms(name: str) -> list[str]:
-    """Adjectives the press forms from a country's name: Austria → Austrian, Pakistan → Pakistani,
-    Japan → Japanese, China → Chinese. Only whole words count, so a wrong guess rarely matches."""
-    if " " in name or len(name) < 4:
-        return []
-    stem = name[:-1] if name[-1] in "aeiouy" else name
-    return [name + "n", stem + "ian", name + "ian", stem + "ese", name + "ese", name + "i"]
-
-
 @functools.lru_cache(maxsize=512)
 def _country_patterns(code: str) -> tuple[re.Pattern, ...]:
     """The country's names and demonyms as patterns, longest first: made once per country."""
     names = names_of_country(code)
-    names += [d for name in names for d in _demonyms(name)]
     return tuple(pattern for name in sorted(dict.fromkeys(names), key=len, reverse=True) if (pattern := _phrase_pattern(name)))
 
 

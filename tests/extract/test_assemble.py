@@ -523,3 +523,37 @@ def test_the_agreements_of_the_articles_other_meetings_are_not_the_primarys():
     )
     primary = _assemble(_summit(), other, text=text).summits[0]
     assert {p.domain for p in primary.pledges} == {"supply_chain"}
+
+
+def test_a_names_only_draft_takes_roles_and_countries_from_the_article():
+    # What the model writes: the names of the people who met, nothing else. The role and the
+    # country of a person the known-actor table does not know are the article's own words.
+    text = (
+        "Chilean Foreign Minister Rosa Vega met Tom Reed, Peru's trade minister, in Lima on Monday. They agreed to cut tariffs on copper."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "ministerial_meeting",
+                    "status": "held",
+                    "participants": ["Rosa Vega", "Tom Reed"],
+                    "city": "Lima",
+                }
+            ]
+        }
+    )
+    records = assemble_records(draft, text, "2026-03-04")
+    assert records.summits[0].participants == ["Rosa Vega", "Tom Reed"]
+    assert {a.name: (a.role, a.country) for a in records.actors} == {
+        "Rosa Vega": ("Foreign Minister", "CL"),
+        "Tom Reed": ("trade minister", "PE"),
+    }
+    assert records.dropped == []
+
+
+def test_the_model_is_asked_for_names_only():
+    schema = DraftExtraction.model_json_schema()["$defs"]
+    assert schema["DraftSummit"]["properties"]["participants"]["items"] == {"type": "string", "maxLength": 60}
+    assert "certainty" not in schema["DraftPledge"]["properties"]

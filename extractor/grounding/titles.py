@@ -1,0 +1,77 @@
+"""A person's title and country as the article states them beside the name.
+
+The model names who met and nothing more (a name is ~4 tokens; a name with its role and country
+was ~20, a quarter of a typical reply), so the role and country of someone the known-actor table
+does not know are read here, from the words the press puts around a name:
+
+* before it: "Japanese Prime Minister Sanae Takaichi", "South Korea's Defense Minister Ahn",
+  "Foreign Minister Jonas Lind of Sweden";
+* after it, as an apposition: "Anna Berg, Austria's chancellor, …", "Jonas Lind, the Swedish
+  foreign minister, …".
+
+Only a phrase that ends in a title word counts, so "said Tuesday Jonas Lind" or "met with Jonas
+Lind" give nothing. The country is the one the phrase starts with ("Japanese", "Japan's", "South
+Korea's") or names after the name ("of Sweden"); otherwise none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.normalize.countries import country_leading, to_alpha2
+from schemas import Evidence
+
+# The last word(s) of a title: what the press writes right before a name or in an apposition.
+_TITLE_WORD = (
+    r"(?:prime\s+minister|minister|premier|president|vice\s+president|chancellor|secretary|"
+    r"chairman|chairwoman|chair|leader|king|queen|emperor|crown\s+prince|ambassador|envoy|"
+    r"governor|mayor|general|admiral|chief|commander|spokes(?:person|man|woman)|advis[eo]r|"
+    r"director|head|representative|speaker|senator|lawmaker|official|diplomat|negotiator)"
+    # "Secretary of State", "Minister of National Defense", "Minister for Foreign Affairs"
+    r"(?:\s+(?:of|for)\s+(?:[A-Z][\w]*\s+){0,2}[A-Z][\w]*)?"
+)
+# Up to four words before the title word: "South Korea's Defense", "Japanese Chief Cabinet".
+_WORD = r"[A-Za-z][\w.'’-]*"
+_BEFORE = re.compile(rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+$", re.IGNORECASE)
+_AFTER = re.compile(rf"^,\s+(?:the\s+|a\s+)?(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s*(?=[,.;)]|\s+(?:of|for)\b)", re.IGNORECASE)
+_OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
+# A title phrase stops at a clause's end or a word that joins two phrases: in "with President
+# Lee and Prime Minister Ishiba", Ishiba's title is "Prime Minister" only.
+# A full stop after a capital is an abbreviation ("U.S. Secretary"), not a clause's end.
+_PHRASE_BREAK = re.compile(r"(?<!(?-i:[A-Z]))\.|[;:!?\n,()\"“”]|\b(?:and|with|met|meet|meets|by|to|from|said|says|told)\b", re.IGNORECASE)
+_LOOK = 80  # characters around a mention in which its title is looked for
+_POSSESSIVE = re.compile(r"['’]s\b")
+_LEADING_NOISE = re.compile(r"^(?:the|a|an|former|then|then-|acting|new|incoming|outgoing)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StatedTitle:
+    role: str | None
+    country: str | None  # ISO 3166 alpha-2
+
+
+def stated_title(text: str, mentions: list[Evidence]) -> StatedTitle:
+    """The first title the article writes beside one of the mentions, and its country."""
+    for mention in mentions:
+        before = _PHRASE_BREAK.split(text[max(0, mention.start - _LOOK) : mention.start])[-1]
+        after = text[mention.end : mention.end + _LOOK]
+        if (m := _BEFORE.search(before)) and (title := _split(m["phrase"])).role:
+            if title.country is None and (of := _OF_COUNTRY.match(after)):
+                return StatedTitle(title.role, country_leading(of["country"]))
+            return title
+        if (m := _AFTER.match(after)) and (title := _split(m["phrase"])).role:
+            return title
+    return StatedTitle(None, None)
+
+
+def _split(phrase: str) -> StatedTitle:
+    """ "South Korea's Defense Minister" -> role "Defense Minister", country KR."""
+    words = " ".join(phrase.split())
+    while (trimmed := _LEADING_NOISE.sub("", words)) != words:
+        words = trimmed
+    parts = words.split()
+    for n in range(len(parts) - 1, 0, -1):  # the longest country the phrase starts with
+        if code := to_alpha2(_POSSESSIVE.sub("", " ".join(parts[:n]))):
+            return StatedTitle(" ".join(parts[n:]), code)
+    return StatedTitle(words or None, None)
