@@ -27,12 +27,17 @@ _TITLE_WORD = (
     r"(?:prime\s+minister|minister|premier|president|vice\s+president|chancellor|secretary|"
     r"chairman|chairwoman|chair|leader|king|queen|emperor|crown\s+prince|ambassador|envoy|"
     r"governor|mayor|general|admiral|chief|commander|spokes(?:person|man|woman)|advis[eo]r|"
-    r"director|head|representative|speaker|senator|lawmaker|official|diplomat|negotiator)"
+    r"director|head|representative|speaker|senator|lawmaker|legislator|official|diplomat|negotiator)"
     # "Secretary of State", "Minister of National Defense", "Minister for Foreign Affairs"
     r"(?:\s+(?:of|for)\s+(?:[A-Z][\w]*\s+){0,2}[A-Z][\w]*)?"
 )
-# Up to four words before the title word: "South Korea's Defense", "Japanese Chief Cabinet".
-_WORD = r"[A-Za-z][\w.'’-]*"
+# Up to four words before the title word: "South Korea's Defense", "Japanese Chief Cabinet",
+# "the Swedish foreign": capitalised, or a word that qualifies a title. Not any word: in "told
+# reporters after meeting Prime Minister Lind" the title is "Prime Minister" alone.
+_WORD = (
+    r"(?:(?-i:[A-Z])[\w.'’-]*|defen[cs]e|foreign|trade|finance|economy|interior|industry|unification|"
+    r"national|security|deputy|vice|chief|top|senior|cabinet|state|prime)"
+)
 _BEFORE = re.compile(rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+$", re.IGNORECASE)
 _AFTER = re.compile(rf"^,\s+(?:the\s+|a\s+)?(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s*(?=[,.;)]|\s+(?:of|for)\b)", re.IGNORECASE)
 _OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")

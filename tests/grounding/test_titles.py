@@ -28,6 +28,8 @@ def _title(text: str, name: str) -> StatedTitle:
         ("Ola Dahl met President Mia Berg in Oslo.", "Mia Berg", "President", None),
         # Two people in one phrase: each keeps only their own title.
         ("Peruvian President Ana Soto and Prime Minister Ola Dahl met in Lima.", "Ola Dahl", "Prime Minister", None),
+        # Only the title, not the words before it that qualify nothing.
+        ("She told reporters after meeting Prime Minister Ola Dahl that talks went well.", "Ola Dahl", "Prime Minister", None),
     ],
 )
 def test_the_title_beside_the_name(text, name, role, country):
@@ -40,6 +42,7 @@ def test_the_title_beside_the_name(text, name, role, country):
         ("He met with Ola Dahl on Monday.", "Ola Dahl"),
         ("Officials said Tuesday that Ola Dahl would travel.", "Ola Dahl"),
         ("Ola Dahl arrived in Lima on Monday.", "Ola Dahl"),
+        ("Officials briefed reporters after meeting Ola Dahl in Lima.", "Ola Dahl"),
     ],
 )
 def test_no_title_gives_nothing(text, name):
