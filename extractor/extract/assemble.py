@@ -52,6 +52,7 @@ from extractor.grounding.evidence import (
     snap_to_text_name,
 )
 from extractor.grounding.meeting_context import outside_instructions, participant_supported, reports_meeting
+from extractor.grounding.places import named_only_as_a_government
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.grounding.titles import stated_title
@@ -333,6 +334,10 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
             drop(f"{at}.city", draft.city, INJECTED, f"city '{draft.city}' appears only in text addressed to you, not in the report")
         else:
             drop(f"{at}.city", draft.city, "not found in the article")
+    if city_evidence and named_only_as_a_government(facts, city_evidence.quote):
+        # "Seoul and Tokyo are fine-tuning the details": the government, not where they meet.
+        drop(f"{at}.city", draft.city, "named only as a government ('Seoul and Tokyo agreed'), not as a place")
+        city_evidence = None
     city = usual_case(city_evidence.quote) if city_evidence else None
     if city and country_of_city(city) is None:
         # A venue, a country or a phrase ("Blue House", "Japan", "Korean residents in Japan"):

@@ -7,7 +7,8 @@ the article states the meeting's date or city, the clause before it is read for 
 
 * planned: "will", "is set to", "is scheduled", "is expected to", "plans to", "ahead of",
   "upcoming", "is due to", "to visit", "to hold", "next";
-* held: "met", "held", "visited", "agreed", "signed", "talked", "hosted", "was", "were".
+* held: "met", "held", "visited", "agreed", "signed", "talked", "hosted", "last", "earlier",
+  "following".
 
 The nearest cue before the date or place wins; cues in different places that disagree settle
 nothing, and the model's status stands.
@@ -29,12 +30,18 @@ _PLANNED = (
 )
 _HELD = (
     r"met|meets|held|visited|agreed|signed|talked|hosted|discussed|concluded|wrapped\s+up|"
-    r"(?:was|were)\s+held|had\s+(?:talks|a\s+meeting|a\s+summit)|took\s+place|last|earlier|previous|ago|since"
+    r"(?:was|were)\s+held|had\s+(?:talks|a\s+meeting|a\s+summit)|took\s+place|last|earlier|previous|ago|since|"
+    # "the talks follow their meeting in Lima", "following an encounter in Lima": what is followed
+    # has happened.
+    r"follows|following"
 )
 _CUE = re.compile(rf"\b(?:(?P<planned>{_PLANNED})|(?P<held>{_HELD}))\b", re.IGNORECASE)
 # The clause a cue must share with the place or date: no sentence end or semicolon between.
 _CLAUSE_BREAK = re.compile(r"[.;!?\n]")
-_WINDOW = 90  # characters before the evidence in which the nearest cue is looked for
+# Characters before the evidence in which the nearest cue is looked for, within its sentence: a
+# forum's long name can stand between the verb and the place ("last held talks on the margins of
+# the … Defence Ministers' Meeting-Plus in Kuala Lumpur").
+_WINDOW = 240
 
 
 def _nearest_cue(text: str, evidence: Evidence) -> Status | None:

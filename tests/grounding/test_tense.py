@@ -45,6 +45,19 @@ def test_a_meeting_the_article_says_took_place_is_held():
         ("Berg and Lind are set to hold talks in Stockholm next week, officials said.", "next week", "planned"),
         ("The talks follow their meeting in Stockholm last month.", "last month", "held"),
         ("Chancellor Anna Berg is scheduled to meet Prime Minister Jonas Lind in Stockholm on March 20.", "March 20", "planned"),
+        # What a meeting follows has happened.
+        (
+            "This is their second meeting this year, following a brief encounter at the Nordic summit in Stockholm in January.",
+            "in January",
+            "held",
+        ),
+        # The verb far from the place: a forum's long name between them, in one sentence.
+        (
+            "Berg and Lind last held talks on the sidelines of the Baltic Sea States Council Ministerial "
+            "Conference on Maritime Security and Fisheries in Stockholm in early February.",
+            "in early February",
+            "held",
+        ),
     ],
 )
 def test_cue_words_decide(text, date_text, status):
