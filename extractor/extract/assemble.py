@@ -202,7 +202,9 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None, g
         records.summits = _years_from_the_primary(records.summits)
     city_countries = {s.location.country for s in records.summits if s.location.city and s.location.country}
     actors, dropped = _actors([p for g in kept for p in g.participants], facts, city_countries)
-    records.actors = actors
+    # Only people who met: someone the passage rules took out of every meeting is no actor.
+    meeting = {name for s in records.summits for name in s.participants}
+    records.actors = [a for a in actors if a.canonical_name in meeting]
     records.dropped += dropped
     return records
 

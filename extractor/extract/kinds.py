@@ -20,6 +20,10 @@ def kind_from_roles(kind: str, roles: list[str | None]) -> str:
         # Two people are a bilateral meeting, even on the sidelines of a multilateral one.
         kind = "leaders_summit" if all(heads) else "ministerial_meeting" if all(ministers) else kind
         return kind
+    if kind == "state_visit" and len(roles) >= 2 and all(heads):
+        # Heads of state or government who meet on a state visit hold a summit (the gold's
+        # convention: a state visit is the visitor's trip, named alone).
+        return "leaders_summit"
     if kind in ("leaders_summit", "other_meeting") and all(ministers):
         return "ministerial_meeting"
     if kind == "ministerial_meeting" and all(heads):

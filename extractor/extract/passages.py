@@ -20,6 +20,10 @@ sentence between commas, dashes, parentheses and words that open another clause 
 * **the place**: a city the model gave must be named within the date's sentence or the ones
   beside it; otherwise the city the clause names, else none.
 
+Any meeting, the main one included, that the model gave more than two people keeps those named in
+the sentence stating its date (else its place), when at least two are (a model asked for names may list
+everyone the article names in every meeting).
+
 Finally a background meeting that only repeats another, less precisely (the same people, a date
 that contains the other's, no other place), is dropped.
 """
@@ -61,15 +65,38 @@ class PassageCheck:
 
 
 def check_background(text: str, summits: list[Summit]) -> list[PassageCheck]:
-    """Each summit checked against its own passage (primary meetings pass unchanged)."""
+    """Each summit checked against its own passage: every meeting's people when the model listed
+    more than two, and the rest of the rules for background meetings."""
     people = people_named(text, [p for s in summits for p in s.participants])
     excluded = {fold_name(n) for p in people for n in p.names}
     spans = sentence_spans(text)
-    checks = [
-        _check(text, summit, people, excluded, spans) if summit.mention == "background" and summit.evidence else PassageCheck(summit, [])
-        for summit in summits
-    ]
+    checks = []
+    for summit in summits:
+        narrowed = _people_of_its_sentences(text, summit, people, spans)
+        if summit.mention == "background" and summit.evidence:
+            check = _check(text, narrowed.summit or summit, people, excluded, spans)
+            checks.append(PassageCheck(check.summit, narrowed.changes + check.changes))
+        else:
+            checks.append(narrowed)
     return _without_repeats(checks)
+
+
+def _people_of_its_sentences(text: str, summit: Summit, people: list[Person], spans: list[tuple[int, int]]) -> PassageCheck:
+    """A meeting the model gave more than two people, narrowed to those named in the sentence
+    that states its date (else its place), when at least two of them are: asked for names only, a
+    small model may list everyone the article names in every meeting it lists."""
+    if len(summit.participants) <= 2 or not summit.evidence:
+        return PassageCheck(summit, [])
+    # The sentence that states its date, else its place (as for the rest of the passage rules).
+    anchor = next((e for e in summit.evidence if summit.date_text and e.quote == summit.date_text), summit.evidence[0])
+    sentences = [text[start:end] for start, end in spans if start <= anchor.start < end]
+    by_name = {p.canonical: p for p in people}
+    named = [n for n in summit.participants if (person := by_name.get(n)) and any(named_in(s, person) for s in sentences)]
+    if not 2 <= len(named) < len(summit.participants):
+        return PassageCheck(summit, [])
+    left_out = [n for n in summit.participants if n not in named]
+    change = f"participants {', '.join(left_out)}: not named where the meeting is dated or placed"
+    return PassageCheck(summit.model_copy(update={"participants": named}), [change])
 
 
 def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], spans: list[tuple[int, int]]) -> PassageCheck:

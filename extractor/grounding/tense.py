@@ -101,9 +101,28 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
     counts only in a clause about a meeting ("who has said he will step down" is not)."""
     planned = held = 0
     for sentence in sentences:
-        for clause in _CLAUSE.split(_QUOTED.sub(" ", sentence)):
+        earlier = False
+        for opener, clause in _clauses(_QUOTED.sub(" ", sentence)):
+            if not clause.strip():
+                continue  # between ", " and "where": the next clause keeps what came before
+            # A relative clause speaks of what the clause before it named: in "they held phone
+            # talks last month, where they agreed …" the agreement is the earlier talks'.
+            earlier = bool(_EARLIER.search(clause)) or (earlier and _RELATIVE.fullmatch(opener.strip()) is not None)
             if _THIS_MEETING_HELD.search(clause):
-                held += not _EARLIER.search(clause)
+                held += not earlier
             elif _PLANNED_CUE.search(clause) and _MEETING_WORD.search(clause):
                 planned += 1
     return "planned" if planned and not held else None
+
+
+_RELATIVE = re.compile(r"where|which|when|who", re.IGNORECASE)
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """The sentence's clauses, each with the mark or word that opened it ("" for the first)."""
+    result, start, opener = [], 0, ""
+    for m in _CLAUSE.finditer(sentence):
+        result.append((opener, sentence[start : m.start()]))
+        start, opener = m.end(), m.group(0)
+    result.append((opener, sentence[start:]))
+    return result

@@ -264,6 +264,19 @@ def test_ministers_meet_at_a_ministerial_meeting_whatever_the_model_says():
     assert "meeting in Yokosuka" in summit.title
 
 
+def test_two_heads_who_meet_on_a_state_visit_hold_a_summit():
+    text = "Chilean President Ana Soto began a state visit to Peru on Monday and met President Luis Mora in Lima."
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {"mention": "primary", "kind": "state_visit", "status": "held", "participants": ["Ana Soto", "Luis Mora"], "city": "Lima"}
+            ]
+        }
+    )
+    summit = assemble_records(draft, text, "2026-03-04").summits[0]
+    assert summit.kind == "leaders_summit" and summit.title == "Soto–Mora summit in Lima"
+
+
 def test_a_city_written_with_its_country_keeps_the_city():
     text = "President Lee Jae Myung met Prime Minister Sanae Takaichi in Nara, Japan, on Tuesday."
     summit = _assemble(_summit(city="Nara, Japan", country=None), text=text).summits[0]

@@ -80,6 +80,8 @@ def test_reports_that_only_look_ahead_make_a_meeting_planned():
         "The two leaders are expected to discuss supply chains.",
         "The leaders last met in October and agreed to resume shuttle diplomacy.",  # an earlier meeting
         'He said the summit "will open a new chapter".',  # quoted hope
+        # What a relative clause says belongs to the earlier talks it follows.
+        "The ministers also held phone talks last month, where they agreed to improve defence ties.",
     ]
     assert status_of_the_reports(reports) == "planned"
     assert status_of_the_reports([*reports, "The two leaders discussed trade at the summit."]) is None
