@@ -182,6 +182,13 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None, g
         records.dropped += settled.dropped
         if settled.summit is not primary:
             records.summits[records.summits.index(primary)] = primary = _retitled(settled.summit)
+            # Settled (a place found, say), it may now be what a background meeting only repeated.
+            echoes = [i for i, s in enumerate(records.summits) if _repeats_primary(s, primary)]
+            records.dropped += [
+                DroppedValue(path=kept[i].path, value=records.summits[i].title, reason="repeats the primary meeting") for i in echoes
+            ]
+            kept = [g for i, g in enumerate(kept) if i not in echoes]
+            records.summits = [s for i, s in enumerate(records.summits) if i not in echoes]
         if primary.status == "held":  # a planned meeting has agreed nothing yet
             others = [s for s in records.summits if s is not primary]
             primary.pledges += scan_pledges(
@@ -240,21 +247,23 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
     for grounded in kept:
         summit = grounded.summit
         repeated = any(_same_meeting(summit, earlier.summit) for earlier in result)
-        echo = repeated or (
-            summit.mention == "background"
-            and any(
-                set(summit.participants) == set(p.participants)
-                and (summit.date in (None, p.date) or parts_agree(date_parts(summit.date), date_parts(p.date)))
-                and summit.location.city in (None, p.location.city)
-                for p in primaries
-            )
-        )
+        echo = repeated or any(_repeats_primary(summit, p) for p in primaries)
         if echo:
             reason = "listed twice" if repeated else "repeats the primary meeting"
             records.dropped.append(DroppedValue(path=grounded.path, value=summit.title, reason=reason))
         else:
             result.append(grounded)
     return result
+
+
+def _repeats_primary(summit: Summit, primary: Summit) -> bool:
+    """A background meeting of the primary's people that adds neither a date nor another city."""
+    return (
+        summit.mention == "background"
+        and set(summit.participants) == set(primary.participants)
+        and (summit.date in (None, primary.date) or parts_agree(date_parts(summit.date), date_parts(primary.date)))
+        and summit.location.city in (None, primary.location.city)
+    )
 
 
 def _same_meeting(a: Summit, b: Summit) -> bool:

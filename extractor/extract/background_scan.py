@@ -48,8 +48,10 @@ def people_named(text: str, participants: list[str]) -> list[Person]:
     people: dict[str, Person] = {}
     candidates = list(dict.fromkeys(participants + [a.canonical for a in known_actors()]))
     for name in candidates:
-        if not name_mentions(text, name):
-            continue  # the article never names them: a bare surname would not be theirs
+        if name not in participants and not name_mentions(text, name):
+            # The article never names them: a bare surname would not be theirs. (A participant is
+            # grounded already, maybe in a spelling of its own: "Ahn Gyun-back" for Ahn Gyu-back.)
+            continue
         actor = known_actor(name)
         spellings = [name, *(actor.aliases if actor else [])]
         surname = surname_of(name)

@@ -8,6 +8,10 @@ what a small model gets wrong about it:
   (briefers and commentators excepted);
 * **a dateline is where the reporter is**: a city named only in a wire dateline ("Seoul, Jan 21
   (IANS) … is expected to visit Japan") gives way to the country the article sends them to;
+* **a place from its reports**: a main meeting the model gave no city (or a country for one)
+  takes the one city its reports name as a place ("headed to Nara … to hold the summit", "a
+  summit … in the southeastern city of Gyeongju"); sentences about an earlier meeting ("they last
+  met in X") do not count, and two cities named so settle nothing;
 * **held or planned from all its reports**: when every sentence about it only looks ahead to it
   ("arrived … to hold a summit", "are expected to discuss") and none says it happened, it is
   planned, and has agreed nothing yet.
@@ -21,10 +25,10 @@ from dataclasses import dataclass, field
 from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.roles import is_briefer
-from extractor.grounding.tense import status_of_the_reports
-from extractor.normalize.countries import country_leading, country_of_city
-from extractor.normalize.names import known_actor, surname_of
-from schemas import DroppedValue, Location, Summit
+from extractor.grounding.tense import EARLIER, status_of_the_reports
+from extractor.normalize.countries import country_leading, country_of_city, major_city_country
+from extractor.normalize.names import fold_name, known_actor, surname_of
+from schemas import DroppedValue, Evidence, Location, Summit
 
 # The main meeting's people referred to together ("the two leaders", "both sides").
 _THE_PAIR = re.compile(
@@ -53,6 +57,16 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         dropped.append(DroppedValue(path=f"{path}.city", value=city, reason=reason))
         evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
         summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
+    if summit.location.city is None and (found_city := city_of_the_reports(text, summit)) is not None:
+        name, country, evidence = found_city
+        reason = f"the model gave no city; its reports name {name} as the place"
+        dropped.append(DroppedValue(path=f"{path}.city", value=summit.location.country or "", reason=reason))
+        summit = summit.model_copy(
+            update={
+                "location": Location(city=name, country=country),
+                "evidence": sorted([*summit.evidence, evidence], key=lambda e: e.start),
+            }
+        )
     if summit.status == "held" and only_looked_forward_to(text, summit, published):
         dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
         dropped += [
@@ -116,6 +130,39 @@ def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
             if country and country != city_country:
                 return country
     return None
+
+
+# A place named as one: "in Nara", "to Nara", "at Gyeongju", "the southeastern city of Gyeongju".
+_AS_A_PLACE = re.compile(r"\b(?:(?:in|to|at)\s+|(?:city|town|port)\s+of\s+)(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+# Its people referred to without names, as the sentences that place a meeting often do.
+_THE_SIDES = re.compile(r"\b(?:the\s+two\s+(?:countries|nations|governments|allies|neighbou?rs))\b", re.IGNORECASE)
+
+
+def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence] | None:
+    """(city, country, quote) of the one city the main meeting's reports name as a place, else None.
+
+    A report is a sentence with a meeting word that names one of its people or refers to them
+    together, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
+    """
+    surnames = [surname_of(p) or p for p in primary.participants]
+    found: dict[str, tuple[str, Evidence]] = {}
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not MEETING_WORDS.search(sentence) or EARLIER.search(sentence):
+            continue
+        if not (_THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, Person(n, (n,))) for n in surnames)):
+            continue
+        for m in _AS_A_PLACE.finditer(sentence):
+            for name in dict.fromkeys([m["name"], m["name"].split()[0]]):  # "Nara Prefecture" → "Nara"
+                country = major_city_country(name)
+                if country and primary.location.country in (None, country) and fold_name(name) not in {fold_name(n) for n in surnames}:
+                    at = start + m.start("name")
+                    found.setdefault(name, (country, Evidence(quote=name, start=at, end=at + len(name))))
+                    break
+    if len(found) != 1:
+        return None
+    [(name, (country, evidence))] = found.items()
+    return name, country, evidence
 
 
 def only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:

@@ -82,7 +82,7 @@ _PLANNED_CUE = re.compile(rf"\b(?:{_PLANNED})\b", re.IGNORECASE)
 
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
 # A sentence about an earlier meeting ("they last met in Gyeongju", "following talks in June").
-_EARLIER = re.compile(r"\b(?:last|previous(?:ly)?|earlier|ago|following|since|first\s+time\s+in)\b", re.IGNORECASE)
+EARLIER = re.compile(r"\b(?:last|previous(?:ly)?|earlier|ago|following|since|first\s+time\s+in)\b", re.IGNORECASE)
 
 
 # Where a clause ends: another clause may speak of another event ("…, returning the visit Lee
@@ -107,7 +107,7 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
                 continue  # between ", " and "where": the next clause keeps what came before
             # A relative clause speaks of what the clause before it named: in "they held phone
             # talks last month, where they agreed …" the agreement is the earlier talks'.
-            earlier = bool(_EARLIER.search(clause)) or (earlier and _RELATIVE.fullmatch(opener.strip()) is not None)
+            earlier = bool(EARLIER.search(clause)) or (earlier and _RELATIVE.fullmatch(opener.strip()) is not None)
             if _THIS_MEETING_HELD.search(clause):
                 held += not earlier
             elif _PLANNED_CUE.search(clause) and _MEETING_WORD.search(clause):

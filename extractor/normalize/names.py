@@ -16,8 +16,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # Every dash-like code point (Unicode category Pd: hyphen, U+2010, U+2011, en and em dashes ...)
 # plus the minus sign, which is not in Pd but appears in scraped text.
@@ -153,9 +156,32 @@ def known_actors() -> list[KnownActor]:
 
 
 def known_actor(name: str) -> KnownActor | None:
-    """The known person this name (any spelling, with or without title) refers to, else None."""
+    """The known person this name (any spelling, with or without title) refers to, else None.
+
+    A spelling one letter away from a known one, surname kept, is that person: the press
+    misspells a romanised given name ("Ahn Gyun-back" for Ahn Gyu-back), and the reconciler
+    would otherwise keep two people where there is one.
+    """
     table = _known_actors()
-    return table.get(_compact(name)) or table.get(_compact(clean_name(name)))
+    return table.get(_compact(name)) or table.get(_compact(clean_name(name))) or _misspelt_known_actor(clean_name(name))
+
+
+_MISSPELT_MIN_LENGTH = 8  # compact letters: shorter names are too close to each other to guess
+
+
+@lru_cache(maxsize=4096)
+def _misspelt_known_actor(name: str) -> KnownActor | None:
+    key, words = _compact(name), fold_name(name).split()
+    if len(key) < _MISSPELT_MIN_LENGTH or len(words) < 2:
+        return None
+    table = _known_actors()
+    found = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=90)
+    if found is None or Levenshtein.distance(key, found[0]) > 1:
+        return None
+    actor = table[found[0]]
+    # The surname must be written as the known person's: a one-letter change there is someone else.
+    surname = fold_name(actor.surname or "")
+    return actor if surname and surname in (words[0], words[-1]) else None
 
 
 def canonical_name(name: str) -> str:

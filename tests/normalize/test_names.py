@@ -81,3 +81,17 @@ def test_surname_of():
 )
 def test_role_conflicts(role, known, conflict):
     assert role_conflicts(role, known) is conflict
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Ahn Gyun-back", "Ahn Gyu-back"),  # one letter more in the given name
+        ("Takashi Iwaya", "Takeshi Iwaya"),  # one letter changed
+        ("Gen Nakatan", None),  # the surname changed: someone else
+        ("Kim Jong-il", None),  # not one letter away from anyone known
+    ],
+)
+def test_a_known_person_misspelt_by_one_letter_is_still_that_person(written, canonical):
+    actor = known_actor(written)
+    assert (actor.canonical if actor else None) == canonical
