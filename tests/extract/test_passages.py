@@ -68,3 +68,80 @@ def test_a_background_meeting_without_a_city_takes_the_country_its_clause_names(
     records = assembled(article, background(date_text="last month"))
     (earlier,) = [s for s in records.summits if s.mention == "background"]
     assert (earlier.location.city, earlier.location.country, earlier.date) == (None, "JP", "2025-08")
+
+
+def test_a_model_that_lists_everyone_in_every_meeting_keeps_each_meetings_own_people():
+    # Asked for names only, a small model may put every person the article names into every
+    # meeting; each keeps the people named where it is dated.
+    article = (
+        "Trade Minister Ola Dahl will meet Foreign Minister Rosa Vega on March 20 in Lima, officials said. "
+        "Before that, President Ana Soto is scheduled to visit Oslo on March 12 for a summit with Prime Minister Erik Berg."
+    )
+    everyone = ["Ola Dahl", "Rosa Vega", "Ana Soto", "Erik Berg"]
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "ministerial_meeting",
+                    "status": "planned",
+                    "participants": everyone,
+                    "city": "Lima",
+                    "date_text": "on March 20",
+                },
+                {
+                    "mention": "background",
+                    "kind": "leaders_summit",
+                    "status": "planned",
+                    "participants": everyone,
+                    "city": "Oslo",
+                    "date_text": "on March 12",
+                },
+            ]
+        }
+    )
+    records = assemble_records(draft, article, "2026-03-04")
+    assert [(s.location.city, s.participants) for s in records.summits] == [
+        ("Lima", ["Ola Dahl", "Rosa Vega"]),
+        ("Oslo", ["Ana Soto", "Erik Berg"]),
+    ]
+    assert {a.name for a in records.actors} == set(everyone)
+
+
+def test_a_main_meeting_without_a_city_takes_the_one_its_reports_name_as_a_place():
+    article = (
+        "President Ana Soto arrived in Norway on Tuesday to hold a summit with Prime Minister Erik Berg. "
+        "Soto headed straight to Bergen, Berg's hometown, where the two leaders will hold talks. "
+        "They last met in Lima in March."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "planned",
+                    "participants": ["Ana Soto", "Erik Berg"],
+                    "city": "Norway",
+                }
+            ]
+        }
+    )
+    records = assemble_records(draft, article, "2026-03-03")
+    summit = records.summits[0]
+    assert (summit.location.city, summit.location.country) == ("Bergen", "NO")
+    # Lima, named in a sentence about their earlier meeting, is that meeting's place.
+    assert [s.location.city for s in records.summits[1:]] == ["Lima"]
+    assert article[summit.evidence[-1].start : summit.evidence[-1].end] == "Bergen"
+    assert any(d.path == "summits[0].city" and "Bergen" in d.reason for d in records.dropped)
+
+
+def test_two_cities_named_as_its_place_settle_nothing():
+    article = (
+        "President Ana Soto will hold talks with Prime Minister Erik Berg in Norway this week. "
+        "The summit may be held in Bergen or in Oslo, officials said."
+    )
+    draft = DraftExtraction.model_validate(
+        {"summits": [{"mention": "primary", "kind": "leaders_summit", "status": "planned", "participants": ["Ana Soto", "Erik Berg"]}]}
+    )
+    assert assemble_records(draft, article, "2026-03-03").summits[0].location.city is None
