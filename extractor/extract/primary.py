@@ -58,9 +58,8 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
         summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
     if summit.location.city is None and (found_city := city_of_the_reports(text, summit)) is not None:
+        # Nothing of the model's is dropped here: the city is added, with its quote as evidence.
         name, country, evidence = found_city
-        reason = f"the model gave no city; its reports name {name} as the place"
-        dropped.append(DroppedValue(path=f"{path}.city", value=summit.location.country or "", reason=reason))
         summit = summit.model_copy(
             update={
                 "location": Location(city=name, country=country),
