@@ -78,10 +78,10 @@ def test_the_sample_report_shows_events_a_conflict_and_quotes(browser, sample_re
     path, event_count = sample_report
     open_report(browser, path)
     cards = browser.find_elements(By.CSS_SELECTOR, "li.event")
-    assert len(cards) == event_count >= 8
+    assert len(cards) == event_count > 0  # one card per event (how many the model finds: tests/test_replay.py)
     assert all(card.is_displayed() for card in cards)
     statuses = {card.find_element(By.CSS_SELECTOR, ".badge").text.lower() for card in cards}
-    assert {"held", "planned"} <= statuses  # the Andong visit was planned, then held
+    assert "held" in statuses and statuses <= {"held", "planned", "cancelled", "ongoing"}
 
     # The Seoul defence ministers' meeting: its date conflict, shown in place, in words.
     card = seoul_card(browser)
@@ -140,9 +140,16 @@ def test_filters_narrow_the_timeline(browser, sample_report):
     assert all("Koizumi" in title for title in shown) and len(shown) < event_count
     assert browser.find_element(By.ID, "shown").text == f"showing {len(shown)} of {event_count} events"
     browser.find_element(By.ID, "f-participant").clear()
-    browser.find_element(By.ID, "f-status-held").click()  # held meetings hidden: the plans remain
-    assert visible() and all("planned" in c.text.lower() for c in browser.find_elements(By.CSS_SELECTOR, "li.event") if c.is_displayed())
+    everything = visible()
+    held = [
+        c.find_element(By.CSS_SELECTOR, ".title").text
+        for c in browser.find_elements(By.CSS_SELECTOR, "li.event")
+        if "held" == c.find_element(By.CSS_SELECTOR, ".badge").text.lower()
+    ]
+    browser.find_element(By.ID, "f-status-held").click()  # held meetings hidden: the others remain
+    assert held and visible() == [title for title in everything if title not in held]
     browser.find_element(By.ID, "f-status-held").click()
+    assert visible() == everything
     Select(browser.find_element(By.ID, "f-country")).select_by_value("JP")
     assert visible() and "Lee–Albanese summit in Miami" not in visible()
     Select(browser.find_element(By.ID, "f-country")).select_by_value("")

@@ -55,7 +55,7 @@ from extractor.grounding.meeting_context import outside_instructions, participan
 from extractor.grounding.places import named_only_as_a_government
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
-from extractor.grounding.titles import stated_title
+from extractor.grounding.titles import stated_title, titled_people
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
 from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import (
@@ -516,17 +516,21 @@ def _one_person_each(participants: list[DraftParticipant]) -> list[DraftParticip
 
 
 def _representative(text: str, country_name: str) -> PersonMatch | None:
-    """The one known person of that country the article names in full in a sentence reporting a
-    meeting, else None (none, or several: then the country tells us nobody)."""
+    """The one person of that country the article names in full in a sentence reporting a
+    meeting, else None (none, or several: then the country tells us nobody). People of a country
+    are the known actors of it and those the article titles so ("Australian Prime Minister …")."""
     country = to_alpha2(country_name)
-    found = []
-    for actor in known_actors():
-        if actor.country != country:
+    if country is None:
+        return None
+    candidates = [a.canonical for a in known_actors() if a.country == country] + titled_people(text, country)
+    found: dict[str, None] = {}
+    for name in candidates:
+        person = identify_person(text, name)
+        if person is None or (name not in found and person.canonical in found):
             continue
-        mentions = [m for m in name_mentions(text, actor.canonical) if reports_meeting(_sentence_of(text, m.start), [])]
-        if mentions:
-            found.append(actor.canonical)
-    return identify_person(text, found[0]) if len(found) == 1 else None
+        if any(reports_meeting(_sentence_of(text, m.start), []) for m in person.mentions):
+            found.setdefault(person.canonical, None)
+    return identify_person(text, next(iter(found))) if len(found) == 1 else None
 
 
 def _sentence_of(text: str, offset: int) -> str:

@@ -65,13 +65,37 @@ def named_in(sentence: str, person: Person) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence) for spelling in person.names)
 
 
+# A city that says where someone else is, or where the meeting is not: "officials in Seoul said",
+# "holding the meeting outside Seoul".
+_NOT_THE_VENUE = re.compile(
+    r"\b(?:(?:officials?|diplomats?|sources?|analysts?|observers?|experts?|people|residents?|reporters?|"
+    r"journalists?|government|embassy|media)\s+(?:in|from)|outside|beyond|away\s+from|far\s+from|instead\s+of|"
+    r"rather\s+than)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# A city named as a place: after a word that places ("in Busan", "visit to Tokyo", "hosted Lee
+# in Nara"), or before a meeting noun ("the Tokyo summit"). Without one, a capital is usually its
+# government ("the weight Tokyo attached to the visit", "Seoul and Tokyo agreed").
+_PLACED_BEFORE = re.compile(r"\b(?:in|at|to|from|near|of|into|towards?|visit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.IGNORECASE)
+_ADJECTIVE_AFTER = re.compile(r"-(?:based|born|bound|led|backed|made|centred|centered)\b", re.IGNORECASE)
+_MEETING_AFTER = re.compile(r"\s+(?:summits?|talks|meetings?|visits?|trip|conference|forum|gathering)\b", re.IGNORECASE)
+
+
 def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, int]]:
-    """The cities in the sentence (name, country, start, end), skipping people's names."""
+    """The cities the sentence names as places (name, country, start, end), skipping people's
+    names, cities named as governments, and cities that are not where a meeting is ("officials in
+    Seoul", "outside Seoul")."""
     places = []
     for m in _PLACE_WORDS.finditer(sentence):
         name = m.group(0)
-        if fold_name(name) in excluded:
+        if fold_name(name) in excluded or _NOT_THE_VENUE.search(sentence, 0, m.start()):
             continue
+        if not (_PLACED_BEFORE.search(sentence, 0, m.start()) or _MEETING_AFTER.match(sentence, m.end())):
+            continue
+        if _ADJECTIVE_AFTER.match(sentence, m.end()):
+            continue  # "the Seoul-based news agency"
         country = major_city_country(name)
         if country:
             places.append((name, country, m.start(), m.end()))

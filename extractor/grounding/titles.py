@@ -80,3 +80,22 @@ def _split(phrase: str) -> StatedTitle:
         if code := to_alpha2(_POSSESSIVE.sub("", " ".join(parts[:n]))):
             return StatedTitle(" ".join(parts[n:]), code)
     return StatedTitle(words or None, None)
+
+
+# A title, then a name of two to four capitalised words: "Australian Prime Minister Anthony Albanese".
+_TITLED_NAME = re.compile(
+    rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+(?P<name>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){{1,3}})",
+    re.IGNORECASE,
+)
+
+
+def titled_people(text: str, country: str) -> list[str]:
+    """Names the article writes after a title that states ``country`` (alpha-2), in order, once
+    each: "Australian Prime Minister Anthony Albanese" for AU. For a person the known-actor table
+    does not know, this is how the article says whom a country sent."""
+    found: dict[str, None] = {}
+    for m in _TITLED_NAME.finditer(text):
+        if _split(m["phrase"]).country == country:
+            found.setdefault(m["name"], None)
+    return list(found)
+
