@@ -144,7 +144,7 @@ def test_filters_narrow_the_timeline(browser, sample_report):
     held = [
         c.find_element(By.CSS_SELECTOR, ".title").text
         for c in browser.find_elements(By.CSS_SELECTOR, "li.event")
-        if "held" == c.find_element(By.CSS_SELECTOR, ".badge").text.lower()
+        if c.find_element(By.CSS_SELECTOR, ".badge").text.lower() == "held"
     ]
     browser.find_element(By.ID, "f-status-held").click()  # held meetings hidden: the others remain
     assert held and visible() == [title for title in everything if title not in held]

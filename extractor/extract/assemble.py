@@ -46,7 +46,6 @@ from extractor.grounding.evidence import (
     PersonMatch,
     identify_person,
     locate_phrase,
-    name_mentions,
     sentence_spans,
     sentence_support,
     snap_to_text_name,

@@ -59,11 +59,11 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
     if summit.location.city is None and (found_city := city_of_the_reports(text, summit)) is not None:
         # Nothing of the model's is dropped here: the city is added, with its quote as evidence.
-        name, country, evidence = found_city
+        name, country, quote = found_city
         summit = summit.model_copy(
             update={
                 "location": Location(city=name, country=country),
-                "evidence": sorted([*summit.evidence, evidence], key=lambda e: e.start),
+                "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start),
             }
         )
     if summit.status == "held" and only_looked_forward_to(text, summit, published):

@@ -98,4 +98,3 @@ def titled_people(text: str, country: str) -> list[str]:
         if _split(m["phrase"]).country == country:
             found.setdefault(m["name"], None)
     return list(found)
-
