@@ -37,6 +37,7 @@ REPO = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(REPO))
 
+from extractor.errors import SummitError  # noqa: E402
 from extractor.ingest.articles import read_articles  # noqa: E402
 from extractor.providers import EmbeddedModel  # noqa: E402
 from extractor.providers.embedded.server import LocalModelServer  # noqa: E402
@@ -246,11 +247,19 @@ def main() -> None:
         with LocalModelServer(model_path, model_alias=MODEL_NAME, engine=engine, log_path=RESULTS / f"{engine}-server.log.tmp") as server:
             start_seconds = round(time.monotonic() - started, 1)
             print(f"{engine}: started in {start_seconds} s; raw engine …", file=sys.stderr)
-            raw = _raw(server.base_url)
-            raw["server_start_s"] = start_seconds
-            print(f"{engine}: {json.dumps(raw)}", file=sys.stderr)
-            print(f"{engine}: pipeline on {len(args.articles)} articles …", file=sys.stderr)
-            pipeline = _pipeline(engine, server.base_url, args.articles, RESULTS / f".cache-{engine}.tmp")
+            try:
+                raw = _raw(server.base_url)
+                raw["server_start_s"] = start_seconds
+                print(f"{engine}: {json.dumps(raw)}", file=sys.stderr)
+                print(f"{engine}: pipeline on {len(args.articles)} articles …", file=sys.stderr)
+                pipeline = _pipeline(engine, server.base_url, args.articles, RESULTS / f".cache-{engine}.tmp")
+            except (httpx.HTTPError, SummitError) as exc:
+                # One engine failing (llama-cpp-python 0.3.36 built here segfaults on its first
+                # request: exit 139) is a result to report, not a reason to lose the other's.
+                failure = f"{type(exc).__name__}: {exc}; server exit status {server.exit_status()}"
+                results["engines"][engine] = {"failed": failure, "server_start_s": start_seconds}
+                print(f"{engine}: FAILED: {failure}", file=sys.stderr)
+                continue
         decode = (raw["schema_constrained"].get("decode_tok_s") if pipeline["mode"] == "json_schema" else None) or raw["free_warm"][
             "decode_tok_s"
         ]

@@ -184,6 +184,10 @@ class LocalModelServer:
             process.wait()
         log.info("embedded model server stopped")
 
+    def exit_status(self) -> int | None:
+        """The server process's exit status if it has exited (a crash: -11 for SIGSEGV), else None."""
+        return self._process.poll() if self._process is not None else None
+
     def __enter__(self) -> LocalModelServer:
         self.start()
         return self
