@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--state-dir", default=None, help="where slot states are saved and restored (llama.cpp's /slots API)")
     parser.add_argument("--draft-ngram", type=int, default=0, help="prompt-lookup speculative decoding: max draft tokens (0: off)")
     parser.add_argument("--draft-lookup", type=int, default=4, help="prompt-lookup speculative decoding: n-gram length to look up")
     args = parser.parse_args(argv)
@@ -53,6 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     params.cache_prompt = True  # reuse the KV cache of the fixed prompt prefix across requests
     params.warmup = True
     params.endpoint_metrics = True
+    if args.state_dir:
+        # The fixed prompt's KV cache, saved at the end of one run and restored at the start of
+        # the next (providers/embedded/prompt_state.py).
+        params.slot_save_path = args.state_dir
+        params.endpoint_slots = True
     if args.draft_ngram > 0:
         # Prompt lookup: the reply copies spans of the article, so the tokens that followed the
         # last few generated tokens in the prompt are a cheap draft, verified in one batch.

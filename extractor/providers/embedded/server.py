@@ -32,6 +32,7 @@ from types import TracebackType
 import httpx
 
 from extractor.errors import ConfigError, ModelError
+from extractor.providers.embedded import prompt_state
 from extractor.settings import ENGINES
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,12 @@ class LocalModelServer:
         self.log_path = log_path or model_path.parent / "llama-server.log"
         self.port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._state_dir = prompt_state.state_dir(model_path)
+        self._state_name = prompt_state.state_name(model_path, context_size)
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -95,6 +102,7 @@ class LocalModelServer:
         command = self._command()
         log.info("starting the embedded model server (%s) on 127.0.0.1:%d (log: %s)", self.engine, self.port, self.log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._state_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as server_log:
             # stdin is a pipe the child watches: it closes when we stop or die, and the child exits.
             self._process = subprocess.Popen(
@@ -103,8 +111,10 @@ class LocalModelServer:
         try:
             self._wait_until_ready()
         except BaseException:  # Ctrl-C or a failed start: never leave the server behind
-            self.stop()
+            self.stop(keep_state=False)
             raise
+        if self.engine == "native":
+            prompt_state.restore(self.root_url, self._state_dir, self._state_name)
 
     def _command(self) -> list[str]:
         # Looked up, not imported: importing the engine would load the whole library in this process.
@@ -127,6 +137,8 @@ class LocalModelServer:
                 str(self.context_size),
                 "--threads",
                 str(self.threads),
+                "--state-dir",
+                str(self._state_dir),
                 *_experimental_native_flags(),
             ]
         if importlib.util.find_spec("llama_cpp") is None:
@@ -166,13 +178,16 @@ class LocalModelServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        self.stop()
+        self.stop(keep_state=False)
         raise ModelError(f"the embedded model server did not answer within {self.startup_timeout:.0f} s; see {self.log_path}")
 
-    def stop(self) -> None:
+    def stop(self, *, keep_state: bool = True) -> None:
+        """Stop the server; ``keep_state``: first save its prompt state for the next run (native)."""
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
+        if keep_state and self.engine == "native":
+            prompt_state.save(self.root_url, self._state_dir, self._state_name)
         if process.stdin is not None:
             with contextlib.suppress(OSError):
                 process.stdin.close()  # the native server exits when its stdin closes
@@ -193,7 +208,8 @@ class LocalModelServer:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
+        # After Ctrl-C, stop at once: saving the state can wait for a run that ends normally.
+        self.stop(keep_state=not isinstance(exc, KeyboardInterrupt))
 
 
 def _experimental_native_flags() -> list[str]:
