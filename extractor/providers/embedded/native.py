@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.state_dir:
         # The fixed prompt's KV cache, saved at the end of one run and restored at the start of
         # the next (providers/embedded/prompt_state.py).
-        params.slot_save_path = args.state_dir
+        params.slot_save_path = os.path.join(args.state_dir, "")  # llama.cpp appends the file name as is
         params.endpoint_slots = True
     if args.draft_ngram > 0:
         # Prompt lookup: the reply copies spans of the article, so the tokens that followed the

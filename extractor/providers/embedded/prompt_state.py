@@ -18,6 +18,7 @@ renames, so two servers stopping at once never leave half a file.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import os
@@ -80,6 +81,8 @@ def save(root_url: str, directory: Path, name: str) -> bool:
         os.replace(directory / partial, directory / name)
     except OSError as exc:
         log.info("prompt state not saved: %s", exc)
+        with contextlib.suppress(OSError):
+            (directory / partial).unlink()
         return False
     return True
 
