@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named
+from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, places_in
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import EARLIER, status_of_the_reports
-from extractor.normalize.countries import country_leading, country_of_city, major_city_country
+from extractor.normalize.countries import country_leading, country_of_city
 from extractor.normalize.names import fold_name, known_actor, surname_of
 from schemas import DroppedValue, Evidence, Location, Summit
 
@@ -131,8 +131,6 @@ def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
     return None
 
 
-# A place named as one: "in Nara", "to Nara", "at Gyeongju", "the southeastern city of Gyeongju".
-_AS_A_PLACE = re.compile(r"\b(?:(?:in|to|at)\s+|(?:city|town|port)\s+of\s+)(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 # Its people referred to without names, as the sentences that place a meeting often do.
 _THE_SIDES = re.compile(r"\b(?:the\s+two\s+(?:countries|nations|governments|allies|neighbou?rs))\b", re.IGNORECASE)
 
@@ -144,6 +142,7 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
     together, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
     """
     surnames = [surname_of(p) or p for p in primary.participants]
+    people = {fold_name(n) for n in [*primary.participants, *surnames]}
     found: dict[str, tuple[str, Evidence]] = {}
     for start, end in sentence_spans(text):
         sentence = text[start:end]
@@ -151,13 +150,10 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
             continue
         if not (_THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, Person(n, (n,))) for n in surnames)):
             continue
-        for m in _AS_A_PLACE.finditer(sentence):
-            for name in dict.fromkeys([m["name"], m["name"].split()[0]]):  # "Nara Prefecture" → "Nara"
-                country = major_city_country(name)
-                if country and primary.location.country in (None, country) and fold_name(name) not in {fold_name(n) for n in surnames}:
-                    at = start + m.start("name")
-                    found.setdefault(name, (country, Evidence(quote=name, start=at, end=at + len(name))))
-                    break
+        # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
+        for name, country, p_start, p_end in places_in(sentence, people):
+            if primary.location.country in (None, country):
+                found.setdefault(name, (country, Evidence(quote=name, start=start + p_start, end=start + p_end)))
     if len(found) != 1:
         return None
     [(name, (country, evidence))] = found.items()
