@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
-from extractor.grounding.tense import status_from_text
+from extractor.grounding.tense import EARLIER, clauses, status_from_text
 from extractor.normalize.countries import major_city_country
 from extractor.normalize.dates import Dateline, dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
@@ -123,7 +123,12 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         if not MEETING_WORDS.search(sentence):
             continue
         if any(start <= e.start < end for e in primary.evidence):
-            continue  # the sentence that places or dates the main meeting reports the main meeting
+            # The sentence that places or dates the main meeting reports the main meeting; only a
+            # clause of it that recalls an earlier one may name another ("Lee will hold talks with
+            # Xi on Monday, following their meeting in Gyeongju in early November").
+            sentence = _earlier_clauses_only(sentence, [(e.start - start, e.end - start) for e in primary.evidence])
+            if not sentence.strip():
+                continue
         places = places_in(sentence, excluded)
         dates = find_date_phrases(sentence)
         if not places and not dates:
@@ -172,6 +177,21 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             continue
         found.append(summit)
     return found
+
+
+def _earlier_clauses_only(sentence: str, own: list[tuple[int, int]]) -> str:
+    """The sentence with every clause blanked (same length, so offsets hold) except those that
+    recall an earlier meeting and hold none of the main meeting's own words (``own`` spans)."""
+    kept = [" "] * len(sentence)
+    offset = 0
+    for _, clause in clauses(sentence):
+        at = sentence.find(clause, offset) if clause else -1
+        if at < 0:
+            continue
+        offset = at + len(clause)
+        if EARLIER.search(clause) and not any(at <= a < at + len(clause) for a, _ in own):
+            kept[at : at + len(clause)] = clause
+    return "".join(kept)
 
 
 def _same(candidate: Summit, other: Summit) -> bool:

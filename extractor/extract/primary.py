@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, places_in
+from extractor.grounding.date_words import resolve_words
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.roles import is_briefer
-from extractor.grounding.tense import EARLIER, status_of_the_reports
+from extractor.grounding.tense import EARLIER, clauses, status_of_the_reports
 from extractor.normalize.countries import country_leading, country_of_city
+from extractor.normalize.dates import WEEKDAY_WORDS, ResolvedDate, find_date_phrases
 from extractor.normalize.names import fold_name, known_actor, surname_of
 from schemas import DroppedValue, Evidence, Location, Summit
 
@@ -65,6 +67,16 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
                 "location": Location(city=name, country=country),
                 "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start),
             }
+        )
+    if (talks := date_of_the_talks(text, summit, published)) is not None:
+        words, resolved = talks
+        old = summit.date_text or ""
+        dropped.append(
+            DroppedValue(path=f"{path}.date_text", value=old, reason=f"the day of the journey; the meeting is dated '{words.quote}'")
+        )
+        evidence = sorted([*(e for e in summit.evidence if e.quote != old), words], key=lambda e: e.start)
+        summit = summit.model_copy(
+            update={"date": resolved.date, "date_precision": resolved.precision, "date_text": resolved.text, "evidence": evidence}
         )
     if summit.status == "held" and only_looked_forward_to(text, summit, published):
         dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
@@ -158,6 +170,51 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
         return None
     [(name, (country, evidence))] = found.items()
     return name, country, evidence
+
+
+# Travel: the day someone arrives or sets off is not the day they meet.
+_TRAVEL = re.compile(
+    r"\b(?:arriv(?:ed|es|ing)|land(?:ed|s|ing)|depart(?:ed|s|ing)|left|leaves|fl(?:ew|ies)|head(?:ed|s|ing)|set\s+off)\b", re.IGNORECASE
+)
+
+
+_ON_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:" + "|".join(WEEKDAY_WORDS) + r")\b", re.IGNORECASE)
+
+
+def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tuple[Evidence, ResolvedDate] | None:
+    """When the main meeting is dated by a journey ("arrived in Beijing on Sunday for talks with
+    Xi"), the date of the one clause that has its people meeting ("Lee will hold talks with Xi on
+    Monday"), resolved; else None (no journey, no such clause, or several dates)."""
+    date_words = next((e for e in primary.evidence if primary.date_text and e.quote == primary.date_text), None)
+    if date_words is None or not published or len(primary.participants) < 2:
+        return None
+    spans = sentence_spans(text)
+    own = next(((s, e) for s, e in spans if s <= date_words.start < e), None)
+    if own is None or not _TRAVEL.search(text, own[0], date_words.start):
+        return None
+    people = [Person(n, (n,)) for n in (surname_of(p) or p for p in primary.participants)]
+    found: list[tuple[Evidence, str]] = []
+    for start, end in spans:
+        if (start, end) == own:
+            continue
+        offset = start
+        for _, clause in clauses(text[start:end]):
+            at = text.find(clause, offset, end) if clause else -1
+            offset = at + len(clause) if at >= 0 else offset
+            if at < 0 or EARLIER.search(clause) or _TRAVEL.search(clause) or not MEETING_WORDS.search(clause):
+                continue
+            if sum(named_in(clause, person) for person in people) < 2:
+                continue
+            # Weekdays too: "on Monday" is how the press dates a meeting of the coming days.
+            phrases = sorted({*find_date_phrases(clause), *((m.start(), m.end()) for m in _ON_WEEKDAY.finditer(clause))})
+            found += [(Evidence(quote=clause[a:b], start=at + a, end=at + b), clause) for a, b in phrases]
+    if len(found) != 1:
+        return None
+    [(words, clause)] = found
+    # "will hold talks … on Monday" looks ahead, whatever the model called the meeting.
+    upcoming = primary.status == "planned" or status_of_the_reports([clause]) == "planned"
+    resolved = resolve_words(text, words, published, upcoming=upcoming, dateline=None)
+    return (words, resolved) if resolved.precision != "unknown" else None
 
 
 def only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:

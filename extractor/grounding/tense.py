@@ -102,7 +102,7 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
     planned = held = 0
     for sentence in sentences:
         earlier = False
-        for opener, clause in _clauses(_QUOTED.sub(" ", sentence)):
+        for opener, clause in clauses(_QUOTED.sub(" ", sentence)):
             if not clause.strip():
                 continue  # between ", " and "where": the next clause keeps what came before
             # A relative clause speaks of what the clause before it named: in "they held phone
@@ -118,7 +118,7 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
 _RELATIVE = re.compile(r"where|which|when|who", re.IGNORECASE)
 
 
-def _clauses(sentence: str) -> list[tuple[str, str]]:
+def clauses(sentence: str) -> list[tuple[str, str]]:
     """The sentence's clauses, each with the mark or word that opened it ("" for the first)."""
     result, start, opener = [], 0, ""
     for m in _CLAUSE.finditer(sentence):

@@ -145,3 +145,31 @@ def test_two_cities_named_as_its_place_settle_nothing():
         {"summits": [{"mention": "primary", "kind": "leaders_summit", "status": "planned", "participants": ["Ana Soto", "Erik Berg"]}]}
     )
     assert assemble_records(draft, article, "2026-03-03").summits[0].location.city is None
+
+
+def test_the_day_of_the_journey_gives_way_to_the_day_of_the_talks():
+    # Published on Sunday 2026-03-01; the model dated the talks by the arrival.
+    article = (
+        "President Ana Soto arrived in Oslo on Sunday for talks with Prime Minister Erik Berg. "
+        "Soto will hold talks with Berg on Monday, following their meeting in Lima in early November."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "leaders_summit",
+                    "status": "held",
+                    "participants": ["Ana Soto", "Erik Berg"],
+                    "city": "Oslo",
+                    "date_text": "on Sunday",
+                }
+            ]
+        }
+    )
+    records = assemble_records(draft, article, "2026-03-01")
+    main, *others = records.summits
+    assert (main.status, main.date, main.date_text) == ("planned", "2026-03-02", "on Monday")
+    assert any(d.value == "on Sunday" and "journey" in d.reason for d in records.dropped)
+    # The earlier meeting recalled in the talks' own sentence is still found.
+    assert [(s.location.city, s.date, s.status) for s in others] == [("Lima", "2025-11", "held")]
