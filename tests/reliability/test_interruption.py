@@ -14,6 +14,7 @@ however the parent ends.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -211,11 +212,14 @@ def test_the_server_dies_with_its_parent_whatever_the_signal(tmp_path, signum):
             child = int(parent.stdout.readline())
             assert not gone(child)
             parent.send_signal(signum)
-            took = wait_gone(child, 3.5)
+            # SIGINT stops the server the graceful way: SIGTERM, 2 s of grace, then SIGKILL (this
+            # stand-in ignores SIGTERM). 5 s leaves room for a loaded CI machine (3.5 s was missed once).
+            took = wait_gone(child, 5.0)
             parent.wait(timeout=10)
         finally:
             if parent.poll() is None:
                 parent.kill()
     if took is None:
-        os.kill(child, signal.SIGKILL)  # do not leave it behind, then fail
-    assert took is not None, f"the server outlived its parent ({signal.Signals(signum).name}) by over 3 s"
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)  # do not leave it behind, then fail
+    assert took is not None, f"the server outlived its parent ({signal.Signals(signum).name}) by over 5 s"
