@@ -183,12 +183,7 @@ def _earlier_clauses_only(sentence: str, own: list[tuple[int, int]]) -> str:
     """The sentence with every clause blanked (same length, so offsets hold) except those that
     recall an earlier meeting and hold none of the main meeting's own words (``own`` spans)."""
     kept = [" "] * len(sentence)
-    offset = 0
-    for _, clause in clauses(sentence):
-        at = sentence.find(clause, offset) if clause else -1
-        if at < 0:
-            continue
-        offset = at + len(clause)
+    for at, _, clause in clauses(sentence):
         if EARLIER.search(clause) and not any(at <= a < at + len(clause) for a, _ in own):
             kept[at : at + len(clause)] = clause
     return "".join(kept)

@@ -147,20 +147,25 @@ def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
 _THE_SIDES = re.compile(r"\b(?:the\s+two\s+(?:countries|nations|governments|allies|neighbou?rs))\b", re.IGNORECASE)
 
 
+def _by_surname(primary: Summit) -> list[Person]:
+    """The main meeting's people as the press names them again: by surname."""
+    return [Person(n, (n,)) for n in (surname_of(p) or p for p in primary.participants)]
+
+
 def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence] | None:
     """(city, country, quote) of the one city the main meeting's reports name as a place, else None.
 
     A report is a sentence with a meeting word that names one of its people or refers to them
     together, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
     """
-    surnames = [surname_of(p) or p for p in primary.participants]
-    people = {fold_name(n) for n in [*primary.participants, *surnames]}
+    by_surname = _by_surname(primary)
+    people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in by_surname)]}
     found: dict[str, tuple[str, Evidence]] = {}
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if not MEETING_WORDS.search(sentence) or EARLIER.search(sentence):
             continue
-        if not (_THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, Person(n, (n,))) for n in surnames)):
+        if not (_THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)):
             continue
         # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
         for name, country, p_start, p_end in places_in(sentence, people):
@@ -192,16 +197,14 @@ def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tupl
     own = next(((s, e) for s, e in spans if s <= date_words.start < e), None)
     if own is None or not _TRAVEL.search(text, own[0], date_words.start):
         return None
-    people = [Person(n, (n,)) for n in (surname_of(p) or p for p in primary.participants)]
+    people = _by_surname(primary)
     found: list[tuple[Evidence, str]] = []
     for start, end in spans:
         if (start, end) == own:
             continue
-        offset = start
-        for _, clause in clauses(text[start:end]):
-            at = text.find(clause, offset, end) if clause else -1
-            offset = at + len(clause) if at >= 0 else offset
-            if at < 0 or EARLIER.search(clause) or _TRAVEL.search(clause) or not MEETING_WORDS.search(clause):
+        for offset, _, clause in clauses(text[start:end]):
+            at = start + offset
+            if EARLIER.search(clause) or _TRAVEL.search(clause) or not MEETING_WORDS.search(clause):
                 continue
             if sum(named_in(clause, person) for person in people) < 2:
                 continue

@@ -102,7 +102,7 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
     planned = held = 0
     for sentence in sentences:
         earlier = False
-        for opener, clause in clauses(_QUOTED.sub(" ", sentence)):
+        for _, opener, clause in clauses(_QUOTED.sub(" ", sentence)):
             if not clause.strip():
                 continue  # between ", " and "where": the next clause keeps what came before
             # A relative clause speaks of what the clause before it named: in "they held phone
@@ -118,11 +118,12 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
 _RELATIVE = re.compile(r"where|which|when|who", re.IGNORECASE)
 
 
-def clauses(sentence: str) -> list[tuple[str, str]]:
-    """The sentence's clauses, each with the mark or word that opened it ("" for the first)."""
+def clauses(sentence: str) -> list[tuple[int, str, str]]:
+    """The sentence's clauses: (offset in the sentence, the mark or word that opened it ("" for
+    the first), the clause)."""
     result, start, opener = [], 0, ""
     for m in _CLAUSE.finditer(sentence):
-        result.append((opener, sentence[start : m.start()]))
+        result.append((start, opener, sentence[start : m.start()]))
         start, opener = m.end(), m.group(0)
-    result.append((opener, sentence[start:]))
+    result.append((start, opener, sentence[start:]))
     return result

@@ -17,6 +17,12 @@ def assembled(article: str, *others: dict):
     return assemble_records(DraftExtraction.model_validate({"summits": [MAIN, *others]}), article, "2025-09-30")
 
 
+def soto_berg(status: str, **fields) -> DraftExtraction:
+    """The model's answer naming one main leaders' summit of Ana Soto and Erik Berg."""
+    summit = {"mention": "primary", "kind": "leaders_summit", "status": status, "participants": ["Ana Soto", "Erik Berg"], **fields}
+    return DraftExtraction.model_validate({"summits": [summit]})
+
+
 def test_a_date_whose_clause_reports_no_meeting_is_no_background_meeting():
     article = (
         "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. "
@@ -114,19 +120,7 @@ def test_a_main_meeting_without_a_city_takes_the_one_its_reports_name_as_a_place
         "Soto headed straight to Bergen, Berg's hometown, where the two leaders will hold talks. "
         "They last met in Lima in March."
     )
-    draft = DraftExtraction.model_validate(
-        {
-            "summits": [
-                {
-                    "mention": "primary",
-                    "kind": "leaders_summit",
-                    "status": "planned",
-                    "participants": ["Ana Soto", "Erik Berg"],
-                    "city": "Norway",
-                }
-            ]
-        }
-    )
+    draft = soto_berg("planned", city="Norway")
     records = assemble_records(draft, article, "2026-03-03")
     summit = records.summits[0]
     assert (summit.location.city, summit.location.country) == ("Bergen", "NO")
@@ -141,9 +135,7 @@ def test_two_cities_named_as_its_place_settle_nothing():
         "President Ana Soto will hold talks with Prime Minister Erik Berg in Norway this week. "
         "The summit may be held in Bergen or in Oslo, officials said."
     )
-    draft = DraftExtraction.model_validate(
-        {"summits": [{"mention": "primary", "kind": "leaders_summit", "status": "planned", "participants": ["Ana Soto", "Erik Berg"]}]}
-    )
+    draft = soto_berg("planned")
     assert assemble_records(draft, article, "2026-03-03").summits[0].location.city is None
 
 
@@ -153,20 +145,7 @@ def test_the_day_of_the_journey_gives_way_to_the_day_of_the_talks():
         "President Ana Soto arrived in Oslo on Sunday for talks with Prime Minister Erik Berg. "
         "Soto will hold talks with Berg on Monday, following their meeting in Lima in early November."
     )
-    draft = DraftExtraction.model_validate(
-        {
-            "summits": [
-                {
-                    "mention": "primary",
-                    "kind": "leaders_summit",
-                    "status": "held",
-                    "participants": ["Ana Soto", "Erik Berg"],
-                    "city": "Oslo",
-                    "date_text": "on Sunday",
-                }
-            ]
-        }
-    )
+    draft = soto_berg("held", city="Oslo", date_text="on Sunday")
     records = assemble_records(draft, article, "2026-03-01")
     main, *others = records.summits
     assert (main.status, main.date, main.date_text) == ("planned", "2026-03-02", "on Monday")

@@ -24,6 +24,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -52,16 +53,10 @@ def restore(root_url: str, directory: Path, name: str) -> bool:
     """Load the saved state into the server's slot; True when it was loaded."""
     if not (directory / name).is_file():
         return False
-    try:
-        response = httpx.post(f"{root_url}/slots/{_SLOT}?action=restore", json={"filename": name}, timeout=_TIMEOUT, trust_env=False)
-    except httpx.HTTPError as exc:
-        log.info("prompt state not restored: %s", exc)
-        return False
-    if response.status_code != 200:
-        log.info("prompt state not restored: HTTP %d %s", response.status_code, response.text[:200])
-        return False
-    log.info("prompt state restored (%s tokens)", response.json().get("n_restored", "?"))
-    return True
+    restored = _slot_action(root_url, "restore", name)
+    if restored is not None:
+        log.info("prompt state restored (%s tokens)", restored.get("n_restored", "?"))
+    return restored is not None
 
 
 def save(root_url: str, directory: Path, name: str) -> bool:
@@ -69,13 +64,11 @@ def save(root_url: str, directory: Path, name: str) -> bool:
     try:
         if _prompt_tokens_read(root_url) == 0:
             return False
-        partial = f".{name}.{os.getpid()}.part"
-        response = httpx.post(f"{root_url}/slots/{_SLOT}?action=save", json={"filename": partial}, timeout=_TIMEOUT, trust_env=False)
     except httpx.HTTPError as exc:
         log.info("prompt state not saved: %s", exc)
         return False
-    if response.status_code != 200:
-        log.info("prompt state not saved: HTTP %d %s", response.status_code, response.text[:200])
+    partial = f".{name}.{os.getpid()}.part"
+    if _slot_action(root_url, "save", partial) is None:
         return False
     try:
         os.replace(directory / partial, directory / name)
@@ -85,6 +78,23 @@ def save(root_url: str, directory: Path, name: str) -> bool:
             (directory / partial).unlink()
         return False
     return True
+
+
+def _slot_action(root_url: str, action: str, filename: str) -> dict[str, Any] | None:
+    """POST /slots/0?action=… (llama.cpp); its JSON answer, or None (logged) when it failed."""
+    try:
+        response = httpx.post(f"{root_url}/slots/{_SLOT}?action={action}", json={"filename": filename}, timeout=_TIMEOUT, trust_env=False)
+    except httpx.HTTPError as exc:
+        log.info("prompt state not %s: %s", _DONE[action], exc)
+        return None
+    if response.status_code != 200:
+        log.info("prompt state not %s: HTTP %d %s", _DONE[action], response.status_code, response.text[:200])
+        return None
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+_DONE = {"save": "saved", "restore": "restored"}
 
 
 def _prompt_tokens_read(root_url: str) -> float:
