@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
-from extractor.grounding.tense import EARLIER, clauses, status_from_text
-from extractor.normalize.countries import major_city_country
+from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
+from extractor.normalize.countries import major_city_country, to_alpha2
 from extractor.normalize.dates import Dateline, dated_after_publication, find_date_phrases, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
@@ -102,6 +102,33 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
     return places
 
 
+_COUNTRY_PLACED = re.compile(r"\b(?:in|to)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
+
+
+def country_placed_in(sentence: str, near: int | None = None) -> tuple[str, str, int, int] | None:
+    """The country the sentence places something in ("in Malaysia", "a trip to the United
+    States"): (ISO code, name as written, start, end); of several, the first, or the one nearest
+    the offset ``near`` (the meeting's date: "arrived in Korea, returning Lee's trip to Japan last
+    month")."""
+    found = []
+    for m in _COUNTRY_PLACED.finditer(sentence):
+        if _NOT_THE_VENUE.search(sentence, 0, m.start(1)):
+            continue
+        words = m.group(1).split()
+        # The longest leading run of words that names a country: "South Korea", not "South".
+        for size in range(len(words), 0, -1):
+            name = " ".join(words[:size]).rstrip(".")
+            code = to_alpha2(name)
+            if code:
+                found.append((code, name, m.start(1), m.start(1) + len(name)))
+                break
+    if not found:
+        return None
+    if near is None:
+        return found[0]
+    return min(found, key=lambda place: min(abs(near - place[3]), abs(near - place[2])))
+
+
 def _kind(people: list[str]) -> str:
     return kind_from_roles("leaders_summit", [actor.role if (actor := known_actor(p)) else None for p in people])
 
@@ -122,7 +149,8 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         sentence = text[start:end]
         if not MEETING_WORDS.search(sentence):
             continue
-        if any(start <= e.start < end for e in primary.evidence):
+        recalled = any(start <= e.start < end for e in primary.evidence)
+        if recalled:
             # The sentence that places or dates the main meeting reports the main meeting; only a
             # clause of it that recalls an earlier one may name another ("Lee will hold talks with
             # Xi on Monday, following their meeting in Gyeongju in early November").
@@ -148,6 +176,10 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         if place:
             city, country = place[0], place[1]
             evidence.append(Evidence(quote=place[0], start=start + place[2], end=start + place[3]))
+        elif named_country := country_placed_in(sentence, near=dates[0][0] if dates else None):
+            # No city, but a country the meeting was in ("last met in Malaysia in November").
+            country = named_country[0]
+            evidence.append(Evidence(quote=named_country[1], start=start + named_country[2], end=start + named_country[3]))
         date_text = None
         if dates:
             # The date nearest the place, else the sentence's first.
@@ -173,7 +205,12 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             mention="background",
             evidence=sorted(evidence, key=lambda e: e.start),
         )
-        if any(_same(summit, other) for other in [*summits, *found]):
+        # A meeting recalled by a clause of the main meeting's own sentence, or recalled as an
+        # earlier one while the main meeting is still to come ("they last met in Malaysia in
+        # November"), is by its words not the main meeting.
+        earlier = bool(evidence) and recalls_an_earlier_meeting(text, min(evidence, key=lambda e: e.start))
+        others = [s for s in summits if not (s is primary and (recalled or (earlier and primary.status == "planned")))]
+        if any(_same(summit, other) for other in [*others, *found]):
             continue
         found.append(summit)
     return found
@@ -186,6 +223,13 @@ def _earlier_clauses_only(sentence: str, own: list[tuple[int, int]]) -> str:
     for at, _, clause in clauses(sentence):
         if EARLIER.search(clause) and not any(at <= a < at + len(clause) for a, _ in own):
             kept[at : at + len(clause)] = clause
+    # The sentence's tail from a cue word on, when none of the main meeting's words follow it: the
+    # cue's clause often begins among the main meeting's people ("the first meeting among A, B and
+    # C since their last talks during the G20 summit in Brazil in February").
+    after_own = max((end for _, end in own), default=0)
+    cue = next((m for m in EARLIER.finditer(sentence) if m.start() >= after_own), None)
+    if cue is not None:
+        kept[cue.start() :] = sentence[cue.start() :]
     return "".join(kept)
 
 

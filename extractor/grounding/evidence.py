@@ -273,8 +273,12 @@ def locate_name(text: str, name: str) -> Evidence | None:
 # --- sentences ----------------------------------------------------------------------------------
 
 # Sentence ends: . ! ? (and a closing quote) before whitespace, line breaks, bullets, and the
-# '", "' between fields of a JSON record.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)]?\s+|\n+|\s*[\u2022\u25cf\u00b7]\s*|\"\s*[,:]\s*\"")
+# '", "' between fields of a JSON record; and a full stop glued to the next sentence, as scraped
+# pages lose the space ("… and Japan.Ahn and Koizumi last met …"): a word of lower-case letters,
+# the stop, a capitalised word ("U.S.Navy" and "e.g.Tokyo" are not broken: an initial before it).
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?\u2026])[\"'\u201d\u2019)]?\s+|\n+|\s*[\u2022\u25cf\u00b7]\s*|\"\s*[,:]\s*\"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])"
+)
 _WORD = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
 _STOPWORDS = frozenset(
     "a an the and or of to in on at for with by from as is are was were be been will would shall should "
@@ -300,6 +304,12 @@ class SentenceSupport:
 # A full stop that ends an abbreviation, not a sentence: a month before its day ("Sept. 26",
 # "Oct. 30": a dateline or a date would be cut in two) and a title before a name ("Mr. Kim").
 _MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_COUNTRY_ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S|U\.K|U\.N|E\.U|S)\.$")
+_NEXT_WORD = re.compile(r"[A-Z][a-z]+\b")
+_SENTENCE_OPENERS = frozenset(
+    "The A An He She It They We I You But And Or So Yet Still In On At As This That These Those His Her Their Its "
+    "Our If When While After Before Meanwhile However There Then Now Also Earlier Later Last Next".split()
+)
 _TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Maj|Capt|Adm|Sgt|St)\.$")
 
 
@@ -308,6 +318,13 @@ def _abbreviation_ends(text: str, brk: re.Match) -> bool:
     if not brk.group(0).isspace() or "\n" in brk.group(0):
         return False  # a line break, a closing quote or a bullet ends the sentence whatever came before
     before, after = text[max(0, brk.start() - 6) : brk.start()], text[brk.end() : brk.end() + 1]
+    if after.islower():
+        return True  # no sentence begins in lower case: "U.S. officials", "approx. two hours"
+    if _COUNTRY_ABBREVIATION.search(before):
+        # "U.S. Secretary of State Blinken": the next word goes on the sentence, unless it is one
+        # that begins sentences ("… to the U.S. The president said …").
+        next_word = _NEXT_WORD.match(text, brk.end())
+        return next_word is not None and next_word.group(0) not in _SENTENCE_OPENERS
     return bool((_MONTH_ABBREVIATION.search(before) and after.isdigit()) or (_TITLE_ABBREVIATION.search(before) and after.isupper()))
 
 

@@ -53,6 +53,16 @@ def _nearest_cue(text: str, evidence: Evidence) -> Status | None:
     return "planned" if cues[-1]["planned"] else "held"
 
 
+def recalls_an_earlier_meeting(text: str, evidence: Evidence) -> bool:
+    """The nearest cue before the place or date says an earlier meeting: "they last met in …",
+    "since their talks in …", "following a visit to …"."""
+    before = _CLAUSE_BREAK.split(text[max(0, evidence.start - _WINDOW) : evidence.start])[-1]
+    cues = list(_CUE.finditer(before))
+    # The held cues since the last planned one: "last met", "since their talks".
+    last_planned = max((i for i, cue in enumerate(cues) if cue["planned"]), default=-1)
+    return any(EARLIER.fullmatch(cue.group(0)) for cue in cues[last_planned + 1 :])
+
+
 # Date words that are themselves a tense: "next week", "last month", "two days ago".
 _DATE_PLANNED = re.compile(r"\b(?:next|coming|upcoming|later\s+this|tomorrow)\b", re.IGNORECASE)
 _DATE_HELD = re.compile(r"\b(?:last|previous|earlier|ago|yesterday|past)\b", re.IGNORECASE)

@@ -474,4 +474,13 @@ def find_date_phrases(text: str) -> list[tuple[int, int]]:
     for start, end in found:
         if not result or start >= result[-1][1]:
             result.append((start, end))
-    return result
+    return [(start, end - 1 if _FULL_WORD_STOP.search(text, start, end) else end) for start, end in result]
+
+
+# A full stop after a whole month or weekday name ends the sentence; it is not an abbreviation's
+# ("in February." → "in February"; "Feb." and "Mon." keep theirs).
+_FULL_WORD_STOP = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.$",
+    re.IGNORECASE,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extractor.extract.assemble import assemble_records
+from extractor.extract.background_scan import country_placed_in
 from extractor.model.draft import DraftExtraction
 
 ARTICLE = (
@@ -124,3 +125,60 @@ def test_a_background_meeting_whose_clause_names_only_its_own_people_keeps_them(
     )
     tokyo = next(s for s in assemble_records(draft, article, "2025-09-30").summits if s.location.city == "Tokyo")
     assert set(tokyo.participants) == {"Lee Jae-myung", "Shigeru Ishiba"}
+
+
+def _ministers_meeting(city: str, date_text: str, status: str, names: list[str]) -> DraftExtraction:
+    return DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "kind": "ministerial_meeting",
+                    "status": status,
+                    "city": city,
+                    "date_text": date_text,
+                    "participants": names,
+                }
+            ]
+        }
+    )
+
+
+def test_a_meeting_recalled_in_a_sentence_glued_to_the_last_takes_its_country_when_it_names_no_city():
+    # Scraped pages lose the space after a full stop; the recalled meeting names only a country.
+    article = (
+        "Defence Minister Anna Berg of Austria will travel to Sweden next week for talks with Defence Minister "
+        "Jonas Lind in Gothenburg, the ministry said.Berg and Lind last met in Malaysia in November of last "
+        "year on the sidelines of a regional forum."
+    )
+    draft = _ministers_meeting("Gothenburg", "next week", "planned", ["Anna Berg", "Jonas Lind"])
+    summits = assemble_records(draft, article, "2026-01-20").summits
+    background = [s for s in summits if s.mention == "background"]
+    assert [(s.status, s.date, s.location.city, s.location.country) for s in background] == [("held", "2025-11", None, "MY")]
+    assert set(background[0].participants) == {"Anna Berg", "Jonas Lind"}
+    assert all(article[e.start : e.end] == e.quote for e in background[0].evidence)
+
+
+def test_the_tail_of_the_main_meetings_sentence_that_recalls_their_last_talks_is_an_earlier_meeting():
+    article = (
+        "Foreign Minister Anna Berg of Austria, Foreign Minister Jonas Lind of Sweden and Foreign Minister "
+        "Eva Holm of Norway will meet in Geneva on Monday, the first meeting of the three since their last "
+        "talks during the G20 summit in Brazil in February."
+    )
+    draft = _ministers_meeting("Geneva", "on Monday", "planned", ["Anna Berg", "Jonas Lind", "Eva Holm"])
+    summits = assemble_records(draft, article, "2026-09-16").summits
+    background = [s for s in summits if s.mention == "background"]
+    assert [(s.status, s.date, s.location.country) for s in background] == [("held", "2026-02", "BR")]
+    assert set(background[0].participants) == {"Anna Berg", "Jonas Lind", "Eva Holm"}
+
+
+def test_a_country_is_a_meetings_place_only_where_the_sentence_places_something_in_it():
+    sentence = "Berg and Lind last met in Malaysia in November"
+    code, name, start, end = country_placed_in(sentence)
+    assert (code, name, sentence[start:end]) == ("MY", "Malaysia", "Malaysia")
+    # Of two countries, the one nearest the meeting's date.
+    sentence = "Lind arrived in Austria on Tuesday, returning Berg's visit to Sweden last month"
+    assert country_placed_in(sentence, near=sentence.index("last month"))[0] == "SE"
+    assert country_placed_in("a visit to the United States next week")[:2] == ("US", "United States")
+    assert country_placed_in("Officials in Malaysia said the ministers met in November") is None
+    assert country_placed_in("they met in November in Gothenburg") is None

@@ -139,3 +139,22 @@ def test_a_month_or_title_abbreviation_does_not_end_a_sentence():
         "It ended in Nov.",  # no day after it: the abbreviation ends the sentence too
         "Talks resume.",
     ]
+
+
+def test_a_country_abbreviation_before_a_title_does_not_end_a_sentence_but_one_before_an_opener_does():
+    text = "Berg met U.S. Secretary of State Ray Holt. He flew to the U.S. The talks ended. U.S. officials agreed."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Berg met U.S. Secretary of State Ray Holt.",
+        "He flew to the U.S.",
+        "The talks ended.",
+        "U.S. officials agreed.",
+    ]
+
+
+def test_sentences_glued_without_a_space_are_two_sentences():
+    # Scraped pages drop the space after a full stop; an initial ("U.S.Navy") is not a sentence end.
+    text = "The ministers will meet in Graz.Berg and Lind last met in Malaysia, near a U.S.Navy base."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The ministers will meet in Graz.",
+        "Berg and Lind last met in Malaysia, near a U.S.Navy base.",
+    ]

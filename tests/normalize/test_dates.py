@@ -233,3 +233,8 @@ def test_a_month_with_last_or_next_year_takes_that_year_from_the_publication_dat
     assert resolve_date("November last year", "2026-02-01").date == "2025-11"
     assert resolve_date("June next year", "2025-09-30").date == "2026-06"
     assert resolve_date("August 3 last year", "2025-09-30").date == "2024-08-03"
+
+
+def test_a_date_phrase_leaves_the_sentences_full_stop_but_keeps_an_abbreviations():
+    text = "They last met in February. Talks resume on Sept. 3 or in Feb. 2027, not in May."
+    assert [text[s:e] for s, e in find_date_phrases(text)] == ["in February", "on Sept. 3", "in Feb. 2027", "in May"]
