@@ -30,6 +30,7 @@ from extractor.grounding.tense import EARLIER, clauses, status_of_the_reports
 from extractor.normalize.countries import country_leading, country_of_city
 from extractor.normalize.dates import WEEKDAY_WORDS, ResolvedDate, find_date_phrases
 from extractor.normalize.names import fold_name, known_actor, surname_of
+from extractor.normalize.partial_dates import date_parts, format_parts, parts_agree, precision_label
 from schemas import DroppedValue, Evidence, Location, Summit
 
 # The main meeting's people referred to together ("the two leaders", "both sides").
@@ -77,6 +78,17 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         evidence = sorted([*(e for e in summit.evidence if e.quote != old), words], key=lambda e: e.start)
         summit = summit.model_copy(
             update={"date": resolved.date, "date_precision": resolved.precision, "date_text": resolved.text, "evidence": evidence}
+        )
+    if (reported := date_of_the_reports(text, summit, published)) is not None:
+        # Nothing of the model's is dropped here: the date is added, with its words as evidence.
+        words, resolved = reported
+        summit = summit.model_copy(
+            update={
+                "date": resolved.date,
+                "date_precision": resolved.precision,
+                "date_text": resolved.text,
+                "evidence": sorted([*summit.evidence, words], key=lambda e: e.start),
+            }
         )
     if summit.status == "held" and only_looked_forward_to(text, summit, published):
         dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
@@ -197,34 +209,72 @@ def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tupl
     own = next(((s, e) for s, e in spans if s <= date_words.start < e), None)
     if own is None or not _TRAVEL.search(text, own[0], date_words.start):
         return None
+    found = [(words, clause) for words, clause, sentence in _dates_of_its_meeting(text, primary, in_one_clause=True) if sentence != own]
+    if len(found) != 1:
+        return None
+    [(words, clause)] = found
+    resolved = _resolved(text, words, clause, primary, published)
+    return (words, resolved) if resolved.precision != "unknown" else None
+
+
+def date_of_the_reports(text: str, primary: Summit, published: str | None) -> tuple[Evidence, ResolvedDate] | None:
+    """For a main meeting left undated, the date its reports agree on: the date phrases of the
+    clauses that have it taking place, in sentences naming two of its people ("is expected to
+    visit Japan next week for talks with …", "a three-day trip to Japan from January 29-31 for
+    talks with …"), resolved; what they all say (their common year, month, day), or None if they
+    disagree or say nothing. An attribution ("sources said on Wednesday") has no meeting word."""
+    if primary.date is not None or not published or len(primary.participants) < 2:
+        return None
+    found = [(words, _resolved(text, words, clause, primary, published)) for words, clause, _ in _dates_of_its_meeting(text, primary)]
+    found = [(words, resolved) for words, resolved in found if resolved.date]
+    if not found:
+        return None
+    common = date_parts(found[0][1].date)
+    for _, resolved in found[1:]:
+        parts = date_parts(resolved.date)
+        if not parts_agree(common, parts):
+            return None
+        common = (common[0] if common[0] == parts[0] else None, common[1] if common[1] == parts[1] else None, common[2] if common[2] == parts[2] else None)
+    words, first = found[0]
+    date = format_parts(common)
+    if date is None:
+        return None
+    return words, ResolvedDate(date=date, precision=precision_label(common), text=first.text)
+
+
+def _dates_of_its_meeting(text: str, primary: Summit, *, in_one_clause: bool = False) -> list[tuple[Evidence, str, tuple[int, int]]]:
+    """(date words, their clause, their sentence) of each date phrase in a clause that has a
+    meeting word and is not about an earlier meeting or a journey, in a sentence (or, with
+    ``in_one_clause``, the clause itself) naming two of the main meeting's people."""
     people = _by_surname(primary)
-    found: list[tuple[Evidence, str]] = []
-    for start, end in spans:
-        if (start, end) == own:
+    found: list[tuple[Evidence, str, tuple[int, int]]] = []
+    for start, end in sentence_spans(text):
+        if not in_one_clause and sum(named_in(text[start:end], person) for person in people) < 2:
             continue
         for offset, _, clause in clauses(text[start:end]):
             at = start + offset
             if EARLIER.search(clause) or _TRAVEL.search(clause) or not MEETING_WORDS.search(clause):
                 continue
-            if sum(named_in(clause, person) for person in people) < 2:
+            if in_one_clause and sum(named_in(clause, person) for person in people) < 2:
                 continue
             # Weekdays too: "on Monday" is how the press dates a meeting of the coming days.
             phrases = sorted({*find_date_phrases(clause), *((m.start(), m.end()) for m in _ON_WEEKDAY.finditer(clause))})
-            found += [(Evidence(quote=clause[a:b], start=at + a, end=at + b), clause) for a, b in phrases]
-    if len(found) != 1:
-        return None
-    [(words, clause)] = found
+            found += [(Evidence(quote=clause[a:b], start=at + a, end=at + b), clause, (start, end)) for a, b in phrases]
+    return found
+
+
+def _resolved(text: str, words: Evidence, clause: str, primary: Summit, published: str | None) -> ResolvedDate:
     # "will hold talks … on Monday" looks ahead, whatever the model called the meeting.
     upcoming = primary.status == "planned" or status_of_the_reports([clause]) == "planned"
-    resolved = resolve_words(text, words, published, upcoming=upcoming, dateline=None)
-    return (words, resolved) if resolved.precision != "unknown" else None
+    return resolve_words(text, words, published, upcoming=upcoming, dateline=None)
 
 
 def only_looked_forward_to(text: str, primary: Summit, published: str | None) -> bool:
     """Whether the sentences that report the main meeting (a meeting word and one of its people)
     only look ahead to it: an article about an arrival "to hold a summit" is published before it."""
-    if primary.date and published and primary.date[:10] < published[:10]:
-        return False  # dated before the article: it has taken place
+    date = primary.date
+    if date and published and not date.startswith("-") and date[:10] < published[: len(date[:10])]:
+        return False  # dated before the article (at the date's own precision: "2026-01" is not before 21 January): it has taken place
     surnames = [surname_of(p) or p for p in primary.participants]
     reports = [
         sentence

@@ -12,7 +12,9 @@ decides what calendar date those words mean. Two rules keep it honest:
   that starts no later than 30 days after publication** (``LOOKAHEAD``): news mostly reports what
   happened, and sometimes announces a meeting a few weeks ahead. So, published 2026-01-13:
   "January 10" → 2026-01-10, "February 2" → 2026-02-02 (announced), "September" → 2025-09,
-  "December 28" → 2025-12-28; published 2025-12-20, "January 3" → 2026-01-03.
+  "December 28" → 2025-12-28; published 2025-12-20, "January 3" → 2026-01-03. For a planned
+  meeting (``upcoming``) it is the first occurrence on or after publication, within 330 days
+  (``PLANNED_HORIZON``): published 2026-01-21, "will meet in March" → 2026-03.
 
 A day of the month alone ("on the 30th") is read in the publication month: the last such day on
 or before publication (the next one on or after it for a planned meeting); without a publication
@@ -41,6 +43,8 @@ to dateparser with ``REQUIRE_PARTS`` = day, month and year, so it cannot fill an
 
 from __future__ import annotations
 
+import contextlib
+
 import calendar
 import re
 from dataclasses import dataclass
@@ -54,6 +58,8 @@ from schemas.vocab import DatePrecision
 
 # How far after publication a yearless date may fall (an announced meeting).
 LOOKAHEAD = timedelta(days=30)
+# How far ahead a planned meeting's yearless date may fall (otherwise LOOKAHEAD's rule stands).
+PLANNED_HORIZON = timedelta(days=330)
 
 
 @dataclass(frozen=True)
@@ -186,9 +192,10 @@ def resolve_date(
         if undated.date is None and (from_dateline := _against_dateline(text, dateline, upcoming)) is not None:
             return ResolvedDate(*from_dateline, text)
         return undated
+    absolute = partial(_absolute, upcoming=upcoming)
     weekday = partial(_weekday, upcoming=upcoming)
     day_of_month = partial(_day_of_month, upcoming=upcoming)
-    for resolver in (_absolute, _relative, weekday, day_of_month, _with_dateparser):
+    for resolver in (absolute, _relative, weekday, day_of_month, _with_dateparser):
         found = resolver(text, pub)
         if found is not None:
             iso, precision = found
@@ -277,7 +284,7 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
-def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+def _absolute(text: str, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision] | None:
     """Calendar words: month names, ISO days and bare years. Only the parts given are used."""
     if m := _ISO_DAY.search(text):
         return _day(int(m["year"]), int(m["month"]), int(m["day"]))
@@ -288,7 +295,7 @@ def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
                 return _day(int(m["year"]), month, day)
             if pub is not None and (year := _stated_year(text, pub)) is not None:
                 return _day(year, month, day)
-            return _yearless_day(month, day, pub)
+            return _yearless_day(month, day, pub, upcoming=upcoming)
     if (m := _MONTH_YEAR.search(text)) and _is_month(m):
         return f"{m['year']}-{_MONTHS[m['month'].lower()]:02d}", "month"
     numeric = _NUMERIC.search(text)  # "13.01.2026" is dateparser's, not a bare year
@@ -298,7 +305,7 @@ def _absolute(text: str, pub: date | None) -> tuple[str | None, DatePrecision] |
         if _is_month(m):
             if pub is not None and (year := _stated_year(text, pub)) is not None:
                 return f"{year}-{_MONTHS[m['month'].lower()]:02d}", "month"
-            return _yearless_month(_MONTHS[m["month"].lower()], pub)
+            return _yearless_month(_MONTHS[m["month"].lower()], pub, upcoming=upcoming)
     return None
 
 
@@ -329,10 +336,20 @@ def _day(year: int, month: int, day: int) -> tuple[str | None, DatePrecision] | 
         return None  # "February 30": not a date, let the other readers try
 
 
-def _yearless_day(month: int, day: int, pub: date | None) -> tuple[str | None, DatePrecision] | None:
+def _yearless_day(month: int, day: int, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision] | None:
     if pub is None:
         # --MM-DD: check the day exists in some year (Feb 29 does, in a leap year).
         return (f"--{month:02d}-{day:02d}", "day") if _day(2000, month, day) else None
+    if upcoming:
+        # A planned meeting: the first such day on or after publication ("will meet on March 3",
+        # published in January, is this March, not last March), unless that is most of a year
+        # away: then the meeting is more likely past and its status wrong.
+        for year in range(pub.year, pub.year + 8):
+            with contextlib.suppress(ValueError):
+                if (candidate := date(year, month, day)) >= pub:
+                    if candidate - pub <= PLANNED_HORIZON:
+                        return candidate.isoformat(), "day"
+                    break
     latest = pub + LOOKAHEAD
     for year in range(latest.year, latest.year - 8, -1):  # 8 years always include a leap year
         try:
@@ -344,9 +361,14 @@ def _yearless_day(month: int, day: int, pub: date | None) -> tuple[str | None, D
     return None
 
 
-def _yearless_month(month: int, pub: date | None) -> tuple[str | None, DatePrecision]:
+def _yearless_month(month: int, pub: date | None, *, upcoming: bool = False) -> tuple[str | None, DatePrecision]:
     if pub is None:
         return f"--{month:02d}", "month"
+    if upcoming:
+        # A planned meeting: this month or the next such month ("in March", published in January).
+        year = pub.year if month >= pub.month else pub.year + 1
+        if date(year, month, 1) - pub <= PLANNED_HORIZON:
+            return f"{year}-{month:02d}", "month"
     latest = pub + LOOKAHEAD
     year = latest.year if date(latest.year, month, 1) <= latest else latest.year - 1
     return f"{year}-{month:02d}", "month"

@@ -59,6 +59,16 @@ def precision_label(parts: DateParts) -> str:
     return "unknown"
 
 
+def format_parts(parts: DateParts) -> str | None:
+    """The partial ISO date of these components ("2026-01", "--09-03"); None if they make none
+    (nothing, or a day without its month)."""
+    year, month, day = parts
+    if month is None:
+        return f"{year:04d}" if year is not None and day is None else None
+    head = f"{year:04d}" if year is not None else "-"
+    return f"{head}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+
+
 def to_calendar(parts: DateParts) -> _date | None:
     """A real calendar day, only when the date gives all three components and they exist."""
     year, month, day = parts

@@ -76,11 +76,13 @@ def test_summit_without_named_participants_is_dropped():
 def test_city_and_date_not_in_the_article_are_dropped():
     records = _assemble(_summit(city="Busan", country=None, date_text="March 3"))
     [summit] = records.summits
-    assert (summit.date, summit.date_precision, summit.date_text) == (None, "unknown", None)
     dropped = {d.path: d.value for d in records.dropped}
     assert dropped["summits[0].date_text"] == "March 3" and dropped["summits[0].city"] == "Busan"
-    # Busan is not kept; the city the article names as the meeting's place ("met … in Nara") is.
+    # Neither is kept: the city the article names as the meeting's place ("met … in Nara") is,
+    # and the date its reports give ("on Tuesday"), with their quotes.
     assert (summit.location.city, summit.location.country) == ("Nara", "JP")
+    assert (summit.date, summit.date_precision, summit.date_text) == ("2026-01-13", "day", "on Tuesday")
+    assert "March 3" not in [e.quote for e in summit.evidence]
 
 
 def test_country_of_a_grounded_city_wins_over_a_conflicting_draft_country():

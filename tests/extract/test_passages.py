@@ -152,3 +152,32 @@ def test_the_day_of_the_journey_gives_way_to_the_day_of_the_talks():
     assert any(d.value == "on Sunday" and "journey" in d.reason for d in records.dropped)
     # The earlier meeting recalled in the talks' own sentence is still found.
     assert [(s.location.city, s.date, s.status) for s in others] == [("Lima", "2025-11", "held")]
+
+
+def test_an_undated_main_meeting_takes_the_date_its_reports_agree_on_not_an_attributions():
+    # Published Wednesday 2026-01-21. The model's date words are not in the article; the reports
+    # date the trip "next week" and "from January 29-31" (agreeing on January), and "sources said
+    # on Wednesday" dates the report, not the talks. The earlier call "last month" is another meeting.
+    article = (
+        "Defence Minister Ana Soto is expected to visit Norway next week for talks with her counterpart, "
+        "Erik Berg, sources said on Wednesday. "
+        "Officials are arranging Soto's three-day trip to Norway from January 29-31 for talks with Berg. "
+        "Soto and Berg last held phone talks last month."
+    )
+    draft = soto_berg("held", date_text="on January 21")
+    main = assemble_records(draft, article, "2026-01-21").summits[0]
+    assert (main.status, main.date, main.date_precision) == ("planned", "2026-01", "month")
+    assert main.date_text == "next week"
+    assert any(article[e.start : e.end] == "next week" for e in main.evidence)
+
+
+def test_reports_that_disagree_on_the_date_leave_the_main_meeting_undated():
+    article = (
+        "President Ana Soto will visit Norway in March for talks with Prime Minister Erik Berg, officials said. "
+        "Others said Soto would hold talks with Berg in May."
+    )
+    main = assemble_records(soto_berg("planned"), article, "2026-01-21").summits[0]
+    assert main.date is None
+    # One of the two reports alone dates it, in the coming March (planned), not the last one.
+    main = assemble_records(soto_berg("planned"), article.split(" Others")[0], "2026-01-21").summits[0]
+    assert (main.date, main.date_text) == ("2026-03", "in March")

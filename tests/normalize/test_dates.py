@@ -238,3 +238,14 @@ def test_a_month_with_last_or_next_year_takes_that_year_from_the_publication_dat
 def test_a_date_phrase_leaves_the_sentences_full_stop_but_keeps_an_abbreviations():
     text = "They last met in February. Talks resume on Sept. 3 or in Feb. 2027, not in May."
     assert [text[s:e] for s, e in find_date_phrases(text)] == ["in February", "on Sept. 3", "in Feb. 2027", "in May"]
+
+
+def test_a_planned_meetings_yearless_date_is_its_next_occurrence_within_the_horizon():
+    published = "2026-01-21"
+    assert resolve_date("in March", published, upcoming=True).date == "2026-03"
+    assert resolve_date("on March 3", published, upcoming=True).date == "2026-03-03"
+    assert resolve_date("in December", published, upcoming=True).date == "2026-12"
+    # Reported, not planned: the latest occurrence (at most 30 days ahead), as before.
+    assert resolve_date("in March", published).date == "2025-03"
+    # A day almost a year ahead is more likely a past meeting whose status is wrong.
+    assert resolve_date("on January 10", published, upcoming=True).date == "2026-01-10"
