@@ -234,7 +234,11 @@ def date_of_the_reports(text: str, primary: Summit, published: str | None) -> tu
         parts = date_parts(resolved.date)
         if not parts_agree(common, parts):
             return None
-        common = (common[0] if common[0] == parts[0] else None, common[1] if common[1] == parts[1] else None, common[2] if common[2] == parts[2] else None)
+        common = (
+            common[0] if common[0] == parts[0] else None,
+            common[1] if common[1] == parts[1] else None,
+            common[2] if common[2] == parts[2] else None,
+        )
     words, first = found[0]
     date = format_parts(common)
     if date is None:

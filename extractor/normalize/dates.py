@@ -43,9 +43,8 @@ to dateparser with ``REQUIRE_PARTS`` = day, month and year, so it cannot fill an
 
 from __future__ import annotations
 
-import contextlib
-
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
