@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 
+from schemas.vocab import DatePrecision
+
 DateParts = tuple[int | None, int | None, int | None]
 
 # YYYY, YYYY-MM, YYYY-MM-DD, --MM, --MM-DD (the schema's PARTIAL_DATE_PATTERN, parsed).
@@ -48,7 +50,7 @@ def specificity(parts: DateParts) -> int:
     return sum(1 for x in parts if x is not None)
 
 
-def precision_label(parts: DateParts) -> str:
+def precision_label(parts: DateParts) -> DatePrecision:
     """The schema's ``date_precision`` for a date's components (yearless days are still 'day')."""
     if parts[2] is not None:
         return "day"
