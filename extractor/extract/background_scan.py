@@ -96,10 +96,15 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
             continue
         if _ADJECTIVE_AFTER.match(sentence, m.end()):
             continue  # "the Seoul-based news agency"
+        if places and _NEAR.fullmatch(sentence, places[-1][3], m.start()):
+            continue  # "the city of Yokosuka near Tokyo": a landmark for the place before it
         country = major_city_country(name)
         if country:
             places.append((name, country, m.start(), m.end()))
     return places
+
+
+_NEAR = re.compile(r",?\s+(?:near|close\s+to|outside|south|north|east|west)(?:\s+of)?\s+", re.IGNORECASE)
 
 
 _COUNTRY_PLACED = re.compile(r"\b(?:in|to)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")

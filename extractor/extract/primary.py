@@ -167,8 +167,8 @@ def _by_surname(primary: Summit) -> list[Person]:
 def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence] | None:
     """(city, country, quote) of the one city the main meeting's reports name as a place, else None.
 
-    A report is a sentence with a meeting word that names one of its people or refers to them
-    together, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
+    A report is a sentence with a meeting word that names one of its people, refers to them
+    together or names a venue, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
     """
     by_surname = _by_surname(primary)
     people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in by_surname)]}
@@ -177,7 +177,8 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
         sentence = text[start:end]
         if not MEETING_WORDS.search(sentence) or EARLIER.search(sentence):
             continue
-        if not (_THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)):
+        names_them = _THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)
+        if not (names_them or _VENUE.search(sentence)):
             continue
         # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
         for name, country, p_start, p_end in places_in(sentence, people):
@@ -187,6 +188,11 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
         return None
     [(name, (country, evidence))] = found.items()
     return name, country, evidence
+
+
+# A sentence about where a meeting will be held need not name its people: "Yokosuka is a strong
+# candidate for the venue for the talks".
+_VENUE = re.compile(r"\bvenue\b", re.IGNORECASE)
 
 
 # Travel: the day someone arrives or sets off is not the day they meet.

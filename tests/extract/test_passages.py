@@ -181,3 +181,13 @@ def test_reports_that_disagree_on_the_date_leave_the_main_meeting_undated():
     # One of the two reports alone dates it, in the coming March (planned), not the last one.
     main = assemble_records(soto_berg("planned"), article.split(" Others")[0], "2026-01-21").summits[0]
     assert (main.date, main.date_text) == ("2026-03", "in March")
+
+
+def test_a_main_meeting_without_a_city_takes_the_one_named_as_its_venue_not_the_landmark_beside_it():
+    article = (
+        "Defence Minister Ana Soto is expected to visit Norway next week for talks with her counterpart, Erik Berg. "
+        "A newspaper named the Norwegian city of Bergen near Oslo as a strong candidate for the venue for the talks."
+    )
+    main = assemble_records(soto_berg("planned"), article, "2026-01-21").summits[0]
+    assert (main.location.city, main.location.country) == ("Bergen", "NO")
+    assert any(article[e.start : e.end] == "Bergen" for e in main.evidence)
