@@ -87,7 +87,7 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
     """The cities the sentence names as places (name, country, start, end), skipping people's
     names, cities named as governments, and cities that are not where a meeting is ("officials in
     Seoul", "outside Seoul")."""
-    places = []
+    places: list[tuple[str, str, int, int]] = []
     for m in _PLACE_WORDS.finditer(sentence):
         name = m.group(0)
         if fold_name(name) in excluded or _NOT_THE_VENUE.search(sentence, 0, m.start()):
