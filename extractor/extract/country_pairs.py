@@ -1,0 +1,81 @@
+"""Meetings the article names by the countries that hold them: "ahead of the Korea-U.S. summit",
+"the Japan-China talks". A code pass, no model time.
+
+The press, Korean and Japanese outlets above all, often names a leaders' meeting by its two
+countries and never by its people. Such a phrase is a meeting of the two countries' heads of
+state or government, when the article names exactly one for each country (the known-actor table's
+presidents and prime ministers, by full name or, for a known person, by surname alone, and anyone
+the article titles so: "Australian Prime Minister …"). Its status comes from the words before the
+phrase ("ahead of", "will" → planned; "held", "following" → held); with no cue it is not taken.
+A phrase of three countries ("Korea-U.S.-Japan cooperation") or without a meeting noun is not
+a meeting of two. The meeting carries no place or date unless its own clause gives them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.extract.kinds import kind_from_roles
+from extractor.grounding.evidence import identify_person, name_mentions
+from extractor.grounding.tense import status_from_text
+from extractor.grounding.titles import stated_title, titled_people
+from extractor.normalize.countries import to_alpha2
+from extractor.normalize.names import known_actor, known_actors, surname_of
+from schemas import Evidence, Location, Summit
+
+# One side: "Korea", "South Korea", "S. Korea", "U.S.", "Japan".
+_SIDE = r"(?:(?:South|North)\s+|S\.\s?)?[A-Z][A-Za-z.]*"
+_DASH = r"[-\u2010\u2011\u2013]"
+_PAIR_MEETING = re.compile(
+    rf"(?<![\w.\u2010\u2011\u2013-])(?P<a>{_SIDE}){_DASH}(?P<b>{_SIDE})(?!{_DASH})\s+(?:summit|summit\s+talks|talks|meeting)\b"
+)
+_HEAD = re.compile(r"\b(?:president|prime\s+minister|premier|chancellor)\b", re.IGNORECASE)
+
+
+def head_of(text: str, country: str) -> str | None:
+    """The one head of state or government of ``country`` (alpha-2) the article names, else None."""
+    found: dict[str, None] = {}
+    for actor in known_actors():
+        if actor.country == country and _HEAD.search(actor.role or ""):
+            person = identify_person(text, actor.canonical) or (identify_person(text, actor.surname) if actor.surname else None)
+            if person is not None:
+                found.setdefault(person.canonical, None)
+    for name in titled_people(text, country):
+        if known_actor(name) is None and _HEAD.search(stated_title(text, name_mentions(text, name)).role or ""):
+            found.setdefault(name, None)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def meetings_named_by_countries(text: str, summits: list[Summit]) -> list[Summit]:
+    """Leaders' meetings named by their two countries that ``summits`` lack (none with the same people)."""
+    found: list[Summit] = []
+    for m in _PAIR_MEETING.finditer(text):
+        countries = [to_alpha2(m["a"]), to_alpha2(m["b"])]
+        if None in countries or countries[0] == countries[1]:
+            continue
+        heads = [head_of(text, country) for country in countries if country]
+        if None in heads:
+            continue
+        people = [head for head in heads if head]
+        if any(set(people) == set(other.participants) for other in [*summits, *found]):
+            continue  # the article's own meeting, or one already found, named again
+        evidence = Evidence(quote=m.group(0), start=m.start(), end=m.end())
+        status = status_from_text(text, [evidence])
+        if status is None:
+            continue
+        found.append(
+            Summit(
+                title=f"{'–'.join(surname_of(p) or p for p in people)} summit",
+                kind=kind_from_roles("leaders_summit", [a.role if (a := known_actor(p)) else None for p in people]),
+                status=status,
+                date=None,
+                date_precision="unknown",
+                date_text=None,
+                location=Location(city=None, country=None),
+                participants=people,
+                pledges=[],
+                mention="background",
+                evidence=[evidence],
+            )
+        )
+    return found
