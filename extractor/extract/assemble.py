@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import scan_background
+from extractor.extract.background_scan import places_in, scan_background
 from extractor.extract.country_pairs import meetings_named_by_countries
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
@@ -338,7 +338,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         draft_city, date_text = _city_in_date_text(draft.date_text, facts)
         if draft_city:
             draft = draft.model_copy(update={"date_text": date_text, "country": None})
-    city_evidence = locate_phrase(facts, draft_city) if draft_city else None
+    city_evidence = _named_as_a_place(facts, locate_phrase(facts, draft_city)) if draft_city else None
     if draft_city and city_evidence is None:
         # Dropped, not re-asked (unless planted in an instruction-like passage): measured on the
         # dev set, a re-ask about a place or date words cost a whole generation (~30-50 s here)
@@ -564,6 +564,19 @@ def _country(at: str, draft_country: str | None, city: str | None, drop, text: s
         drop(f"{at}.country", draft_country, "not stated in the article")
         return None
     return stated
+
+
+def _named_as_a_place(text: str, first: Evidence | None) -> Evidence | None:
+    """The first mention of the city where a sentence names it as a place ("will travel to
+    Washington to meet Trump"), not as a government ("collaboration with Washington"): the
+    passage that tells the meeting's people. Else the first mention."""
+    if first is None:
+        return None
+    for m in re.finditer(rf"(?<!\w){re.escape(first.quote)}(?!\w)", text):
+        start, end = next(((s, e) for s, e in sentence_spans(text) if s <= m.start() < e), (m.start(), m.end()))
+        if any(start + p_start == m.start() for _, _, p_start, _ in places_in(text[start:end], set())):
+            return first.model_copy(update={"start": m.start(), "end": m.end()}) if m.start() != first.start else first
+    return first
 
 
 def _locate_date(text: str, date_text: str | None) -> Evidence | None:

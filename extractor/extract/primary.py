@@ -12,6 +12,8 @@ what a small model gets wrong about it:
   takes the one city its reports name as a place ("headed to Nara … to hold the summit", "a
   summit … in the southeastern city of Gyeongju"); sentences about an earlier meeting ("they last
   met in X") do not count, and two cities named so settle nothing;
+* **a country from its reports**: a main meeting with no city and no country takes the one
+  country its reports place it in ("President Lee's visit to Japan");
 * **held or planned from all its reports**: when every sentence about it only looks ahead to it
   ("arrived … to hold a summit", "are expected to discuss") and none says it happened, it is
   planned, and has agreed nothing yet.
@@ -22,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import MEETING_WORDS, Person, named_in, people_named, places_in
+from extractor.extract.background_scan import MEETING_WORDS, Person, country_placed_in, named_in, people_named, places_in
 from extractor.grounding.date_words import resolve_words
 from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.places import named_only_as_a_government
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import EARLIER, clauses, status_of_the_reports
 from extractor.normalize.countries import country_leading, country_of_city
@@ -54,12 +57,19 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         reason = f"one person does not meet alone: added {', '.join(found)}, named with them where the meeting is reported"
         dropped.append(DroppedValue(path=f"{path}.participants", value=summit.participants[0], reason=reason))
         summit = summit.model_copy(update={"participants": [*summit.participants, *found]})
-    if (destination := destination_beyond_dateline(text, summit)) is not None:
+    if (destination := destination_beyond_dateline(text, summit)) is not None or where_the_reporter_is(text, summit):
         city = summit.location.city or ""
-        reason = "named only in the dateline; the article sends them to another country"
+        reason = "named only in the dateline" + ("; the article sends them to another country" if destination else " or as a government")
         dropped.append(DroppedValue(path=f"{path}.city", value=city, reason=reason))
         evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
         summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
+    if (stamp := _dated_by_the_stamp(text, summit)) is not None and (reported := date_of_the_reports(text, stamp, published)):
+        # The model copied the page's date stamp (" date 2026-02-01 Seoul: …"): when the article
+        # was filed. Its reports date the meeting ("held talks in Yokosuka on Friday").
+        dropped.append(
+            DroppedValue(path=f"{path}.date_text", value=summit.date_text or "", reason="the article's date stamp, not the meeting's date")
+        )
+        summit = _dated(stamp, *reported)
     if summit.location.city is None and (found_city := city_of_the_reports(text, summit)) is not None:
         # Nothing of the model's is dropped here: the city is added, with its quote as evidence.
         name, country, quote = found_city
@@ -68,6 +78,11 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
                 "location": Location(city=name, country=country),
                 "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start),
             }
+        )
+    if summit.location.city is None and summit.location.country is None and (found_country := country_of_the_reports(text, summit)):
+        code, quote = found_country
+        summit = summit.model_copy(
+            update={"location": Location(city=None, country=code), "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start)}
         )
     if (talks := date_of_the_talks(text, summit, published)) is not None:
         words, resolved = talks
@@ -81,15 +96,7 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
         )
     if (reported := date_of_the_reports(text, summit, published)) is not None:
         # Nothing of the model's is dropped here: the date is added, with its words as evidence.
-        words, resolved = reported
-        summit = summit.model_copy(
-            update={
-                "date": resolved.date,
-                "date_precision": resolved.precision,
-                "date_text": resolved.text,
-                "evidence": sorted([*summit.evidence, words], key=lambda e: e.start),
-            }
-        )
+        summit = _dated(summit, *reported)
     if summit.status == "held" and only_looked_forward_to(text, summit, published):
         dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
         dropped += [
@@ -159,9 +166,83 @@ def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
 _THE_SIDES = re.compile(r"\b(?:the\s+two\s+(?:countries|nations|governments|allies|neighbou?rs))\b", re.IGNORECASE)
 
 
+def _dated(summit: Summit, words: Evidence, resolved: ResolvedDate) -> Summit:
+    return summit.model_copy(
+        update={
+            "date": resolved.date,
+            "date_precision": resolved.precision,
+            "date_text": resolved.text,
+            "evidence": sorted([*summit.evidence, words], key=lambda e: e.start),
+        }
+    )
+
+
+# A scraped page's date stamp before the story: " date 2026-02-01 Seoul: South Korea and …".
+_DATE_STAMP = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b")
+
+
+def _dated_by_the_stamp(text: str, primary: Summit) -> Summit | None:
+    """The main meeting without its date, when its date words are only the page's date stamp."""
+    stamp = _DATE_STAMP.match(text)
+    words = [e for e in primary.evidence if primary.date_text and e.quote == primary.date_text]
+    if stamp is None or not words or any(e.start >= stamp.end() for e in words):
+        return None
+    evidence = [e for e in primary.evidence if e not in words]
+    return primary.model_copy(update={"date": None, "date_precision": "unknown", "date_text": None, "evidence": evidence})
+
+
+# Where the reporter is: a city that opens the story ("Seoul: …", "Seoul, Jan 21 (IANS)"), and
+# a city that stands for its government ("Seoul's defence ministry said").
+_OPENS_THE_STORY = re.compile(r"\s*(?::|--|—)")
+_ITS_INSTITUTION = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:ministry|government|office|officials?|spokes(?:man|woman|person)|authorities|embassy)\b", re.IGNORECASE
+)
+
+
+def where_the_reporter_is(text: str, primary: Summit) -> bool:
+    """Whether the main meeting's city is named only where a story opens (a dateline) or as a
+    government ("Seoul: … Seoul's defence ministry said"), never as where anyone met."""
+    city = primary.location.city
+    if not city:
+        return False
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text))
+    if not mentions:
+        return False
+    stamp = _DATE_STAMP.match(text)
+    for m in mentions:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        opens = not text[stamp.end() if stamp and line_start < stamp.end() else line_start : m.start()].strip()
+        if opens and (_OPENS_THE_STORY.match(text, m.end()) or _DATELINE_TAIL.match(text[m.end() : m.end() + 40])):
+            continue
+        if _ITS_INSTITUTION.match(text, m.end()) or named_only_as_a_government(text[m.start() : m.end() + 40], city):
+            continue
+        return False
+    return True
+
+
 def _by_surname(primary: Summit) -> list[Person]:
     """The main meeting's people as the press names them again: by surname."""
     return [Person(n, (n,)) for n in (surname_of(p) or p for p in primary.participants)]
+
+
+# A sentence about where a meeting will be held need not name its people: "Yokosuka is a strong
+# candidate for the venue for the talks".
+_VENUE = re.compile(r"\bvenue\b", re.IGNORECASE)
+
+
+def _reports(text: str, primary: Summit) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the sentences that report the main meeting: a meeting word, and one
+    of its people, the pair ("the two leaders") or a venue named; not about an earlier meeting."""
+    by_surname = _by_surname(primary)
+    reports = []
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not MEETING_WORDS.search(sentence) or EARLIER.search(sentence):
+            continue
+        names_them = _THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)
+        if names_them or _VENUE.search(sentence):
+            reports.append((start, end, sentence))
+    return reports
 
 
 def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence] | None:
@@ -170,16 +251,9 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
     A report is a sentence with a meeting word that names one of its people, refers to them
     together or names a venue, and is not about an earlier meeting (``EARLIER``: "last", "previous", "following" …).
     """
-    by_surname = _by_surname(primary)
-    people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in by_surname)]}
+    people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in _by_surname(primary))]}
     found: dict[str, tuple[str, Evidence]] = {}
-    for start, end in sentence_spans(text):
-        sentence = text[start:end]
-        if not MEETING_WORDS.search(sentence) or EARLIER.search(sentence):
-            continue
-        names_them = _THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)
-        if not (names_them or _VENUE.search(sentence)):
-            continue
+    for start, end, sentence in _reports(text, primary):
         # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
         for name, country, p_start, p_end in places_in(sentence, people):
             if primary.location.country in (None, country):
@@ -190,9 +264,15 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
     return name, country, evidence
 
 
-# A sentence about where a meeting will be held need not name its people: "Yokosuka is a strong
-# candidate for the venue for the talks".
-_VENUE = re.compile(r"\bvenue\b", re.IGNORECASE)
+def country_of_the_reports(text: str, primary: Summit) -> tuple[str, Evidence] | None:
+    """(ISO code, quote) of the one country the main meeting's reports place it in ("President
+    Lee's visit to Japan"), for a main meeting with no city; None if none or several."""
+    found: dict[str, Evidence] = {}
+    for start, end, sentence in _reports(text, primary):
+        if (placed := country_placed_in(sentence)) is not None:
+            code, name, p_start, p_end = placed
+            found.setdefault(code, Evidence(quote=name, start=start + p_start, end=start + p_end))
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 # Travel: the day someone arrives or sets off is not the day they meet.

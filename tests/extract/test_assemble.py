@@ -574,3 +574,58 @@ def test_the_model_is_asked_for_names_only():
     schema = DraftExtraction.model_json_schema()["$defs"]
     assert schema["DraftSummit"]["properties"]["participants"]["items"] == {"type": "string", "maxLength": 60}
     assert "certainty" not in schema["DraftPledge"]["properties"]
+
+
+def test_the_model_is_not_asked_what_code_tells_and_the_first_meeting_is_the_main_one():
+    summit = DraftExtraction.model_json_schema()["$defs"]["DraftSummit"]["properties"]
+    assert {"mention", "kind", "country"}.isdisjoint(summit)
+    reply = {
+        "summits": [
+            {"status": "held", "participants": ["Lee Jae Myung", "Sanae Takaichi"], "city": "Nara", "date_text": "on Tuesday"},
+            {"status": "held", "participants": ["Lee Jae Myung", "Sanae Takaichi"], "city": "Gyeongju", "date_text": "in late October"},
+        ]
+    }
+    draft = DraftExtraction.model_validate(reply)
+    assert [s.mention for s in draft.summits] == ["primary", "background"]
+    # Who met tells the kind; the city tells the country.
+    records = assemble_records(draft, TEXT, "2026-01-13")
+    assert [(s.mention, s.kind, s.location.country) for s in records.summits][0] == ("primary", "leaders_summit", "JP")
+    # A reply that still says them (another server, a recording) is read as it says.
+    reply["summits"][0] |= {"mention": "background", "kind": "state_visit", "country": "Japan"}
+    reply["summits"][1] |= {"mention": "primary"}
+    assert [s.mention for s in DraftExtraction.model_validate(reply).summits] == ["background", "primary"]
+
+
+def test_ministers_meeting_is_a_ministerial_meeting_without_the_model_saying_so():
+    text = "Defence Minister Ahn Gyu-back met Defence Minister Shinjiro Koizumi in Yokosuka on Friday."
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {"status": "held", "participants": ["Ahn Gyu-back", "Shinjiro Koizumi"], "city": "Yokosuka", "date_text": "on Friday"}
+            ]
+        }
+    )
+    [summit] = assemble_records(draft, text, "2026-01-31").summits
+    assert (summit.kind, summit.location.country, summit.date) == ("ministerial_meeting", "JP", "2026-01-30")
+
+
+def test_a_city_is_grounded_where_the_article_names_it_as_a_place():
+    # Washington first stands for the government; the sentence that places the meeting there
+    # names its people.
+    text = (
+        "President Lee Jae-myung met Prime Minister Shigeru Ishiba in Tokyo. "
+        "They said their collaboration with Washington remains vital. "
+        "Lee will travel to Washington next week to meet President Donald Trump."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {"status": "held", "participants": ["Lee Jae-myung", "Shigeru Ishiba"], "city": "Tokyo"},
+                {"status": "planned", "participants": ["Lee Jae-myung", "Shigeru Ishiba"], "city": "Washington"},
+            ]
+        }
+    )
+    washington = assemble_records(draft, text, "2025-08-20").summits[1]
+    assert set(washington.participants) == {"Lee Jae-myung", "Donald Trump"}
+    [quote] = [e for e in washington.evidence if e.quote == "Washington"]
+    assert text[quote.start - 10 : quote.end] == "travel to Washington"

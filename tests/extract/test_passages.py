@@ -191,3 +191,23 @@ def test_a_main_meeting_without_a_city_takes_the_one_named_as_its_venue_not_the_
     main = assemble_records(soto_berg("planned"), article, "2026-01-21").summits[0]
     assert (main.location.city, main.location.country) == ("Bergen", "NO")
     assert any(article[e.start : e.end] == "Bergen" for e in main.evidence)
+
+
+def test_a_main_meeting_without_a_place_takes_the_one_country_its_reports_send_it_to():
+    article = "President Ana Soto met Prime Minister Erik Berg on Saturday. Soto's visit to Norway was her first trip abroad."
+    main = assemble_records(soto_berg("held", date_text="on Saturday"), article, "2026-03-01").summits[0]
+    assert (main.location.city, main.location.country) == (None, "NO")
+
+
+def test_the_pages_date_stamp_and_its_dateline_city_are_not_the_meetings():
+    # " date … Oslo:" opens the page; "Oslo's defence ministry said" is the government. The model
+    # copied both; the reports place and date the talks.
+    article = (
+        " date 2026-02-01 Oslo: Norway and Austria agreed to resume naval drills, Oslo's defence ministry said.\n\n"
+        "Defence Minister Ana Soto and her Norwegian counterpart, Erik Berg, held talks in the port city of Bergen on Friday."
+    )
+    records = assemble_records(soto_berg("held", city="Oslo", date_text="2026-02-01"), article, "2026-02-01")
+    main = records.summits[0]
+    assert (main.location.city, main.date, main.date_text) == ("Bergen", "2026-01-30", "on Friday")
+    reasons = {d.value: d.reason for d in records.dropped}
+    assert "dateline" in reasons["Oslo"] and "date stamp" in reasons["2026-02-01"]
