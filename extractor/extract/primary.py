@@ -253,7 +253,7 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
     """
     people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in _by_surname(primary))]}
     found: dict[str, tuple[str, Evidence]] = {}
-    for start, end, sentence in _reports(text, primary):
+    for start, _end, sentence in _reports(text, primary):
         # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
         for name, country, p_start, p_end in places_in(sentence, people):
             if primary.location.country in (None, country):
@@ -268,7 +268,7 @@ def country_of_the_reports(text: str, primary: Summit) -> tuple[str, Evidence] |
     """(ISO code, quote) of the one country the main meeting's reports place it in ("President
     Lee's visit to Japan"), for a main meeting with no city; None if none or several."""
     found: dict[str, Evidence] = {}
-    for start, end, sentence in _reports(text, primary):
+    for start, _end, sentence in _reports(text, primary):
         if (placed := country_placed_in(sentence)) is not None:
             code, name, p_start, p_end = placed
             found.setdefault(code, Evidence(quote=name, start=start + p_start, end=start + p_end))

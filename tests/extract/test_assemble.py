@@ -589,7 +589,8 @@ def test_the_model_is_not_asked_what_code_tells_and_the_first_meeting_is_the_mai
     assert [s.mention for s in draft.summits] == ["primary", "background"]
     # Who met tells the kind; the city tells the country.
     records = assemble_records(draft, TEXT, "2026-01-13")
-    assert [(s.mention, s.kind, s.location.country) for s in records.summits][0] == ("primary", "leaders_summit", "JP")
+    main = records.summits[0]
+    assert (main.mention, main.kind, main.location.country) == ("primary", "leaders_summit", "JP")
     # A reply that still says them (another server, a recording) is read as it says.
     reply["summits"][0] |= {"mention": "background", "kind": "state_visit", "country": "Japan"}
     reply["summits"][1] |= {"mention": "primary"}
