@@ -6,7 +6,8 @@ backwards and is wrong as well. The article's tense is the better witness. For e
 the article states the meeting's date or city, the clause before it is read for the nearest cue:
 
 * planned: "will", "is set to", "is scheduled", "is expected to", "plans to", "ahead of",
-  "upcoming", "is due to", "to visit", "to hold", "next";
+  "upcoming", "is due to", "to visit", "to hold", "next", and the next leg of a trip ("before
+  heading to", "on his way to", "en route to");
 * held: "met", "held", "visited", "agreed", "signed", "talked", "hosted", "last", "earlier",
   "following".
 
@@ -26,7 +27,9 @@ Status = Literal["held", "planned"]
 _PLANNED = (
     r"will|shall|(?:is|are)\s+(?:set|scheduled|expected|due|slated|poised|planning|going|likely)\s+to|"
     r"(?:is|are)\s+scheduled|scheduled\s+(?:for|to)|plans?\s+to|planned\s+for|ahead\s+of|upcoming|forthcoming|"
-    r"to\s+(?:visit|hold|meet|attend|travel)|next|prepar(?:es|ing)\s+(?:to|for)"
+    r"to\s+(?:visit|hold|meet|attend|travel)|next|prepar(?:es|ing)\s+(?:to|for)|"
+    # The next leg of a trip: "held talks in Tokyo before heading to Washington for a summit".
+    r"before\s+(?:heading|travel+ing|flying|going|moving\s+on)|on\s+(?:his|her|their)\s+way|en\s+route|moves\s+on"
 )
 _HELD = (
     r"met|meets|held|visited|agreed|signed|talked|hosted|discussed|concluded|wrapped\s+up|"

@@ -2,12 +2,14 @@
 
 The key holds everything the extraction depends on: the article's text (its hash) and its
 publication date (relative dates resolve against it), the model and where it is served from,
-the prompt versions (the background pass's too, when it runs), the instructor mode and the schema version. SQLite, in the cache directory;
+the prompt versions (the background pass's too, when it runs), the instructor mode, the schema version
+and the package's own code (``code_identity``). SQLite, in the cache directory;
 safe for several processes (WAL mode, short transactions).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -17,8 +19,21 @@ from schemas import SCHEMA_VERSION, ArticleExtraction
 
 
 def cache_key(article_id: str, published: str | None, model_identity: str, prompt_version: str, mode: str) -> str:
-    raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, mode, SCHEMA_VERSION])
+    raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, mode, SCHEMA_VERSION, code_identity()])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def code_identity() -> str:
+    """A hash of the package's own code and data. The cache holds finished records, which the
+    grounding and normalisation rules shape as much as the model does: after an upgrade (or any
+    edit) the old records are not served as the new code's."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json", ".md", ".txt", ".csv"):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class ExtractionCache:

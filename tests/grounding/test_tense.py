@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractor.extract.assemble import assemble_records
+from extractor.grounding.tense import status_from_text
 from extractor.model.draft import DraftExtraction
+from schemas import Evidence
 
 
 def one_summit(status: str, city: str | None, date_text: str | None) -> DraftExtraction:
@@ -123,3 +125,12 @@ def test_a_held_meeting_whose_sentences_also_recall_and_announce_other_things_st
         "The prime minister, who has said he will step down, used the trip to urge his successor on.",
     ]
     assert status_of_the_reports(reports) is None
+
+
+def test_the_next_leg_of_a_trip_is_planned_even_after_the_held_talks_in_its_sentence():
+    text = "Lee held talks with Ishiba in Tokyo, his first stop, before heading to Washington for a summit with Trump."
+    at = text.index("Washington")
+    assert status_from_text(text, [Evidence(quote="Washington", start=at, end=at + 10)]) == "planned"
+    text = "Berg met Lind in Oslo on his way to Paris, where he will see the president."
+    at = text.index("Paris")
+    assert status_from_text(text, [Evidence(quote="Paris", start=at, end=at + 5)]) == "planned"

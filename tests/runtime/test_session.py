@@ -148,3 +148,21 @@ def test_the_background_pass_is_part_of_the_cache_key(tmp_path):
     assert not second.extraction.provenance.cached  # not served the one-pass extraction
     assert [s.location.city for s in second.extraction.summits] == ["Ottawa", "Toronto"]
     assert again.extraction.provenance.cached and len(again.extraction.summits) == 2
+
+
+def test_records_made_by_other_code_are_not_served_from_the_cache(tmp_path, monkeypatch):
+    # The cache holds finished records, shaped by the rules as much as by the model: after an
+    # upgrade, the article is extracted again.
+    import extractor.runtime.cache as cache
+
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT), tool_call_reply(GOOD_DRAFT)]) as server:
+        settings = Settings(base_url=server.base_url, model="fake-model", cache_dir=tmp_path)
+        with extractor.ExtractionSession(settings) as session:
+            first = session.extract(WITH_EARLIER_MEETING)
+            again = session.extract(WITH_EARLIER_MEETING)
+        monkeypatch.setattr(cache, "code_identity", lambda: "another version of the code")
+        with extractor.ExtractionSession(settings) as session:
+            upgraded = session.extract(WITH_EARLIER_MEETING)
+        assert len(server.completion_requests) == 2
+    assert (first.extraction.provenance.cached, again.extraction.provenance.cached) == (False, True)
+    assert not upgraded.extraction.provenance.cached
