@@ -10,9 +10,13 @@ _HEAD = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|e
 
 
 def kind_from_roles(kind: str, roles: list[str | None]) -> str:
-    """``kind`` corrected by the participants' roles; unchanged when any role is unknown."""
+    """``kind`` corrected by the participants' roles, those that are known; unchanged when none is.
+
+    The model no longer says the kind (model/draft.py): a meeting starts as a summit, and the
+    people whose roles the article or the known-actor table gives decide ("Defence Minister Ahn"
+    and a counterpart named without a title meet at a ministerial meeting)."""
     known = [role for role in roles if role is not None]
-    if not roles or len(known) != len(roles):
+    if not known:
         return kind
     heads = [bool(_HEAD.search(role)) for role in known]
     ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(known, heads)]

@@ -630,3 +630,11 @@ def test_a_city_is_grounded_where_the_article_names_it_as_a_place():
     assert set(washington.participants) == {"Lee Jae-myung", "Donald Trump"}
     [quote] = [e for e in washington.evidence if e.quote == "Washington"]
     assert text[quote.start - 10 : quote.end] == "travel to Washington"
+
+
+def test_the_known_roles_decide_the_kind_when_another_participants_role_is_not_given():
+    from extractor.extract.kinds import kind_from_roles
+
+    assert kind_from_roles("leaders_summit", ["Defence Minister", None]) == "ministerial_meeting"
+    assert kind_from_roles("leaders_summit", ["President", None]) == "leaders_summit"
+    assert kind_from_roles("leaders_summit", [None, None]) == "leaders_summit"
