@@ -3,6 +3,7 @@
 import pytest
 
 from extractor.extract.assemble import assemble_records, ungrounded_issues
+from extractor.extract.kinds import kind_from_roles
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftPledge, DraftSummit
 from schemas import ArticleExtraction, Provenance
 from tests.support.paths import SEEDS
@@ -633,8 +634,6 @@ def test_a_city_is_grounded_where_the_article_names_it_as_a_place():
 
 
 def test_the_known_roles_decide_the_kind_when_another_participants_role_is_not_given():
-    from extractor.extract.kinds import kind_from_roles
-
     assert kind_from_roles("leaders_summit", ["Defence Minister", None]) == "ministerial_meeting"
     assert kind_from_roles("leaders_summit", ["President", None]) == "leaders_summit"
     assert kind_from_roles("leaders_summit", [None, None]) == "leaders_summit"
