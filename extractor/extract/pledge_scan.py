@@ -48,7 +48,7 @@ _COMMITMENT = re.compile(
     r"(?:deal|accord|pact|treaty|consensus|understanding)s?|"
     # What the parties jointly announced they would do ("they said they would cooperate on AI"):
     # the reported form of "we will", a commitment; not what a meeting "would discuss" or "be".
-    r"(?:said|stated|announced)\s+(?:that\s+)?(?:they|we|both|the\s+two)(?:\s+(?:sides|countries|governments|leaders|ministers|nations))?"
+    r"(?:said|stated|announced)\s+(?:that\s+)?(?:(?:they|we|both|the\s+two)(?:\s+(?:sides|countries|governments|leaders|ministers|nations))?|the\s+(?:sides|leaders|ministers|governments))"
     r"\s+would(?!\s+(?:be|have|like|need|take\s+place|discuss|meet|focus|consider|seek|try)\b))\b",
     re.IGNORECASE,
 )
@@ -78,6 +78,21 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _STANCE = re.compile(r"\b(?:his|her|\w+['’]s)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+# A commitment noun after an indefinite article names no pledge that was made ("what tends to
+# follow a pledge like this", "such agreements often fail"), unless someone made, gave or signed
+# one ("they signed an agreement", "a memorandum of understanding was signed").
+_ANY_SUCH = re.compile(r"\b(?:a|an|such|any)\s+$", re.IGNORECASE)
+_WAS_MADE = re.compile(
+    r"(?:\s+[\w'’-]+){0,8}?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:signed|reached|made|adopted|agreed|concluded|struck|sealed|announced|exchanged)\b",
+    re.IGNORECASE,
+)
+_MADE_ONE = re.compile(
+    r"\b(?:made|make|makes|gave|give|issued|signed|offered|struck|reached|noted|expressed|stated|declared|announced|"
+    r"renewed|reaffirmed|affirmed|voiced|adopted)\s+(?:a|an)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _commitments(sentence: str) -> Iterable[re.Match[str]]:
     for match in _COMMITMENT.finditer(sentence):
         word = match.group()
@@ -86,6 +101,10 @@ def _commitments(sentence: str) -> Iterable[re.Match[str]]:
             continue  # capitalised mid-sentence: a name ("the Paris Agreement", "a Memorandum of 2015")
         if word.casefold().startswith("commitment") and _STANCE.search(sentence, 0, match.start()):
             continue
+        if _ANY_SUCH.search(sentence, 0, match.start()) and not (
+            _MADE_ONE.search(sentence, 0, match.start()) or _WAS_MADE.match(sentence, match.end())
+        ):
+            continue  # "what tends to follow a pledge like this": a pledge in general, none made
         yield match
 
 

@@ -121,3 +121,16 @@ def test_a_clause_the_model_already_read_is_not_read_again():
     partial = Pledge(description="align their defense and economic security policies", domain="defense", parties=PARTIES)
     text = "Lee and Takaichi agreed to align their defense and economic security policies."
     assert set(_domains(text, covered=[partial])) == {"economic_security"}
+
+
+def test_a_pledge_spoken_of_in_general_is_not_one_made_but_one_made_or_signed_is():
+    assert not states_agreement("The interesting part is what tends to follow a pledge like this: shared test rules for AI systems.")
+    assert not states_agreement("Such agreements often fail, and the two sides are still far from an agreement on fishing.")
+    assert states_agreement("They made a pledge to cut tariffs on steel.")
+    assert states_agreement("A memorandum of understanding on hydrogen was signed on Monday.")
+    assert states_agreement("Their joint statement noted a commitment to freedom of navigation.")
+
+
+def test_what_a_joint_statement_says_the_ministers_would_do_is_agreed():
+    assert states_agreement("A joint statement said the ministers would pursue closer work in artificial intelligence.")
+    assert not states_agreement("Officials said the ministers would discuss artificial intelligence.")
