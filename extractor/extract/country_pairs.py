@@ -8,9 +8,9 @@ presidents and prime ministers, by full name or, for a known person, by surname 
 the article titles so: "Australian Prime Minister …"). Its status comes from the words before the
 phrase ("ahead of", "will" → planned; "held", "following" → held); with no cue it is not taken.
 A phrase of three countries ("Korea-U.S.-Japan cooperation") or without a meeting noun is not
-a meeting of two. The meeting carries no place or date: the reconciler joins it to the pair's one
-meeting when there is one (reconcile/grouping.py, "no anchor"), and a phrase that comes with a
-place or date usually also names the people, which the background scan reads.
+a meeting of two. The meeting carries no place or date (not read yet, even where the phrase's
+clause gives them): the reconciler joins it to the pair's meeting when the input has only one
+(reconcile/grouping.py, "no anchor").
 """
 
 from __future__ import annotations
