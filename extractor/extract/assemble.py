@@ -203,7 +203,7 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None, g
         # The meetings it recalls or announces in passing that the model left out.
         found = scan_background(facts, published, records.summits, dateline)
         # And the leaders' meetings it names by their two countries ("ahead of the Korea-U.S. summit").
-        found += meetings_named_by_countries(facts, [*records.summits, *found])
+        found += meetings_named_by_countries(facts, [*records.summits, *found], published, dateline)
         # The same passage discipline as the model's background meetings (extract.passages).
         checked = check_background(facts, [*records.summits, *found])[len(records.summits) :]
         records.summits += [_retitled(c.summit) if c.changes else c.summit for c in checked if c.summit is not None]

@@ -8,20 +8,22 @@ presidents and prime ministers, by full name or, for a known person, by surname 
 the article titles so: "Australian Prime Minister …"). Its status comes from the words before the
 phrase ("ahead of", "will" → planned; "held", "following" → held); with no cue it is not taken.
 A phrase of three countries ("Korea-U.S.-Japan cooperation") or without a meeting noun is not
-a meeting of two. The meeting carries no place or date (not read yet, even where the phrase's
-clause gives them): the reconciler joins it to the pair's meeting when the input has only one
-(reconcile/grouping.py, "no anchor").
+a meeting of two. Its place and date are those the rest of the phrase's clause gives ("the
+Korea-Japan summit in Tokyo on Saturday"), else none: the reconciler then joins it to the pair's
+meeting when the input has only one (reconcile/grouping.py, "no anchor").
 """
 
 from __future__ import annotations
 
 import re
 
+from extractor.extract.background_scan import places_in
 from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import identify_person, name_mentions
 from extractor.grounding.tense import status_from_text
 from extractor.grounding.titles import stated_title, titled_people
 from extractor.normalize.countries import to_alpha2
+from extractor.normalize.dates import WEEKDAY_WORDS, Dateline, find_date_phrases, resolve_date
 from extractor.normalize.names import known_actor, known_actors, surname_of
 from schemas import Evidence, Location, Summit
 
@@ -48,7 +50,30 @@ def head_of(text: str, country: str) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
-def meetings_named_by_countries(text: str, summits: list[Summit]) -> list[Summit]:
+# Where the phrase's clause ends: what follows may be about something else.
+_CLAUSE_END = re.compile(r"[,;:.!?()\n\u2013\u2014]|\s-\s|\b(?:which|where|while|after|before|since|when)\b")
+
+
+def _place_and_date(text: str, end: int) -> tuple[tuple[str, str, Evidence] | None, Evidence | None]:
+    """The city (name, country, quote) and the date words the clause after ``end`` gives."""
+    stop = _CLAUSE_END.search(text, end)
+    clause = text[end : stop.start() if stop else len(text)]
+    places = places_in(clause, set())
+    place = None
+    if places:
+        name, country, start, stop_at = places[0]
+        place = (name, country, Evidence(quote=name, start=end + start, end=end + stop_at))
+    dates = find_date_phrases(clause) or [(m.start(), m.end()) for m in _ON_WEEKDAY.finditer(clause)]
+    words = Evidence(quote=clause[dates[0][0] : dates[0][1]], start=end + dates[0][0], end=end + dates[0][1]) if dates else None
+    return place, words
+
+
+_ON_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:" + "|".join(WEEKDAY_WORDS) + r")\b", re.IGNORECASE)
+
+
+def meetings_named_by_countries(
+    text: str, summits: list[Summit], published: str | None = None, dateline: Dateline | None = None
+) -> list[Summit]:
     """Leaders' meetings named by their two countries that ``summits`` lack (none with the same people)."""
     found: list[Summit] = []
     for m in _PAIR_MEETING.finditer(text):
@@ -65,19 +90,24 @@ def meetings_named_by_countries(text: str, summits: list[Summit]) -> list[Summit
         status = status_from_text(text, [evidence])
         if status is None:
             continue
+        place, words = _place_and_date(text, m.end())
+        resolved = resolve_date(words.quote if words else None, published, upcoming=status == "planned", dateline=dateline)
+        if resolved.date is None:
+            words = None
+        city, country = (place[0], place[1]) if place else (None, None)
         found.append(
             Summit(
-                title=f"{'–'.join(surname_of(p) or p for p in people)} summit",
+                title=f"{'–'.join(surname_of(p) or p for p in people)} summit" + (f" in {city}" if city else ""),
                 kind=kind_from_roles("leaders_summit", [a.role if (a := known_actor(p)) else None for p in people]),
                 status=status,
-                date=None,
-                date_precision="unknown",
-                date_text=None,
-                location=Location(city=None, country=None),
+                date=resolved.date,
+                date_precision=resolved.precision if words else "unknown",
+                date_text=words.quote if words else None,
+                location=Location(city=city, country=country),
                 participants=people,
                 pledges=[],
                 mention="background",
-                evidence=[evidence],
+                evidence=sorted([evidence, *([place[2]] if place else []), *([words] if words else [])], key=lambda e: e.start),
             )
         )
     return found

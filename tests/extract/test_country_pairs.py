@@ -58,3 +58,13 @@ def test_a_countrys_head_is_read_from_the_articles_titles_too():
     text = "Austrian Chancellor Anna Berg spoke. Later, Swedish Foreign Minister Jonas Lind arrived."
     assert head_of(text, "AT") == "Anna Berg"
     assert head_of(text, "SE") is None  # a foreign minister heads no government
+
+
+def test_the_place_and_date_of_the_phrases_own_clause_are_the_meetings():
+    text = (
+        "President Lee Jae-myung met Prime Minister Shigeru Ishiba. Donald Trump phoned later. "
+        "Lee will fly out for the Korea-U.S. summit in Washington on Monday, while Ishiba returns to Tokyo on Friday."
+    )
+    [pair] = meetings_named_by_countries(text, [], "2025-08-20")
+    assert (pair.status, pair.location.city, pair.location.country, pair.date) == ("planned", "Washington", "US", "2025-08-25")
+    assert [text[e.start : e.end] for e in pair.evidence] == ["Korea-U.S. summit", "Washington", "on Monday"]
