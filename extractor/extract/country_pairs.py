@@ -76,11 +76,16 @@ def meetings_named_by_countries(
 ) -> list[Summit]:
     """Leaders' meetings named by their two countries that ``summits`` lack (none with the same people)."""
     found: list[Summit] = []
+    heads_of: dict[str, str | None] = {}  # each country's head looked up once: a long text may repeat the phrase
     for m in _PAIR_MEETING.finditer(text):
         countries = [to_alpha2(m["a"]), to_alpha2(m["b"])]
         if None in countries or countries[0] == countries[1]:
             continue
-        heads = [head_of(text, country) for country in countries if country]
+        heads = [
+            heads_of[country] if country in heads_of else heads_of.setdefault(country, head_of(text, country))
+            for country in countries
+            if country
+        ]
         if None in heads:
             continue
         people = [head for head in heads if head]

@@ -230,8 +230,8 @@ def _by_surname(primary: Summit) -> list[Person]:
 _VENUE = re.compile(r"\bvenue\b", re.IGNORECASE)
 
 
-def _reports(text: str, primary: Summit) -> list[tuple[int, int, str]]:
-    """(start, end, text) of the sentences that report the main meeting: a meeting word, and one
+def _reports(text: str, primary: Summit) -> list[tuple[int, str]]:
+    """(start, text) of the sentences that report the main meeting: a meeting word, and one
     of its people, the pair ("the two leaders") or a venue named; not about an earlier meeting."""
     by_surname = _by_surname(primary)
     reports = []
@@ -241,7 +241,7 @@ def _reports(text: str, primary: Summit) -> list[tuple[int, int, str]]:
             continue
         names_them = _THE_PAIR.search(sentence) or _THE_SIDES.search(sentence) or any(named_in(sentence, p) for p in by_surname)
         if names_them or _VENUE.search(sentence):
-            reports.append((start, end, sentence))
+            reports.append((start, sentence))
     return reports
 
 
@@ -253,7 +253,7 @@ def city_of_the_reports(text: str, primary: Summit) -> tuple[str, str, Evidence]
     """
     people = {fold_name(n) for n in [*primary.participants, *(p.canonical for p in _by_surname(primary))]}
     found: dict[str, tuple[str, Evidence]] = {}
-    for start, _end, sentence in _reports(text, primary):
+    for start, sentence in _reports(text, primary):
         # The code pass's notion of a place ("in Nara", "the city of Gyeongju", not "officials in Seoul").
         for name, country, p_start, p_end in places_in(sentence, people):
             if primary.location.country in (None, country):
@@ -268,7 +268,7 @@ def country_of_the_reports(text: str, primary: Summit) -> tuple[str, Evidence] |
     """(ISO code, quote) of the one country the main meeting's reports place it in ("President
     Lee's visit to Japan"), for a main meeting with no city; None if none or several."""
     found: dict[str, Evidence] = {}
-    for start, _end, sentence in _reports(text, primary):
+    for start, sentence in _reports(text, primary):
         if (placed := country_placed_in(sentence)) is not None:
             code, name, p_start, p_end = placed
             found.setdefault(code, Evidence(quote=name, start=start + p_start, end=start + p_end))
