@@ -19,11 +19,11 @@ import re
 
 from extractor.extract.background_scan import places_in
 from extractor.extract.kinds import kind_from_roles
-from extractor.grounding.evidence import identify_person, name_mentions
-from extractor.grounding.tense import status_from_text
+from extractor.grounding.evidence import identify_person, name_mentions, sentence_spans
+from extractor.grounding.tense import clauses, status_from_text
 from extractor.grounding.titles import stated_title, titled_people
 from extractor.normalize.countries import to_alpha2
-from extractor.normalize.dates import WEEKDAY_WORDS, Dateline, find_date_phrases, resolve_date
+from extractor.normalize.dates import ON_WEEKDAY, Dateline, find_date_phrases, resolve_date
 from extractor.normalize.names import known_actor, known_actors, surname_of
 from schemas import Evidence, Location, Summit
 
@@ -50,25 +50,19 @@ def head_of(text: str, country: str) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
-# Where the phrase's clause ends: what follows may be about something else.
-_CLAUSE_END = re.compile(r"[,;:.!?()\n\u2013\u2014]|\s-\s|\b(?:which|where|while|after|before|since|when)\b")
-
-
 def _place_and_date(text: str, end: int) -> tuple[tuple[str, str, Evidence] | None, Evidence | None]:
-    """The city (name, country, quote) and the date words the clause after ``end`` gives."""
-    stop = _CLAUSE_END.search(text, end)
-    clause = text[end : stop.start() if stop else len(text)]
+    """The city (name, country, quote) and the date words of the rest of the clause after ``end``
+    (what follows the clause may be about something else)."""
+    sentence_end = next((e for s, e in sentence_spans(text) if s <= end <= e), len(text))
+    clause = clauses(text[end:sentence_end])[0][2]
     places = places_in(clause, set())
     place = None
     if places:
         name, country, start, stop_at = places[0]
         place = (name, country, Evidence(quote=name, start=end + start, end=end + stop_at))
-    dates = find_date_phrases(clause) or [(m.start(), m.end()) for m in _ON_WEEKDAY.finditer(clause)]
+    dates = find_date_phrases(clause) or [(m.start(), m.end()) for m in ON_WEEKDAY.finditer(clause)]
     words = Evidence(quote=clause[dates[0][0] : dates[0][1]], start=end + dates[0][0], end=end + dates[0][1]) if dates else None
     return place, words
-
-
-_ON_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:" + "|".join(WEEKDAY_WORDS) + r")\b", re.IGNORECASE)
 
 
 def meetings_named_by_countries(
@@ -78,17 +72,16 @@ def meetings_named_by_countries(
     found: list[Summit] = []
     heads_of: dict[str, str | None] = {}  # each country's head looked up once: a long text may repeat the phrase
     for m in _PAIR_MEETING.finditer(text):
-        countries = [to_alpha2(m["a"]), to_alpha2(m["b"])]
-        if None in countries or countries[0] == countries[1]:
+        first, second = to_alpha2(m["a"]), to_alpha2(m["b"])
+        if first is None or second is None or first == second:
             continue
-        heads = [
-            heads_of[country] if country in heads_of else heads_of.setdefault(country, head_of(text, country))
-            for country in countries
-            if country
-        ]
-        if None in heads:
+        for code in (first, second):
+            if code not in heads_of:
+                heads_of[code] = head_of(text, code)
+        head_a, head_b = heads_of[first], heads_of[second]
+        if head_a is None or head_b is None:
             continue
-        people = [head for head in heads if head]
+        people = [head_a, head_b]
         if any(set(people) == set(other.participants) for other in [*summits, *found]):
             continue  # the article's own meeting, or one already found, named again
         evidence = Evidence(quote=m.group(0), start=m.start(), end=m.end())

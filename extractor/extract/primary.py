@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from extractor.extract.background_scan import MEETING_WORDS, Person, country_placed_in, named_in, people_named, places_in
 from extractor.grounding.date_words import resolve_words
 from extractor.grounding.evidence import name_mentions, sentence_spans
-from extractor.grounding.places import named_only_as_a_government
+from extractor.grounding.places import named_as_a_government
 from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import EARLIER, clauses, status_of_the_reports
 from extractor.normalize.countries import country_leading, country_of_city
-from extractor.normalize.dates import WEEKDAY_WORDS, ResolvedDate, find_date_phrases
+from extractor.normalize.dates import ON_WEEKDAY, ResolvedDate, find_date_phrases
 from extractor.normalize.names import fold_name, known_actor, surname_of
-from extractor.normalize.partial_dates import date_parts, format_parts, parts_agree, precision_label
+from extractor.normalize.partial_dates import common_parts, date_parts, format_parts, parts_agree, precision_label
 from schemas import DroppedValue, Evidence, Location, Summit
 
 # The main meeting's people referred to together ("the two leaders", "both sides").
@@ -209,12 +209,13 @@ def where_the_reporter_is(text: str, primary: Summit) -> bool:
     if not mentions:
         return False
     stamp = _DATE_STAMP.match(text)
+    governed = named_as_a_government(text, city)
     for m in mentions:
         line_start = text.rfind("\n", 0, m.start()) + 1
         opens = not text[stamp.end() if stamp and line_start < stamp.end() else line_start : m.start()].strip()
         if opens and (_OPENS_THE_STORY.match(text, m.end()) or _DATELINE_TAIL.match(text[m.end() : m.end() + 40])):
             continue
-        if _ITS_INSTITUTION.match(text, m.end()) or named_only_as_a_government(text[m.start() : m.end() + 40], city):
+        if _ITS_INSTITUTION.match(text, m.end()) or m.start() in governed:
             continue
         return False
     return True
@@ -281,9 +282,6 @@ _TRAVEL = re.compile(
 )
 
 
-_ON_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:" + "|".join(WEEKDAY_WORDS) + r")\b", re.IGNORECASE)
-
-
 def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tuple[Evidence, ResolvedDate] | None:
     """When the main meeting is dated by a journey ("arrived in Beijing on Sunday for talks with
     Xi"), the date of the one clause that has its people meeting ("Lee will hold talks with Xi on
@@ -320,11 +318,7 @@ def date_of_the_reports(text: str, primary: Summit, published: str | None) -> tu
         parts = date_parts(resolved.date)
         if not parts_agree(common, parts):
             return None
-        common = (
-            common[0] if common[0] == parts[0] else None,
-            common[1] if common[1] == parts[1] else None,
-            common[2] if common[2] == parts[2] else None,
-        )
+        common = common_parts(common, parts)
     words, first = found[0]
     date = format_parts(common)
     if date is None:
@@ -348,7 +342,7 @@ def _dates_of_its_meeting(text: str, primary: Summit, *, in_one_clause: bool = F
             if in_one_clause and sum(named_in(clause, person) for person in people) < 2:
                 continue
             # Weekdays too: "on Monday" is how the press dates a meeting of the coming days.
-            phrases = sorted({*find_date_phrases(clause), *((m.start(), m.end()) for m in _ON_WEEKDAY.finditer(clause))})
+            phrases = sorted({*find_date_phrases(clause), *((m.start(), m.end()) for m in ON_WEEKDAY.finditer(clause))})
             found += [(Evidence(quote=clause[a:b], start=at + a, end=at + b), clause, (start, end)) for a, b in phrases]
     return found
 

@@ -36,6 +36,11 @@ def named_only_as_a_government(text: str, city: str) -> bool:
     mentions = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(city)}(?![\w-])", text)]
     if not mentions:
         return False
-    uses = _government_uses(city)
-    as_government = {m.start() + (m.group(0).find(city)) for m in uses.finditer(text)}
+    as_government = named_as_a_government(text, city)
     return all(start in as_government for start in mentions)
+
+
+def named_as_a_government(text: str, city: str) -> set[int]:
+    """Where the article names ``city`` as the subject of a government's act ("Tokyo said",
+    "Seoul and Tokyo are"): the offsets of those mentions."""
+    return {m.start() + m.group(0).find(city) for m in _government_uses(city).finditer(text)}

@@ -47,10 +47,14 @@ _CLAUSE_BREAK = re.compile(r"[.;!?\n]")
 _WINDOW = 240
 
 
+def _cues_before(text: str, evidence: Evidence) -> list[re.Match[str]]:
+    """The tense cues of the clause that leads up to the place or date, in order."""
+    before = _CLAUSE_BREAK.split(text[max(0, evidence.start - _WINDOW) : evidence.start])[-1]
+    return list(_CUE.finditer(before))
+
+
 def _nearest_cue(text: str, evidence: Evidence) -> Status | None:
-    before = text[max(0, evidence.start - _WINDOW) : evidence.start]
-    before = _CLAUSE_BREAK.split(before)[-1]
-    cues = list(_CUE.finditer(before))
+    cues = _cues_before(text, evidence)
     if not cues:
         return None
     return "planned" if cues[-1]["planned"] else "held"
@@ -59,8 +63,7 @@ def _nearest_cue(text: str, evidence: Evidence) -> Status | None:
 def recalls_an_earlier_meeting(text: str, evidence: Evidence) -> bool:
     """The nearest cue before the place or date says an earlier meeting: "they last met in …",
     "since their talks in …", "following a visit to …"."""
-    before = _CLAUSE_BREAK.split(text[max(0, evidence.start - _WINDOW) : evidence.start])[-1]
-    cues = list(_CUE.finditer(before))
+    cues = _cues_before(text, evidence)
     # The held cues since the last planned one: "last met", "since their talks".
     last_planned = max((i for i, cue in enumerate(cues) if cue["planned"]), default=-1)
     return any(EARLIER.fullmatch(cue.group(0)) for cue in cues[last_planned + 1 :])

@@ -81,6 +81,8 @@ _WEEKDAYS.update({calendar.day_abbr[i].lower(): i for i in range(7)})
 # The month and weekday words, longest first (for regex alternation); boilerplate.py uses them too.
 MONTH_WORDS = tuple(sorted(_MONTHS, key=len, reverse=True))
 WEEKDAY_WORDS = tuple(sorted(_WEEKDAYS, key=len, reverse=True))
+# A weekday as the press dates a meeting of the coming or past days: "on Monday", "Tuesday".
+ON_WEEKDAY = re.compile(r"\b(?:on\s+)?(?:" + "|".join(WEEKDAY_WORDS) + r")\b", re.IGNORECASE)
 
 _MONTH = r"(?P<month>" + "|".join(MONTH_WORDS) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"

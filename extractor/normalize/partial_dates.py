@@ -45,6 +45,11 @@ def shared_components(a: DateParts, b: DateParts) -> int:
     return sum(1 for x, y in zip(a, b) if x is not None and x == y)
 
 
+def common_parts(a: DateParts, b: DateParts) -> DateParts:
+    """What two agreeing dates both say: "2026-01" of 2026-01 and 2026-01-29."""
+    return (a[0] if a[0] == b[0] else None, a[1] if a[1] == b[1] else None, a[2] if a[2] == b[2] else None)
+
+
 def specificity(parts: DateParts) -> int:
     """How much a date says: one point per component (a day beats a month beats a year)."""
     return sum(1 for x in parts if x is not None)

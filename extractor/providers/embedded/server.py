@@ -95,7 +95,7 @@ class LocalModelServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.root_url}/v1"
 
     def start(self) -> None:
         self.port = free_port()
