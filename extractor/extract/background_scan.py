@@ -24,7 +24,7 @@ from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
 from extractor.normalize.countries import major_city_country, to_alpha2
-from extractor.normalize.dates import Dateline, dated_after_publication, find_date_phrases, resolve_date
+from extractor.normalize.dates import Dateline, counted_from, dated_after_publication, find_date_phrases, find_span_shifts, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Evidence, Location, Summit
@@ -164,7 +164,10 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
                 continue
         places = places_in(sentence, excluded)
         dates = find_date_phrases(sentence)
-        if not places and not dates:
+        # With neither, a span counted from the main meeting may date the other one ("Lee's visit
+        # comes six days after he returned from a summit with Xi").
+        spans = find_span_shifts(sentence) if not places and not dates else []
+        if not places and not dates and not spans:
             continue
         # With several places and dates in one sentence, a date goes with the place nearest it
         # ("met in Yokosuka, after talks in Kuala Lumpur last year").
@@ -191,8 +194,18 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             d_start, d_end = min(dates, key=lambda d: abs(d[0] - place[2]) if place else d[0])
             date_text = sentence[d_start:d_end]
             evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
+        elif spans:
+            d_start, d_end = spans[0]
+            date_text = sentence[d_start:d_end]
+            evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
         status = status_from_text(text, evidence, date_text) or "held"
-        resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
+        if spans:
+            resolved = counted_from(date_text, _day_of(primary) or published)
+            # "after": the other meeting came first, so it was held; "before": it is still to come
+            # when the main one is.
+            status = "planned" if "before" in date_text.lower() and primary.status == "planned" else "held"
+        else:
+            resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
         if resolved.precision == "unknown" and city is None:
             continue
         if status == "held" and dated_after_publication(resolved, published):
@@ -221,6 +234,11 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
     return found
 
 
+def _day_of(summit: Summit) -> str | None:
+    """The summit's date when it is a full day with its year, else None."""
+    return summit.date if summit.date and summit.date_precision == "day" and not summit.date.startswith("--") else None
+
+
 def _earlier_clauses_only(sentence: str, own: list[tuple[int, int]]) -> str:
     """The sentence with every clause blanked (same length, so offsets hold) except those that
     recall an earlier meeting and hold none of the main meeting's own words (``own`` spans)."""
@@ -239,10 +257,17 @@ def _earlier_clauses_only(sentence: str, own: list[tuple[int, int]]) -> str:
 
 
 def _same(candidate: Summit, other: Summit) -> bool:
-    """The same meeting: shared people, and neither place nor date tells them apart."""
-    if not set(candidate.participants) & set(other.participants):
+    """The same meeting: shared people, and neither place nor date tells them apart.
+
+    With no city, only the people and a date tie them, so each must not name someone the other
+    lacks: Lee–Xi "six days" before a Lee–Takaichi summit of the same month is another meeting.
+    """
+    mine, theirs = set(candidate.participants), set(other.participants)
+    if not mine & theirs:
         return False
     a, b = candidate.location.city, other.location.city
     if a and b and fold_name(a) != fold_name(b):
+        return False
+    if not a and not (mine <= theirs or theirs <= mine):
         return False
     return not candidate.date or not other.date or parts_agree(date_parts(candidate.date), date_parts(other.date))

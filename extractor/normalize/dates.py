@@ -36,6 +36,11 @@ day instead of "today": "the governments said Friday", "expected later Thursday"
 same passage states ("According to the office on the 2nd, … held the previous day"): the caller
 gives that day as ``anchor``; alone they are unknown.
 
+A span counted from another meeting ("Lee's visit comes six days after he returned from a summit
+with Xi", "the talks come two weeks before the G20") dates that other meeting from the day the
+caller gives (``counted_from``): such spans are rounded, and "after he returned from" dates the
+return, not the talks, so the result is a month or a year, never a day (see ``counted_from``).
+
 Month-name forms are parsed here with a small regex, because we need to know *which parts* the
 text gives (dateparser fills missing parts from today's date); numeric and "N days ago" forms go
 to dateparser with ``REQUIRE_PARTS`` = day, month and year, so it cannot fill anything in.
@@ -118,6 +123,14 @@ _DAY_SHIFT = re.compile(
     r"\bthe\s+(?:(?P<back>previous|preceding)\s+day|(?:next|following)\s+day|day\s+(?:(?P<before>before)|after)(?=\s*(?:[,.;:)]|$)))\b",
     re.IGNORECASE,
 )
+
+# A span between two meetings: "six days after", "a week before", "two months after". The count
+# must be a number: "a few days after", "weeks before" say too little.
+_COUNTS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_SPAN_SHIFT = re.compile(
+    rf"\b(?P<count>an?|{'|'.join(_COUNTS)}|\d{{1,2}})\s+(?P<unit>days?|weeks?|months?)\s+(?P<way>after|before)\b", re.IGNORECASE
+)
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
 @dataclass(frozen=True)
@@ -220,6 +233,39 @@ def _shifted(text: str, anchor: str | None) -> tuple[str | None, DatePrecision]:
     if year is not None:
         return (date(year, month, day) + timedelta(days=step)).isoformat(), "day"
     return _yearless_shift(date(2001 if (month, day) != (2, 29) else 2000, month, day), step)
+
+
+def find_span_shifts(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each span counted from another day: "six days after", "a week before"."""
+    return [(m.start(), m.end()) for m in _SPAN_SHIFT.finditer(text)]
+
+
+def counted_from(text: str, anchor: str | None) -> ResolvedDate:
+    """The meeting that ``text`` ("six days after", "two weeks before") counts from ``anchor``.
+
+    ``anchor`` is the day the span is counted from (a full ISO day): the meeting on the other side
+    of "comes six days after …" (the caller knows which). The span is read loosely: the true day
+    lies within a quarter of the span, at least three days, either side (a "week" may be eight
+    days; "after he returned from" counts from the return, not the talks). The result is the month
+    that whole window lies in, else its year, else unknown; never a day.
+    """
+    m = _SPAN_SHIFT.search(text or "")
+    parts = _anchor_day(anchor)
+    if m is None or parts is None or parts[0] is None:
+        return ResolvedDate(None, "unknown", text)
+    count_word = m["count"].lower()
+    count = 1 if count_word in ("a", "an") else _COUNTS.get(count_word) or int(count_word)
+    days = count * _UNIT_DAYS[m["unit"].lower().rstrip("s")]
+    year, month, day = parts
+    step = -1 if m["way"].lower() == "after" else 1  # "X comes N days after Y": Y is N days before X
+    centre = date(year, month, day) + timedelta(days=step * days)
+    slack = timedelta(days=max(3, days // 4))
+    low, high = centre - slack, centre + slack
+    if (low.year, low.month) == (high.year, high.month):
+        return ResolvedDate(f"{low.year:04d}-{low.month:02d}", "month", text)
+    if low.year == high.year:
+        return ResolvedDate(f"{low.year:04d}", "year", text)
+    return ResolvedDate(None, "unknown", text)
 
 
 def _anchor_day(anchor: str | None) -> tuple[int | None, int, int] | None:

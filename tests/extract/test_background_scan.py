@@ -182,3 +182,25 @@ def test_a_country_is_a_meetings_place_only_where_the_sentence_places_something_
     assert country_placed_in("a visit to the United States next week")[:2] == ("US", "United States")
     assert country_placed_in("Officials in Malaysia said the ministers met in November") is None
     assert country_placed_in("they met in November in Gothenburg") is None
+
+
+def test_a_meeting_dated_only_by_its_distance_from_the_main_one_is_a_held_background_meeting():
+    # No place and no calendar date: "ten days after" counts back from the main meeting's day.
+    text = (
+        "President Lee Jae-myung and Prime Minister Sanae Takaichi held talks in Nara on Tuesday. "
+        "The visit came ten days after Lee returned from a state visit to meet President Xi Jinping."
+    )
+    summits = assemble_records(primary_only(), text, "2026-01-27").summits
+    recalled = [s for s in summits if s.mention == "background"]
+    assert [(s.status, s.date, s.date_precision, s.location.city) for s in recalled] == [("held", "2026-01", "month", None)]
+    assert set(recalled[0].participants) == {"Lee Jae-myung", "Xi Jinping"}
+    assert [e.quote for e in recalled[0].evidence] == ["ten days after"]
+
+
+def test_a_distance_too_vague_to_count_adds_no_meeting():
+    text = (
+        "President Lee Jae-myung and Prime Minister Sanae Takaichi held talks in Nara on Tuesday. "
+        "The visit came a few days after Lee returned from a summit with President Xi Jinping."
+    )
+    summits = assemble_records(primary_only(), text, "2026-01-27").summits
+    assert [s.mention for s in summits] == ["primary"]

@@ -249,3 +249,22 @@ def test_a_planned_meetings_yearless_date_is_its_next_occurrence_within_the_hori
     assert resolve_date("in March", published).date == "2025-03"
     # A day almost a year ahead is more likely a past meeting whose status is wrong.
     assert resolve_date("on January 10", published, upcoming=True).date == "2026-01-10"
+
+
+def test_a_span_counted_from_another_meeting_gives_the_month_its_window_lies_in():
+    from extractor.normalize.dates import counted_from
+
+    # Six days before 13 January, give or take three: January 2026.
+    assert (counted_from("six days after", "2026-01-13").date, counted_from("six days after", "2026-01-13").precision) == (
+        "2026-01",
+        "month",
+    )
+    # "a month before" the 10th of March: early April, give or take a week.
+    assert counted_from("a month before", "2026-03-10").date == "2026-04"
+    # Three days after 2 March, give or take three: late February or early March, so only the year.
+    assert (counted_from("3 days after", "2026-03-02").date, counted_from("3 days after", "2026-03-02").precision) == ("2026", "year")
+    # Across a new year: nothing.
+    assert counted_from("two weeks after", "2026-01-13").date is None
+    # No day to count from, or no count: nothing.
+    assert counted_from("six days after", "2026-01").date is None
+    assert counted_from("a few days after", "2026-01-13").date is None
