@@ -199,7 +199,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             date_text = sentence[d_start:d_end]
             evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
         status = status_from_text(text, evidence, date_text) or "held"
-        if spans:
+        if spans and date_text:
             resolved = counted_from(date_text, _day_of(primary) or published)
             # "after": the other meeting came first, so it was held; "before": it is still to come
             # when the main one is.

@@ -251,12 +251,14 @@ def counted_from(text: str, anchor: str | None) -> ResolvedDate:
     """
     m = _SPAN_SHIFT.search(text or "")
     parts = _anchor_day(anchor)
-    if m is None or parts is None or parts[0] is None:
+    if m is None or parts is None:
+        return ResolvedDate(None, "unknown", text)
+    year, month, day = parts
+    if year is None:
         return ResolvedDate(None, "unknown", text)
     count_word = m["count"].lower()
     count = 1 if count_word in ("a", "an") else _COUNTS.get(count_word) or int(count_word)
     days = count * _UNIT_DAYS[m["unit"].lower().rstrip("s")]
-    year, month, day = parts
     step = -1 if m["way"].lower() == "after" else 1  # "X comes N days after Y": Y is N days before X
     centre = date(year, month, day) + timedelta(days=step * days)
     slack = timedelta(days=max(3, days // 4))
