@@ -189,22 +189,18 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             country = named_country[0]
             evidence.append(Evidence(quote=named_country[1], start=start + named_country[2], end=start + named_country[3]))
         date_text = None
-        if dates:
-            # The date nearest the place, else the sentence's first.
-            d_start, d_end = min(dates, key=lambda d: abs(d[0] - place[2]) if place else d[0])
+        if dates or spans:
+            # The date nearest the place, else the sentence's first; else the span counted from the main meeting.
+            d_start, d_end = min(dates, key=lambda d: abs(d[0] - place[2]) if place else d[0]) if dates else spans[0]
             date_text = sentence[d_start:d_end]
             evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
-        elif spans:
-            d_start, d_end = spans[0]
-            date_text = sentence[d_start:d_end]
-            evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
-        status = status_from_text(text, evidence, date_text) or "held"
         if spans and date_text:
             resolved = counted_from(date_text, _day_of(primary) or published)
             # "after": the other meeting came first, so it was held; "before": it is still to come
             # when the main one is.
             status = "planned" if "before" in date_text.lower() and primary.status == "planned" else "held"
         else:
+            status = status_from_text(text, evidence, date_text) or "held"
             resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
         if resolved.precision == "unknown" and city is None:
             continue

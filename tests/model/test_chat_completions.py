@@ -23,7 +23,7 @@ from extractor.model.wire import ModelClient
 from extractor.providers.base import Endpoint
 from extractor.settings import Settings
 from tests.extract.test_extractor import GOOD_DRAFT
-from tests.support.fake_openai import FakeOpenAIServer, Reply, tool_call_reply
+from tests.support.fake_openai import FakeOpenAIServer, Reply, content_reply, tool_call_reply
 
 MESSAGES = [
     {"role": "system", "content": "You fill the DraftExtraction tool."},
@@ -33,25 +33,12 @@ MESSAGES = [
 VARYING_HEADERS = frozenset({"host"})
 
 
-def _content_reply(text: str) -> Reply:
-    return Reply(
-        body={
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "fake-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 90, "completion_tokens": 30, "total_tokens": 120},
-        }
-    )
-
-
 def _replies(mode: str) -> list[Reply]:
     """A reply that fails the schema (so instructor re-asks), then a good one."""
     bad, good = {"summits": [{"status": "held"}]}, GOOD_DRAFT
     if mode == "tools":
         return [tool_call_reply(bad), tool_call_reply(good)]
-    return [_content_reply(json.dumps(bad)), _content_reply(json.dumps(good))]
+    return [content_reply(json.dumps(bad)), content_reply(json.dumps(good))]
 
 
 def _old_way(client: ModelClient, mode: str) -> ModelClient:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from extractor.errors import ConfigError
@@ -13,21 +11,7 @@ from extractor.providers import EmbeddedModel
 from extractor.runtime.session import ExtractionSession
 from extractor.settings import Settings
 from tests.extract.test_extractor import ARTICLE, GOOD_DRAFT
-from tests.support.fake_openai import FakeOpenAIServer, Reply, error_reply, tool_call_reply
-
-
-def content_reply(document: dict) -> Reply:
-    """A chat completion whose answer is JSON in the message text, as json_schema mode gets it."""
-    return Reply(
-        body={
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "fake-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(document)}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 90, "completion_tokens": 30, "total_tokens": 120},
-        }
-    )
+from tests.support.fake_openai import FakeOpenAIServer, content_reply, error_reply, tool_call_reply
 
 
 def remote(server: FakeOpenAIServer, **overrides) -> Settings:

@@ -45,6 +45,21 @@ class Reply:
     body_delay: float = 0.0  # pause after the headers and half the body (a stall mid-reply)
 
 
+def content_reply(content: str | dict) -> Reply:
+    """A chat completion whose answer is in the message text (JSON, as json_schema mode gets it)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return Reply(
+        body={
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "fake-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 90, "completion_tokens": 30, "total_tokens": 120},
+        }
+    )
+
+
 def tool_call_reply(
     arguments: dict | str, *, name: str = "DraftExtraction", prompt_tokens: int = 100, completion_tokens: int = 20
 ) -> Reply:
