@@ -20,6 +20,7 @@ from openai.types.chat import ChatCompletion
 from extractor.errors import ConfigError
 from extractor.model.endpoint_url import split_base_url
 from extractor.model.pools import PooledTransport
+from extractor.model.reply_cache import AsyncCachingTransport, CachingTransport, ReplyCache
 from extractor.model.retries import AsyncRetryingTransport, RetryingTransport
 from extractor.model.usage import count_model_reply
 from extractor.model.wire import ModelClient, model_error
@@ -84,8 +85,13 @@ def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
-def make_client(settings: Settings, endpoint: Endpoint, *, inner_transport: httpx2.BaseTransport | None = None) -> ModelClient:
+def make_client(
+    settings: Settings, endpoint: Endpoint, *, inner_transport: httpx2.BaseTransport | None = None, replies: ReplyCache | None = None
+) -> ModelClient:
+    """``replies``: answer requests seen before from this cache (see reply_cache)."""
     inner_transport = inner_transport or httpx2.HTTPTransport(verify=default_ssl_context(), proxy=environment_proxy(endpoint.base_url))
+    if replies is not None:
+        inner_transport = CachingTransport(inner_transport, replies)
     transport = RetryingTransport(inner_transport, settings.retry)
     http_client = httpx2.Client(transport=transport, timeout=settings.timeout)
     base_url, query = split_base_url(endpoint.base_url)
@@ -105,7 +111,7 @@ def connection_limits(kept_alive: int) -> httpx2.Limits:
     return httpx2.Limits(max_connections=max(100, kept_alive), max_keepalive_connections=max(20, kept_alive))
 
 
-def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
+def make_async_client(settings: Settings, endpoint: Endpoint, *, replies: ReplyCache | None = None) -> ModelClient:
     # A connection kept alive for every request in flight, in small pools (see pools.py). With
     # httpx's one pool keeping 20 alive, at --concurrency 64 the connections beyond 20 were
     # closed whenever they fell idle and opened again for a later request (129 times in a
@@ -116,7 +122,10 @@ def make_async_client(settings: Settings, endpoint: Endpoint) -> ModelClient:
     def make_pool(kept_alive: int) -> httpx2.AsyncBaseTransport:
         return httpx2.AsyncHTTPTransport(verify=ssl_context, proxy=proxy, limits=connection_limits(kept_alive))
 
-    transport = AsyncRetryingTransport(PooledTransport(make_pool, settings.concurrency), settings.retry)
+    pooled: httpx2.AsyncBaseTransport = PooledTransport(make_pool, settings.concurrency)
+    if replies is not None:
+        pooled = AsyncCachingTransport(pooled, replies)
+    transport = AsyncRetryingTransport(pooled, settings.retry)
     http_client = httpx2.AsyncClient(transport=transport, timeout=settings.timeout)
     base_url, query = split_base_url(endpoint.base_url)
     raw = openai.AsyncOpenAI(

@@ -27,6 +27,7 @@ from extractor.logs import redact
 from extractor.model.client import make_async_client, make_client
 from extractor.model.client import probe_mode as _probe
 from extractor.model.prompting import PromptTemplate, load_prompt
+from extractor.model.reply_cache import ReplyCache
 from extractor.providers import Endpoint, OpenAICompatible, Provider, provider_for
 from extractor.runtime.cache import ExtractionCache, cache_key
 from extractor.settings import Settings
@@ -77,6 +78,8 @@ class ExtractionSession:
         self._model_identity = self.provider.identity
         self._prompt_identity = prompt_identity(settings, self.prompt)
         self._cache = ExtractionCache(settings.cache_dir / "extractions.sqlite3") if settings.use_cache else None
+        # The model's replies, kept under the records: after a rule change only new requests cost model time.
+        self._replies = ReplyCache(settings.cache_dir / "replies.sqlite3", self._model_identity) if settings.use_cache else None
         self._cache_lock = threading.Lock()
         self._start_lock = threading.Lock()
         self._resources = contextlib.ExitStack()
@@ -105,6 +108,9 @@ class ExtractionSession:
             if self._cache is not None:
                 self._cache.close()
                 self._cache = None
+            if self._replies is not None:
+                self._replies.close()
+                self._replies = None
 
     async def aclose(self) -> None:
         """Close the async client made on the running event loop, if any: call it before the
@@ -167,7 +173,7 @@ class ExtractionSession:
         endpoint = self._endpoint_once()
         with self._start_lock:
             if self._extractor is None:
-                client = make_client(self._run_settings, endpoint)
+                client = make_client(self._run_settings, endpoint, replies=self._replies)
                 self._extractor = Extractor(client, self.prompt, self._run_settings)
             return self._extractor
 
@@ -177,7 +183,7 @@ class ExtractionSession:
             # Starting a server blocks for seconds: off the event loop.
             endpoint = await asyncio.to_thread(self._endpoint_once)
             if self._async is None or self._async[0] is not loop:  # another task may have made it meanwhile
-                client = make_async_client(self._run_settings, endpoint)
+                client = make_async_client(self._run_settings, endpoint, replies=self._replies)
                 self._async = (loop, Extractor(client, self.prompt, self._run_settings))
         return self._async[1]
 

@@ -143,7 +143,9 @@ def test_the_background_pass_is_part_of_the_cache_key(tmp_path):
         with extractor.ExtractionSession(Settings(**{**one_pass.__dict__, "background_pass": True})) as session:
             second = session.extract(WITH_EARLIER_MEETING)
             again = session.extract(WITH_EARLIER_MEETING)
-        assert len(server.completion_requests) == 3  # one-pass once, then two calls with the pass; then cached
+        # One-pass once; with the pass, the main call's reply is reused (the same request) and
+        # the background call is new; then the whole record is cached.
+        assert len(server.completion_requests) == 2
     assert not first.extraction.provenance.cached
     assert not second.extraction.provenance.cached  # not served the one-pass extraction
     assert [s.location.city for s in second.extraction.summits] == ["Ottawa", "Toronto"]
@@ -152,7 +154,7 @@ def test_the_background_pass_is_part_of_the_cache_key(tmp_path):
 
 def test_records_made_by_other_code_are_not_served_from_the_cache(tmp_path, monkeypatch):
     # The cache holds finished records, shaped by the rules as much as by the model: after an
-    # upgrade, the article is extracted again.
+    # upgrade, the article is extracted again, from the model's reply kept in the reply cache.
     import extractor.runtime.cache as cache
 
     with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT), tool_call_reply(GOOD_DRAFT)]) as server:
@@ -163,6 +165,28 @@ def test_records_made_by_other_code_are_not_served_from_the_cache(tmp_path, monk
         monkeypatch.setattr(cache, "code_identity", lambda: "another version of the code")
         with extractor.ExtractionSession(settings) as session:
             upgraded = session.extract(WITH_EARLIER_MEETING)
-        assert len(server.completion_requests) == 2
+        assert len(server.completion_requests) == 1  # the new code re-read the kept reply
     assert (first.extraction.provenance.cached, again.extraction.provenance.cached) == (False, True)
     assert not upgraded.extraction.provenance.cached
+    assert [s.location.city for s in upgraded.extraction.summits] == [s.location.city for s in first.extraction.summits]
+
+
+def test_no_cache_and_sampled_requests_always_ask_the_model(tmp_path):
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
+        for settings in (
+            Settings(base_url=server.base_url, model="fake-model", cache_dir=tmp_path, use_cache=False),
+            Settings(base_url=server.base_url, model="fake-model", cache_dir=tmp_path, temperature=0.7),
+        ):
+            for _ in range(2):
+                with extractor.ExtractionSession(settings) as session:
+                    assert session.extract(ARTICLE).ok
+                (tmp_path / "extractions.sqlite3").unlink(missing_ok=True)  # the record cache aside
+        assert len(server.completion_requests) == 4
+
+
+def test_a_reply_kept_for_one_model_is_not_served_for_another(tmp_path):
+    with FakeOpenAIServer([tool_call_reply(GOOD_DRAFT)]) as server:
+        for model in ("fake-model", "another-model"):
+            with extractor.ExtractionSession(Settings(base_url=server.base_url, model=model, cache_dir=tmp_path)) as session:
+                assert session.extract(ARTICLE).ok
+        assert len(server.completion_requests) == 2
