@@ -226,8 +226,8 @@ def _by_surname(primary: Summit) -> list[Person]:
     return [Person(n, (n,)) for n in (surname_of(p) or p for p in primary.participants)]
 
 
-# A sentence about where a meeting will be held need not name its people: "Yokosuka is a strong
-# candidate for the venue for the talks".
+# A sentence about where a meeting will be held need not name its people (invented: "Mombasa is
+# the likeliest venue of the talks").
 _VENUE = re.compile(r"\bvenue\b", re.IGNORECASE)
 
 
@@ -303,8 +303,8 @@ def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tupl
 
 def date_of_the_reports(text: str, primary: Summit, published: str | None) -> tuple[Evidence, ResolvedDate] | None:
     """For a main meeting left undated, the date its reports agree on: the date phrases of the
-    clauses that have it taking place, in sentences naming two of its people ("is expected to
-    visit Japan next week for talks with …", "a three-day trip to Japan from January 29-31 for
+    clauses that have it taking place, in sentences naming two of its people (invented: "will
+    travel to Kenya next month to meet …", "a two-day stay in Nairobi from May 12-13 for
     talks with …"), resolved; what they all say (their common year, month, day), or None if they
     disagree or say nothing. An attribution ("sources said on Wednesday") has no meeting word."""
     if primary.date is not None or not published or len(primary.participants) < 2:

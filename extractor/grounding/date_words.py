@@ -6,10 +6,10 @@
   article with no publication date. A relative word means the same day wherever one article
   uses it, so the gloss may stand at any of its occurrences.
 * **The meeting's own sentence**: a small model sometimes gives no date words, or words that are
-  no date, for a meeting whose sentence states one ("Earlier, on Oct. 30, after holding his
-  first summit with X in Busan, Y said …"). A sentence counts only when it names the meeting's
+  no date, for a meeting whose sentence states one (an invented "On March 4, after her talks
+  with X in Mombasa, Y told reporters …"). A sentence counts only when it names the meeting's
   place and every participant and holds exactly one date phrase besides the date of the report
-  itself ("According to the office on the 2nd, …", "the paper reported on the 10th that …"):
+  itself ("According to the office on the 2nd, …", "the agency reported on the 14th that …"):
   with two, which one is the meeting's would be a guess.
 * **The day a relative phrase counts from**: "the previous day" in "According to the office on
   the 2nd, the leaders signed the accords the previous day" counts from the 2nd; the anchor is

@@ -371,18 +371,19 @@ def test_a_city_is_named_without_its_province_country_or_city_suffix():
 
 def test_countries_given_as_participants_become_the_people_the_article_names_for_them():
     text = (
-        "South Korea's and Japan's defence chiefs held talks in Kuala Lumpur on Saturday. "
-        "South Korean Defence Minister Ahn Gyu-back met Japan's Defence Minister Shinjiro Koizumi on the sidelines. "
+        "Kenya's and Brazil's defence chiefs sat down in Kuala Lumpur on Saturday, at a regional forum. "
+        "Kenyan Defence Minister Amina Wanjiru held talks with Brazil's Defence Minister Rafael Albuquerque on the sidelines. "
         "China and the United States also attended the forum."
     )
-    countries = [DraftParticipant(name=n) for n in ("South Korea", "Japan", "United States")]
+    # Neither minister is a known actor: their titles say whom each country sent.
+    countries = [DraftParticipant(name=n) for n in ("Kenya", "Brazil", "United States")]
     records = _assemble(
         _summit(kind="multilateral_summit", participants=countries, city="Kuala Lumpur", country="Malaysia", date_text="on Saturday"),
         text=text,
         published="2025-11-02",
     )
     [summit] = records.summits
-    assert summit.participants == ["Ahn Gyu-back", "Shinjiro Koizumi"]
+    assert summit.participants == ["Amina Wanjiru", "Rafael Albuquerque"]
     # Two ministers on the sidelines of a forum: a bilateral ministerial meeting.
     assert summit.kind == "ministerial_meeting"
     assert any(d.value == "United States" and d.reason == "a place, not a person" for d in records.dropped)
@@ -397,7 +398,7 @@ def test_gen_without_a_period_is_a_given_name_not_a_title():
 
 def test_a_main_meeting_given_one_person_gets_the_people_named_with_them_where_it_is_reported():
     text = (
-        "Secretary of State Marco Rubio said Monday that the alliance is vital, as he met his counterparts in New York. "
+        "Meeting his counterparts in New York, Secretary of State Marco Rubio called the alliance vital on Monday. "
         "Rubio spoke after three-way talks with Foreign Minister Cho Hyun and Foreign Minister Takeshi Iwaya. "
         "Presidential spokesperson Kang Yu-jung told reporters the talks went well."
     )
@@ -409,16 +410,14 @@ def test_a_main_meeting_given_one_person_gets_the_people_named_with_them_where_i
 
 def test_a_city_named_only_in_the_dateline_gives_way_to_the_country_the_article_sends_them_to():
     text = (
-        "Seoul, Mar 3 (Newswire) South Korean Defence Minister Ahn Gyu-back is expected to visit Japan next week "
-        "for talks with his counterpart Shinjiro Koizumi, officials said."
+        "Nairobi, Mar 3 (Newswire) Kenyan Defence Minister Amina Wanjiru plans a visit to Brazil next week "
+        "to meet her Brazilian colleague Rafael Albuquerque, her office announced."
     )
-    pair = [DraftParticipant(name="Ahn Gyu-back"), DraftParticipant(name="Shinjiro Koizumi")]
-    draft = _summit(
-        kind="ministerial_meeting", status="planned", participants=pair, city="Seoul", country="South Korea", date_text="next week"
-    )
+    pair = [DraftParticipant(name="Amina Wanjiru"), DraftParticipant(name="Rafael Albuquerque")]
+    draft = _summit(kind="ministerial_meeting", status="planned", participants=pair, city="Nairobi", country="Kenya", date_text="next week")
     [summit] = _assemble(draft, text=text, published="2026-03-03").summits
-    assert (summit.location.city, summit.location.country) == (None, "JP")
-    assert summit.title == "Ahn–Koizumi meeting in Japan"
+    assert (summit.location.city, summit.location.country) == (None, "BR")
+    assert summit.title == "Wanjiru–Albuquerque meeting in Brazil"
 
 
 def test_a_dateline_city_that_is_the_meeting_place_stands():
@@ -444,7 +443,7 @@ def test_a_yearless_wire_dateline_dates_the_weekday_of_an_undated_article():
 
 def test_relative_words_take_the_date_the_article_glosses_them_with():
     text = (
-        "Yesterday (Aug. 23), President Lee Jae-myung met Prime Minister Sanae Takaichi in Nara. "
+        "Yesterday (Aug. 23), Prime Minister Sanae Takaichi received President Lee Jae-myung in Nara. "
         "The dinner after the summit yesterday ran late."
     )
     [summit] = _assemble(_summit(date_text="yesterday"), published=None, text=text).summits
@@ -454,7 +453,7 @@ def test_relative_words_take_the_date_the_article_glosses_them_with():
 
 def test_a_meeting_without_date_words_is_dated_by_its_own_sentence():
     text = (
-        "According to the presidential office on the 5th, President Lee Jae-myung and Prime Minister Sanae Takaichi "
+        "The presidential office said on the 5th that President Lee Jae-myung and Prime Minister Sanae Takaichi "
         "signed five accords in Nara the previous day. The accords cover trade."
     )
     for date_text in (None, "at the signing ceremony"):  # none, or words the article does not have

@@ -56,14 +56,15 @@ def test_a_sentence_without_a_place_or_date_adds_nothing():
 
 
 def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_its_own_clause():
-    # The model copied the main meeting's people onto the Washington meeting; its own clause
-    # names Trump, and "his" way is Lee's, the participant named last before that clause.
+    # The model copied the main meeting's people onto the Beijing meeting; its own clause names a
+    # known person (extractor/data/actors.json), Li Qiang, and the "she" who flies on is Adebayo,
+    # the participant named last before that clause.
     article = (
-        "President Lee Jae-myung will visit Tokyo on Aug. 23 for talks with Prime Minister Shigeru Ishiba. "
-        "The meeting will include a dinner hosted by Ishiba during Lee's two-day visit, "
-        "while on his way to Washington to meet President Donald Trump on Aug. 25."
+        "President Ngozi Adebayo of Nigeria will visit Hanoi on Aug. 23 for talks with Prime Minister Pham Thi Lan. "
+        "Adebayo's two-day stay in Hanoi closes with a state banquet, "
+        "after which she flies on to Beijing to meet Premier Li Qiang on Aug. 25."
     )
-    pair = [{"name": "Lee Jae-myung", "role": "President"}, {"name": "Shigeru Ishiba", "role": "Prime Minister"}]
+    pair = [{"name": "Ngozi Adebayo", "role": "President"}, {"name": "Pham Thi Lan", "role": "Prime Minister"}]
     draft = DraftExtraction.model_validate(
         {
             "summits": [
@@ -71,7 +72,7 @@ def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_i
                     "mention": "primary",
                     "kind": "leaders_summit",
                     "status": "planned",
-                    "city": "Tokyo",
+                    "city": "Hanoi",
                     "date_text": "Aug. 23",
                     "participants": pair,
                 },
@@ -79,7 +80,7 @@ def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_i
                     "mention": "background",
                     "kind": "leaders_summit",
                     "status": "planned",
-                    "city": "Washington",
+                    "city": "Beijing",
                     "date_text": "Aug. 25",
                     "participants": pair,
                 },
@@ -87,11 +88,11 @@ def test_a_background_meeting_the_model_gave_the_main_pair_takes_the_people_of_i
         }
     )
     records = assemble_records(draft, article, "2025-08-14")
-    washington = next(s for s in records.summits if s.location.city == "Washington")
-    assert (washington.participants, washington.date) == (["Lee Jae-myung", "Donald Trump"], "2025-08-25")
-    assert washington.title == "Lee–Trump summit in Washington"
-    tokyo = next(s for s in records.summits if s.location.city == "Tokyo")
-    assert tokyo.participants == ["Lee Jae-myung", "Shigeru Ishiba"]  # the main meeting is untouched
+    beijing = next(s for s in records.summits if s.location.city == "Beijing")
+    assert (beijing.participants, beijing.date) == (["Ngozi Adebayo", "Li Qiang"], "2025-08-25")
+    assert beijing.title == "Adebayo–Li summit in Beijing"
+    hanoi = next(s for s in records.summits if s.location.city == "Hanoi")
+    assert hanoi.participants == ["Ngozi Adebayo", "Pham Thi Lan"]  # the main meeting is untouched
     assert any("not the people its own passage names" in d.reason for d in records.dropped)
 
 
@@ -147,23 +148,23 @@ def _ministers_meeting(city: str, date_text: str, status: str, names: list[str])
 def test_a_meeting_recalled_in_a_sentence_glued_to_the_last_takes_its_country_when_it_names_no_city():
     # Scraped pages lose the space after a full stop; the recalled meeting names only a country.
     article = (
-        "Defence Minister Anna Berg of Austria will travel to Sweden next week for talks with Defence Minister "
-        "Jonas Lind in Gothenburg, the ministry said.Berg and Lind last met in Malaysia in November of last "
-        "year on the sidelines of a regional forum."
+        "Trade Minister Khalid bin Hamad of Oman is due in Chile next week to hold talks with Trade Minister "
+        "Valentina Munoz in Valparaiso, his office said.Hamad and Munoz had already held talks in Malaysia last "
+        "November, at a trade fair."
     )
-    draft = _ministers_meeting("Gothenburg", "next week", "planned", ["Anna Berg", "Jonas Lind"])
+    draft = _ministers_meeting("Valparaiso", "next week", "planned", ["Khalid bin Hamad", "Valentina Munoz"])
     summits = assemble_records(draft, article, "2026-01-20").summits
     background = [s for s in summits if s.mention == "background"]
     assert [(s.status, s.date, s.location.city, s.location.country) for s in background] == [("held", "2025-11", None, "MY")]
-    assert set(background[0].participants) == {"Anna Berg", "Jonas Lind"}
+    assert set(background[0].participants) == {"Khalid bin Hamad", "Valentina Munoz"}
     assert all(article[e.start : e.end] == e.quote for e in background[0].evidence)
 
 
 def test_the_tail_of_the_main_meetings_sentence_that_recalls_their_last_talks_is_an_earlier_meeting():
     article = (
         "Foreign Minister Anna Berg of Austria, Foreign Minister Jonas Lind of Sweden and Foreign Minister "
-        "Eva Holm of Norway will meet in Geneva on Monday, the first meeting of the three since their last "
-        "talks during the G20 summit in Brazil in February."
+        "Eva Holm of Norway will meet in Geneva on Monday, their first three-way meeting since they last "
+        "sat down together at a G20 gathering in Brazil in February."
     )
     draft = _ministers_meeting("Geneva", "on Monday", "planned", ["Anna Berg", "Jonas Lind", "Eva Holm"])
     summits = assemble_records(draft, article, "2026-09-16").summits
@@ -173,7 +174,7 @@ def test_the_tail_of_the_main_meetings_sentence_that_recalls_their_last_talks_is
 
 
 def test_a_country_is_a_meetings_place_only_where_the_sentence_places_something_in_it():
-    sentence = "Berg and Lind last met in Malaysia in November"
+    sentence = "Hamad and Munoz had talks in Malaysia in November"
     code, name, start, end = country_placed_in(sentence)
     assert (code, name, sentence[start:end]) == ("MY", "Malaysia", "Malaysia")
     # Of two countries, the one nearest the meeting's date.

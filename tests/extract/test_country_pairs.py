@@ -1,4 +1,4 @@
-"""Leaders' meetings named by their two countries ("ahead of the Korea-U.S. summit")."""
+"""Leaders' meetings named by their two countries ("before the upcoming Korea-U.S. summit")."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_a_summit_named_by_two_countries_is_a_meeting_of_their_leaders_named_in_
     article = (
         "President Lee Jae-myung met Prime Minister Shigeru Ishiba in Tokyo on Saturday. "
         "Ishiba, who has already met Trump, shared his experience of tariff talks. "
-        "The trip mattered for coordinating on trade ahead of the Korea-U.S. summit, the presidential office said."
+        "Trade was on the agenda before the upcoming Korea-U.S. summit, the presidential office said."
     )
     summits = _lee_ishiba(article)
     [pair] = [s for s in summits if s.mention == "background"]

@@ -57,7 +57,7 @@ def test_the_main_citys_name_beside_another_meetings_date_gives_way_to_the_city_
 def test_a_meeting_listed_again_less_precisely_is_dropped_and_the_date_words_widen_to_the_whole_phrase():
     article = (
         "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. "
-        "They last held talks in Tokyo in November last year, on the margins of a regional forum."
+        "Their previous talks took place in Tokyo in November last year, at a regional forum."
     )
     records = assembled(
         article, background(city="Tokyo", date_text="last year"), background(city="Tokyo", date_text="in November last year")
@@ -68,8 +68,7 @@ def test_a_meeting_listed_again_less_precisely_is_dropped_and_the_date_words_wid
 
 def test_a_background_meeting_without_a_city_takes_the_country_its_clause_names():
     article = (
-        "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. "
-        "The visit reciprocates Lee's trip to Japan last month."
+        "President Lee Jae-myung and Prime Minister Shigeru Ishiba met in Busan on Tuesday. It follows a trip Lee made to Japan last month."
     )
     records = assembled(article, background(date_text="last month"))
     (earlier,) = [s for s in records.summits if s.mention == "background"]
@@ -116,7 +115,7 @@ def test_a_model_that_lists_everyone_in_every_meeting_keeps_each_meetings_own_pe
 
 def test_a_main_meeting_without_a_city_takes_the_one_its_reports_name_as_a_place():
     article = (
-        "President Ana Soto arrived in Norway on Tuesday to hold a summit with Prime Minister Erik Berg. "
+        "President Ana Soto landed in Norway on Tuesday for a summit with Prime Minister Erik Berg. "
         "Soto headed straight to Bergen, Berg's hometown, where the two leaders will hold talks. "
         "They last met in Lima in March."
     )
@@ -156,12 +155,12 @@ def test_the_day_of_the_journey_gives_way_to_the_day_of_the_talks():
 
 def test_an_undated_main_meeting_takes_the_date_its_reports_agree_on_not_an_attributions():
     # Published Wednesday 2026-01-21. The model's date words are not in the article; the reports
-    # date the trip "next week" and "from January 29-31" (agreeing on January), and "sources said
+    # date the visit "next week" and "for January 29-31" (agreeing on January), and "sources said
     # on Wednesday" dates the report, not the talks. The earlier call "last month" is another meeting.
     article = (
-        "Defence Minister Ana Soto is expected to visit Norway next week for talks with her counterpart, "
+        "Defence Minister Ana Soto is expected in Norway next week for talks with her counterpart, "
         "Erik Berg, sources said on Wednesday. "
-        "Officials are arranging Soto's three-day trip to Norway from January 29-31 for talks with Berg. "
+        "Her office has booked Soto's visit to Norway for January 29-31, when she will hold talks with Berg. "
         "Soto and Berg last held phone talks last month."
     )
     draft = soto_berg("held", date_text="on January 21")
@@ -185,12 +184,12 @@ def test_reports_that_disagree_on_the_date_leave_the_main_meeting_undated():
 
 def test_a_main_meeting_without_a_city_takes_the_one_named_as_its_venue_not_the_landmark_beside_it():
     article = (
-        "Defence Minister Ana Soto is expected to visit Norway next week for talks with her counterpart, Erik Berg. "
-        "A newspaper named the Norwegian city of Bergen near Oslo as a strong candidate for the venue for the talks."
+        "Defence Minister Ana Soto plans to travel to Norway next week to meet her counterpart, Erik Berg. "
+        "Local radio tipped the port town of Drammen, near Oslo, as the likely venue of their talks."
     )
     main = assemble_records(soto_berg("planned"), article, "2026-01-21").summits[0]
-    assert (main.location.city, main.location.country) == ("Bergen", "NO")
-    assert any(article[e.start : e.end] == "Bergen" for e in main.evidence)
+    assert (main.location.city, main.location.country) == ("Drammen", "NO")
+    assert any(article[e.start : e.end] == "Drammen" for e in main.evidence)
 
 
 def test_a_main_meeting_without_a_place_takes_the_one_country_its_reports_send_it_to():

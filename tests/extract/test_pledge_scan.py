@@ -128,7 +128,7 @@ def test_a_pledge_spoken_of_in_general_is_not_one_made_but_one_made_or_signed_is
     assert not states_agreement("Such agreements often fail, and the two sides are still far from an agreement on fishing.")
     assert states_agreement("They made a pledge to cut tariffs on steel.")
     assert states_agreement("A memorandum of understanding on hydrogen was signed on Monday.")
-    assert states_agreement("Their joint statement noted a commitment to freedom of navigation.")
+    assert states_agreement("In their communique the ministers noted a commitment to keeping sea lanes open.")
 
 
 def test_what_a_joint_statement_says_the_ministers_would_do_is_agreed():

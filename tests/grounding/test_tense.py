@@ -78,12 +78,12 @@ def test_reports_that_only_look_ahead_make_a_meeting_planned():
     from extractor.grounding.tense import status_of_the_reports
 
     reports = [
-        "The president arrived in Osaka on Tuesday to hold a summit with the prime minister.",
-        "The two leaders are expected to discuss supply chains.",
+        "The president landed in Accra on Tuesday to hold summit talks with the prime minister.",
+        "The two leaders are expected to take up cocoa prices.",
         "The leaders last met in October and agreed to resume shuttle diplomacy.",  # an earlier meeting
         'He said the summit "will open a new chapter".',  # quoted hope
         # What a relative clause says belongs to the earlier talks it follows.
-        "The ministers also held phone talks last month, where they agreed to improve defence ties.",
+        "The ministers also spoke by phone last month, where they agreed to share port data.",
     ]
     assert status_of_the_reports(reports) == "planned"
     assert status_of_the_reports([*reports, "The two leaders discussed trade at the summit."]) is None
@@ -95,10 +95,10 @@ def test_an_article_about_an_arrival_for_a_summit_reports_it_as_planned():
     from extractor.model.draft import DraftExtraction
 
     text = (
-        "President Lee Jae-myung arrived in Osaka on Tuesday to hold a summit with Prime Minister Sanae Takaichi. "
-        "During the summit, Lee and Takaichi are expected to discuss energy cooperation."
+        "President Bambang Wirawan of Indonesia arrived in Valparaiso on Tuesday to hold summit talks with President Camila Rojas. "
+        "At the summit, Wirawan and Rojas are expected to discuss copper and nickel supplies."
     )
-    pair = [{"name": "Lee Jae-myung"}, {"name": "Sanae Takaichi"}]
+    pair = [{"name": "Bambang Wirawan"}, {"name": "Camila Rojas"}]
     draft = DraftExtraction.model_validate(
         {
             "summits": [
@@ -106,7 +106,7 @@ def test_an_article_about_an_arrival_for_a_summit_reports_it_as_planned():
                     "mention": "primary",
                     "kind": "leaders_summit",
                     "status": "held",
-                    "city": "Osaka",
+                    "city": "Valparaiso",
                     "date_text": "on Tuesday",
                     "participants": pair,
                 }
