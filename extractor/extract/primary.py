@@ -6,8 +6,8 @@ what a small model gets wrong about it:
 * **one person does not meet alone**: a main meeting the model gave a single participant gets
   the known people named beside that person where the meeting is placed, dated or reported
   (briefers and commentators excepted);
-* **a dateline is where the reporter is**: a city named only in a wire dateline ("Seoul, Jan 21
-  (IANS) … is expected to visit Japan") gives way to the country the article sends them to;
+* **a dateline is where the reporter is**: a city named only in a wire dateline ("Nairobi, Mar 3
+  (Newswire) … plans a visit to Brazil") gives way to the country the article sends them to;
 * **a place from its reports**: a main meeting the model gave no city (or a country for one)
   takes the one city its reports name as a place ("headed to Nara … to hold the summit", "a
   summit … in the southeastern city of Gyeongju"); sentences about an earlier meeting ("they last
@@ -142,7 +142,7 @@ _DESTINATION = re.compile(
 
 def destination_beyond_dateline(text: str, primary: Summit) -> str | None:
     """The country the article sends the main meeting's people to, when its city is named only in
-    a dateline ("Seoul, Jan 21 (IANS) … is expected to visit Japan next week"): a dateline says
+    a dateline ("Nairobi, Mar 3 (Newswire) … plans a visit to Brazil next week"): a dateline says
     where the reporter is, not where the meeting is. None when the city stands."""
     city = primary.location.city
     if not city:
@@ -177,7 +177,7 @@ def _dated(summit: Summit, words: Evidence, resolved: ResolvedDate) -> Summit:
     )
 
 
-# A scraped page's date stamp before the story: " date 2026-02-01 Seoul: South Korea and …".
+# A scraped page's date stamp before the story: " date 2026-03-02 Lima: Peru and …".
 _DATE_STAMP = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}\b")
 
 
@@ -283,9 +283,9 @@ _TRAVEL = re.compile(
 
 
 def date_of_the_talks(text: str, primary: Summit, published: str | None) -> tuple[Evidence, ResolvedDate] | None:
-    """When the main meeting is dated by a journey ("arrived in Beijing on Sunday for talks with
-    Xi"), the date of the one clause that has its people meeting ("Lee will hold talks with Xi on
-    Monday"), resolved; else None (no journey, no such clause, or several dates)."""
+    """When the main meeting is dated by a journey (invented: "landed in Hanoi on Sunday to meet
+    Pham"), the date of the one clause that has its people meeting ("Adebayo and Pham will sit
+    down on Monday"), resolved; else None (no journey, no such clause, or several dates)."""
     date_words = next((e for e in primary.evidence if primary.date_text and e.quote == primary.date_text), None)
     if date_words is None or not published or len(primary.participants) < 2:
         return None
