@@ -42,7 +42,7 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT))
 
-from extractor.worker.broker import open_broker  # noqa: E402
+from extractor.worker.connect import open_broker  # noqa: E402
 from extractor.worker.messages import encode_article  # noqa: E402
 from tests.support.fake_openai import FakeOpenAIServer  # noqa: E402
 from tests.support.summit_articles import answer, make_articles  # noqa: E402

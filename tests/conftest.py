@@ -6,8 +6,9 @@ import pytest
 
 from tests.support.paths import SEED_GOLD, SEEDS, SHARED
 
-# Fixtures for the real services: redis_stream, rabbit_queue, postgres_store, sqlite_store.
-pytest_plugins = ("tests.support.services",)
+# Fixtures for the real services: redis_stream, rabbit_queue, postgres_store, sqlite_store; and
+# fleet_factory, worker processes on them.
+pytest_plugins = ("tests.support.services", "tests.support.fleet")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -6,6 +6,6 @@ it. The schema is created and upgraded by Alembic migrations shipped inside the 
 """
 
 from extractor.store.engine import default_store_url
-from extractor.store.event_store import EventChange, EventStore, StoredExtraction, storage_key
+from extractor.store.event_store import EventChange, EventStore, StoredExtraction, StoreUnavailable, storage_key
 
-__all__ = ["EventChange", "EventStore", "StoredExtraction", "default_store_url", "storage_key"]
+__all__ = ["EventChange", "EventStore", "StoreUnavailable", "StoredExtraction", "default_store_url", "storage_key"]

@@ -13,6 +13,9 @@ from extractor.settings import default_cache_dir
 
 # Seconds a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Seconds to connect to PostgreSQL, and TCP keepalives: a server that vanished mid-query is
+# noticed in about half a minute rather than the system's two hours (the worker then waits it out).
+POSTGRES_CONNECT_ARGS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 
 
 def default_store_url() -> str:
@@ -37,7 +40,7 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we install
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=dict(POSTGRES_CONNECT_ARGS))
     raise ConfigError(f"--store {parsed.drivername}: only sqlite:/// and postgresql:// stores are supported")
 
 

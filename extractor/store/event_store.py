@@ -18,13 +18,15 @@ person index in memory and reads only rows committed since its last look.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from extractor.errors import ConfigError
 from extractor.reconcile import reconcile_events
@@ -41,17 +43,47 @@ _RECONCILE_LOCK = 0x5245434F4E43  # "RECONC"
 
 
 def storage_key(
-    article_id: str, published: str | None, model_identity: str, prompt_version: str, schema_version: str = SCHEMA_VERSION
+    article_id: str,
+    published: str | None,
+    model_identity: str,
+    prompt_version: str,
+    schema_version: str = SCHEMA_VERSION,
+    *,
+    mode: str = "",
+    code: str = "",
 ) -> str:
     """What makes two extractions the same: the article's content hash (its id) and publication
-    date (relative dates resolve against it), the model, the prompt version, the schema version."""
-    raw = "\x1f".join([article_id, published or "", model_identity, prompt_version, schema_version])
+    date (relative dates resolve against it), the model, the prompt version, the schema version,
+    and, as in the CLI's cache key, the structured-output mode and a hash of the package's code
+    (the rules shape a record as much as the model does: after a change, articles are extracted
+    again rather than served as the old rules made them)."""
+    parts = [article_id, published or "", model_identity, prompt_version, schema_version]
+    if mode or code:
+        parts += [mode, code]
+    raw = "\x1f".join(parts)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def event_line(event: Event) -> str:
     """An event as ``summit-extract reconcile`` prints it: stored and printed byte for byte."""
     return json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached, dropped the connection, or stayed locked past its timeout:
+    not the extraction's fault. Nothing was committed; the same call can be made again."""
+
+
+@contextlib.contextmanager
+def unavailable_on_error() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreUnavailable(_reason(exc)) from exc
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        raise StoreUnavailable(_reason(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -98,8 +130,17 @@ class EventStore:
 
     # -- reads ---------------------------------------------------------------------------------
 
+    def ping(self) -> bool:
+        """Whether the database answers a query now (the worker's health check)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
     def get(self, key: str) -> ArticleExtraction | None:
-        with self.engine.connect() as connection:
+        with unavailable_on_error(), self.engine.connect() as connection:
             record = connection.execute(
                 select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
             ).scalar_one_or_none()
@@ -154,7 +195,7 @@ class EventStore:
         fresh: dict[int, ArticleExtraction] = {}
         new_id = None
         try:
-            with self.engine.begin() as connection:
+            with unavailable_on_error(), self.engine.begin() as connection:
                 self._lock(connection)
                 new_id = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
                 if new_id is None:

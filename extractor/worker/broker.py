@@ -6,17 +6,30 @@ Each broker holds in-flight messages until the worker settles them, in exactly o
 payload), ``release`` (unfinished by a stopping worker: handed back as it was), or nothing at
 all (the worker died: the broker hands it to another worker, after the visibility timeout on
 Redis, as soon as the connection drops on RabbitMQ).
+
+Two errors are the broker's, not the message's, and every operation raises only these for a
+broker that is down or slow: ``BrokerUnavailable`` (the worker backs off and tries again,
+charging no message an attempt) and ``HandedBack`` (the connection that delivered a message is
+gone, so the broker has already queued it again: there is nothing left to settle). The brokers
+themselves are opened by URL in ``connect.py``.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from extractor.errors import ConfigError
 from extractor.worker.messages import Delivery
 
 DEFAULT_STREAM = "summit:articles"
+
+
+class BrokerUnavailable(Exception):
+    """The broker cannot be reached or did not answer in time; the message is not to blame."""
+
+
+class HandedBack(Exception):
+    """The message's delivery ended with its connection: the broker delivers it again."""
 
 
 class Broker(Protocol):
@@ -55,20 +68,3 @@ def require_worker_extra() -> None:
     ]
     if missing:
         raise ConfigError(f"the worker needs {', '.join(missing)}: pip install 'summit-extractor[worker]'")
-
-
-def open_broker(
-    url: str, stream: str = DEFAULT_STREAM, *, group: str = "summit-workers", visibility_timeout: float = 60.0, prefetch: int = 1
-) -> Broker:
-    """A broker by URL: ``redis://host:port/db`` (Streams) or ``amqp://user:pass@host/vhost``."""
-    require_worker_extra()
-    scheme = urlsplit(url).scheme
-    if scheme in ("redis", "rediss", "unix"):
-        from extractor.worker.redis_streams import RedisStreamsBroker
-
-        return RedisStreamsBroker(url, stream, group=group, visibility_timeout=visibility_timeout)
-    if scheme in ("amqp", "amqps"):
-        from extractor.worker.rabbitmq import RabbitMQBroker
-
-        return RabbitMQBroker(url, stream, prefetch=prefetch)
-    raise ConfigError(f"--broker {scheme or url!r}: give a redis:// or amqp:// URL")

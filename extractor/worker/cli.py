@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
+import threading
 
 import click
 
-from extractor.worker.broker import DEFAULT_STREAM, open_broker, require_worker_extra
+from extractor.worker.broker import DEFAULT_STREAM, require_worker_extra
+from extractor.worker.connect import open_broker
 
 log = logging.getLogger("extractor.worker")
+
+# Seconds a stopping worker may take beyond its drain timeout before it exits anyway, and the
+# exit status it then has (EX_SOFTWARE: something did not stop as it should have).
+STOP_GRACE = 15.0
+EXIT_STOP_TIMED_OUT = 70
 
 _broker = click.option(
     "--broker",
@@ -92,6 +100,7 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--health-interval", type=click.FloatRange(min=0.1), default=5.0, hidden=True, help="Seconds between health and lag checks."
     )
+    @_max_chars
     @model_options
     def worker(
         broker: str,
@@ -105,14 +114,18 @@ def register(cli: click.Group) -> None:
         metrics_port: int | None,
         metrics_host: str,
         health_interval: float,
+        max_chars: int,
         **options,
     ) -> None:
         """Extract articles from a Redis stream or RabbitMQ queue into the event store, until stopped.
 
         Acks each message only after its extraction is committed; SIGTERM or Ctrl-C finishes what
-        is in flight and exits 0. Run as many as you like against the same broker and store.
+        is in flight and exits 0. A message that is not a valid article is dead-lettered with the
+        reason; while the model, the broker or the store is down the worker waits and retries.
+        Run as many as you like against the same broker and store.
         """
         require_worker_extra()
+        _quiet_broker_libraries()
         from extractor.store import EventStore, default_store_url
         from extractor.worker.handler import ArticleHandler
         from extractor.worker.loop import Worker, WorkerOptions
@@ -128,6 +141,7 @@ def register(cli: click.Group) -> None:
             drain_timeout=drain_timeout,
             keep_alive_interval=visibility_timeout / 3,
             health_interval=health_interval,
+            max_chars=max_chars,
         )
         metrics = WorkerMetrics()
         with EventStore(store_url) as store, ArticleHandler(settings) as handler:
@@ -140,8 +154,13 @@ def register(cli: click.Group) -> None:
                 await queue.connect()
                 consumer = Worker(queue, store, handler, worker_options, metrics)
                 loop = asyncio.get_running_loop()
+
+                def stop() -> None:
+                    consumer.stop()
+                    _exit_unless_stopped_within(drain_timeout + STOP_GRACE)
+
                 for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(signum, consumer.stop)
+                    loop.add_signal_handler(signum, stop)
                 log.info(
                     "worker on %s (%s), store %s, %d in flight at most",
                     stream,
@@ -153,6 +172,7 @@ def register(cli: click.Group) -> None:
                     await consumer.run()
                 finally:
                     await queue.close()
+                    await handler.aclose()
 
             try:
                 asyncio.run(serve())
@@ -216,3 +236,33 @@ def register(cli: click.Group) -> None:
                 click.echo(change.record if not change.removed else json.dumps({"event_id": change.event_id, "removed": True}))
                 cursor = max(cursor, change.revision)
             click.echo(f"summit-extract: next --since {cursor}", err=True)
+
+
+_deadline_set = threading.Event()
+
+
+def _exit_unless_stopped_within(seconds: float) -> None:
+    """The last guarantee that a signal ends the worker: if it is still running ``seconds`` from
+    now (a library call that ignores cancellation, a database that stopped answering), it says so
+    and exits. What it held goes back to the broker as for a crash: nothing is lost."""
+    if _deadline_set.is_set():
+        return
+    _deadline_set.set()
+
+    def give_up() -> None:
+        log.error("did not stop within %.0f s of the signal; exiting now (unsettled messages go back to the broker)", seconds)
+        logging.shutdown()
+        os._exit(EXIT_STOP_TIMED_OUT)
+
+    timer = threading.Timer(seconds, give_up)
+    timer.daemon = True
+    timer.start()
+
+
+def _quiet_broker_libraries() -> None:
+    """aio-pika and aiormq log each lost connection and reconnection attempt, with tracebacks;
+    the worker says it once in its own words ("broker unavailable …", "broker answers again
+    …"). Their own lines come back with -vv."""
+    if logging.getLogger("extractor").getEffectiveLevel() > logging.DEBUG:
+        for name in ("aio_pika", "aiormq"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)

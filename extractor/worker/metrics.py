@@ -1,7 +1,8 @@
 """Prometheus metrics and a health endpoint, served from one small HTTP thread.
 
 ``/metrics`` is the Prometheus text format; ``/healthz`` answers 200 with
-``{"model": true, "broker": true}`` when both were reachable at the last check, else 503.
+``{"model": true, "broker": true, "store": true}`` when all three answered at the last check
+(or since: a failed call marks its dependency down at once), else 503 with the same body.
 """
 
 from __future__ import annotations
@@ -32,8 +33,17 @@ class WorkerMetrics:
             registry=r,
         )
         self.tokens = Counter("summit_model_tokens", "Model tokens used, by kind.", ["kind"], registry=r)
-        self.health = {"model": False, "broker": False}
+        self.up = Gauge(
+            "summit_dependency_up", "1 while the dependency answers (model, broker, store), else 0.", ["dependency"], registry=r
+        )
+        self.health = {"model": False, "broker": False, "store": False}
+        for name in self.health:
+            self.up.labels(name).set(0)
         self._server: ThreadingHTTPServer | None = None
+
+    def set_health(self, dependency: str, answers: bool) -> None:
+        self.health[dependency] = answers
+        self.up.labels(dependency).set(1 if answers else 0)
 
     def serve(self, port: int, host: str = "127.0.0.1") -> int:
         """Serve /metrics and /healthz; returns the port (0 picks a free one)."""
@@ -47,8 +57,8 @@ class WorkerMetrics:
                 if self.path.startswith("/metrics"):
                     self._reply(200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST)
                 elif self.path.startswith("/healthz"):
-                    status = 200 if all(metrics.health.values()) else 503
-                    self._reply(status, json.dumps(metrics.health).encode(), "application/json")
+                    health = dict(metrics.health)
+                    self._reply(200 if all(health.values()) else 503, json.dumps(health).encode(), "application/json")
                 else:
                     self._reply(404, b"not found\n", "text/plain")
 

@@ -9,23 +9,40 @@
   worker is still dead-lettered after N deliveries.
 * Retry and dead-letter publish first (confirmed by the broker), then ack: a crash in between
   can only repeat a message, never lose one.
+* RabbitMQ down or restarted: aio-pika's robust connection reconnects (every few seconds) and
+  restores the consumer; meanwhile every operation raises ``BrokerUnavailable``. A message
+  delivered on the lost connection is back in the queue already: settling it raises
+  ``HandedBack``, and such messages still waiting in our buffer are dropped, not processed.
+* Health and lag are read fresh each time with a passive ``queue.declare`` on the live channel
+  (aio-pika's own passive declare returns its cached first answer); the lag is the queue's ready
+  messages (AMQP does not tell the unacknowledged ones).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
+from collections.abc import Iterator
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
-from aio_pika.exceptions import AMQPError
+from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
 
 from extractor.errors import ConfigError
-from extractor.worker.broker import dead_letter_name, results_name
-from extractor.worker.messages import Delivery
+from extractor.worker.broker import BrokerUnavailable, HandedBack, dead_letter_name, results_name
+from extractor.worker.messages import BadMessage, Delivery, envelope_count, envelope_text
 
 log = logging.getLogger(__name__)
+
+# Seconds any one broker operation may take before RabbitMQ counts as unavailable (a publish
+# waits for the broker's confirm), and a health check's round trip.
+OPERATION_TIMEOUT = 15.0
+PING_TIMEOUT = 2.0
+CLOSE_TIMEOUT = 5.0
+# Seconds between reconnection attempts of the robust connection.
+RECONNECT_INTERVAL = 2.0
 
 
 class RabbitMQBroker:
@@ -41,7 +58,7 @@ class RabbitMQBroker:
 
     async def connect(self) -> None:
         try:
-            connection = self._connection = await aio_pika.connect_robust(self.url)
+            connection = self._connection = await aio_pika.connect_robust(self.url, reconnect_interval=RECONNECT_INTERVAL)
         except (AMQPError, OSError) as exc:
             raise ConfigError(f"cannot reach RabbitMQ at {_public(self.url)} ({exc})") from None
         channel = self._channel_or_none = await connection.channel(publisher_confirms=True)
@@ -63,8 +80,19 @@ class RabbitMQBroker:
     async def close(self) -> None:
         # Closing the channel hands every unacked message back to the queue.
         if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+            connection, self._connection = self._connection, None
+            try:
+                await asyncio.wait_for(connection.close(), CLOSE_TIMEOUT)
+            except (TimeoutError, AMQPError, OSError, RuntimeError) as error:
+                log.warning("closing the RabbitMQ connection did not finish (%s); leaving it to the exit", type(error).__name__)
+
+    @contextlib.contextmanager
+    def _unavailable_on_error(self) -> Iterator[None]:
+        """A broker that is down, reconnecting or slow, as ``BrokerUnavailable``."""
+        try:
+            yield
+        except (AMQPError, ChannelInvalidStateError, OSError, TimeoutError, RuntimeError) as exc:
+            raise BrokerUnavailable(f"RabbitMQ at {_public(self.url)}: {type(exc).__name__}: {exc}"[:300]) from exc
 
     async def _send(self, routing_key: str, body: bytes, headers: dict | None = None, message_id: str | None = None) -> str:
         message_id = message_id or uuid.uuid4().hex
@@ -75,7 +103,8 @@ class RabbitMQBroker:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             content_type="application/json",
         )
-        await self._channel.default_exchange.publish(message, routing_key=routing_key)
+        with self._unavailable_on_error():
+            await asyncio.wait_for(self._channel.default_exchange.publish(message, routing_key=routing_key), OPERATION_TIMEOUT)
         return message_id
 
     async def publish(self, body: bytes) -> str:
@@ -86,7 +115,8 @@ class RabbitMQBroker:
 
     async def fetch(self, max_count: int, timeout: float) -> list[Delivery]:
         if not self._consuming:
-            await self._queue.consume(self._received.put)
+            with self._unavailable_on_error():
+                await asyncio.wait_for(self._queue.consume(self._received.put), OPERATION_TIMEOUT)
             self._consuming = True
         try:
             first = await asyncio.wait_for(self._received.get(), timeout)
@@ -95,47 +125,73 @@ class RabbitMQBroker:
         messages = [first]
         while len(messages) < max_count and not self._received.empty():
             messages.append(self._received.get_nowait())
-        return [self._delivery(message) for message in messages]
+        live = [message for message in messages if not _stale(message)]
+        if len(live) < len(messages):
+            log.info("dropped %d message(s) delivered before the connection was lost (queued again)", len(messages) - len(live))
+        return [self._delivery(message) for message in live]
 
     @staticmethod
     def _delivery(message: AbstractIncomingMessage) -> Delivery:
         headers = message.headers or {}
         if message.redelivered:
             log.info("redelivered %s (a worker stopped before settling it)", message.message_id)
-        error = headers.get("error")
-        return Delivery(
+        delivery = Delivery(
             message_id=message.message_id or str(message.delivery_tag),
             body=message.body,
-            attempt=_number(headers.get("attempt")),
-            deliveries=_number(headers.get("x-delivery-count")) + 1,
-            last_error=error.decode() if isinstance(error, bytes) else (str(error) if error is not None else None),
+            last_error=envelope_text(headers.get("error")),
             handle=message,
         )
+        try:
+            delivery.deliveries = envelope_count(headers.get("x-delivery-count"), "x-delivery-count") + 1
+            delivery.attempt = envelope_count(headers.get("attempt"), "attempt")
+        except BadMessage as problem:
+            delivery.malformed = str(problem)
+        return delivery
 
     async def keep_alive(self, deliveries: list[Delivery]) -> None:
         pass  # unacked messages stay with a live connection: nothing to renew
 
     async def ack(self, delivery: Delivery) -> None:
-        await _message(delivery).ack()
+        message = _live(delivery)
+        with self._unavailable_on_error():
+            await asyncio.wait_for(message.ack(), OPERATION_TIMEOUT)
 
     async def retry(self, delivery: Delivery, error: str) -> None:
+        message = _live(delivery)  # checked first: a message already queued again must not be copied
         await self._send(self.stream, delivery.body, {"attempt": delivery.attempt + 1, "error": error}, delivery.message_id)
-        await _message(delivery).ack()
+        with self._unavailable_on_error():
+            await asyncio.wait_for(message.ack(), OPERATION_TIMEOUT)
 
     async def release(self, delivery: Delivery) -> None:
-        await _message(delivery).nack(requeue=True)
+        message = _live(delivery)
+        with self._unavailable_on_error():
+            await asyncio.wait_for(message.nack(requeue=True), OPERATION_TIMEOUT)
 
     async def dead_letter(self, delivery: Delivery, error: str) -> None:
+        message = _live(delivery)
         headers = {"error": error, "attempts": delivery.attempt + 1, "deliveries": delivery.deliveries, "message_id": delivery.message_id}
         await self._send(dead_letter_name(self.stream), delivery.body, headers, delivery.message_id)
-        await _message(delivery).ack()
+        with self._unavailable_on_error():
+            await asyncio.wait_for(message.ack(), OPERATION_TIMEOUT)
 
     async def lag(self) -> int:
-        declared = await self._channel.declare_queue(self.stream, passive=True)
-        return int(declared.declaration_result.message_count or 0)
+        with self._unavailable_on_error():
+            return await asyncio.wait_for(self._ready_messages(), OPERATION_TIMEOUT)
+
+    async def _ready_messages(self) -> int:
+        channel = await self._channel.get_underlay_channel()
+        declared = await channel.queue_declare(self.stream, passive=True)
+        return int(declared.message_count or 0)
 
     async def ping(self) -> bool:
-        return self._connection is not None and not self._connection.is_closed
+        """A round trip to the broker (a passive declare), not the client's idea of its connection."""
+        if self._connection is None:
+            return False
+        try:
+            await asyncio.wait_for(self._ready_messages(), PING_TIMEOUT)
+            return True
+        except (AMQPError, ChannelInvalidStateError, OSError, TimeoutError, RuntimeError):
+            return False
 
 
 def _message(delivery: Delivery) -> AbstractIncomingMessage:
@@ -143,8 +199,20 @@ def _message(delivery: Delivery) -> AbstractIncomingMessage:
     return delivery.handle
 
 
-def _number(value: object) -> int:
-    return int(value) if isinstance(value, (int, str)) else 0
+def _stale(message: AbstractIncomingMessage) -> bool:
+    """Delivered on a channel that has closed since: the broker has queued it again."""
+    try:
+        message.channel  # noqa: B018 - aio-pika raises here for a closed channel
+    except ChannelInvalidStateError:
+        return True
+    return False
+
+
+def _live(delivery: Delivery) -> AbstractIncomingMessage:
+    message = _message(delivery)
+    if _stale(message):
+        raise HandedBack(f"{delivery.message_id} was delivered on a connection since lost; RabbitMQ delivers it again")
+    return message
 
 
 def _public(url: str) -> str:

@@ -8,29 +8,42 @@
   acked in one transaction, so a crash between the two cannot lose or double it.
 * Acknowledged entries are trimmed (``XTRIM MINID``) up to the oldest entry any group still
   needs: the oldest pending one, or the group's last delivered one.
+* Redis down, slow or restarted: every command is bounded (connect and socket timeouts) and any
+  failure of Redis itself is a ``BrokerUnavailable`` for the worker to wait out. A Redis that
+  came back without the consumer group (restarted with nothing on disk) gets it created again.
+* An entry whose fields cannot be read (``attempt: "x"``) is handed over with ``malformed`` set:
+  the worker dead-letters it with the reason; it never raises here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
 from extractor.errors import ConfigError
-from extractor.worker.broker import dead_letter_name, results_name
-from extractor.worker.messages import Delivery
+from extractor.worker.broker import BrokerUnavailable, dead_letter_name, results_name
+from extractor.worker.messages import BadMessage, Delivery, envelope_count, envelope_text
 
 log = logging.getLogger(__name__)
 
 # Seconds a stopping worker waits for its Redis connections to close.
 CLOSE_TIMEOUT = 5.0
+# Seconds to connect, and to wait for any reply: longer than the longest XREADGROUP block (the
+# worker's fetch timeout, a second), short enough that a Redis that stopped answering is noticed.
+CONNECT_TIMEOUT = 5.0
+SOCKET_TIMEOUT = 15.0
+# Seconds a health check's PING may take before Redis counts as down.
+PING_TIMEOUT = 2.0
 
 # Seconds between trims of the input stream (each costs two small commands).
 TRIM_INTERVAL = 1.0
@@ -60,16 +73,30 @@ class RedisStreamsBroker:
         return self._client
 
     async def connect(self) -> None:
-        self._client = redis.Redis.from_url(self.url, decode_responses=False)
+        self._client = redis.Redis.from_url(
+            self.url, decode_responses=False, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT
+        )
+        try:
+            await self._create_group()
+        except (RedisError, OSError) as exc:
+            await self.close()
+            raise ConfigError(f"cannot reach Redis at {_public(self.url)} ({exc})") from None
+
+    async def _create_group(self) -> None:
         try:
             # From id 0: articles enqueued before the first worker ever started are consumed too.
             await self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
-        except (RedisError, OSError) as exc:
-            await self.close()
-            raise ConfigError(f"cannot reach Redis at {_public(self.url)} ({exc})") from None
+
+    @contextlib.contextmanager
+    def _unavailable_on_error(self) -> Iterator[None]:
+        """Redis's own failures (refused, reset, timed out, loading, out of memory) as ``BrokerUnavailable``."""
+        try:
+            yield
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise BrokerUnavailable(f"Redis at {_public(self.url)}: {type(exc).__name__}: {exc}"[:300]) from exc
 
     async def close(self) -> None:
         if self._client is not None:
@@ -85,14 +112,30 @@ class RedisStreamsBroker:
     # -- producing -------------------------------------------------------------------------------
 
     async def publish(self, body: bytes) -> str:
-        return _text(await self.client.xadd(self.stream, {"article": body, "attempt": 0}))
+        with self._unavailable_on_error():
+            return _text(await self.client.xadd(self.stream, {"article": body, "attempt": 0}))
 
     async def publish_result(self, body: bytes) -> None:
-        await self.client.xadd(results_name(self.stream), {"extraction": body}, maxlen=RESULTS_MAXLEN, approximate=True)
+        with self._unavailable_on_error():
+            await self.client.xadd(results_name(self.stream), {"extraction": body}, maxlen=RESULTS_MAXLEN, approximate=True)
 
     # -- consuming -------------------------------------------------------------------------------
 
     async def fetch(self, max_count: int, timeout: float) -> list[Delivery]:
+        with self._unavailable_on_error():
+            try:
+                return await self._fetch(max_count, timeout)
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # Redis came back without our group (restarted with nothing on disk, or the
+                # stream deleted): make it again and read from the start of what is there.
+                log.warning("the consumer group %s on %s was gone; created it again", self.group, self.stream)
+                await self._create_group()
+                self._claim_cursor = "0-0"
+                return []
+
+    async def _fetch(self, max_count: int, timeout: float) -> list[Delivery]:
         deliveries = await self._reclaim(max_count) if time.monotonic() >= self._next_reclaim else []
         room = max_count - len(deliveries)
         if room > 0:
@@ -129,64 +172,76 @@ class RedisStreamsBroker:
 
     @staticmethod
     def _delivery(entry_id: bytes, fields: dict, deliveries: int) -> Delivery:
-        error = fields.get(b"error")
-        return Delivery(
+        delivery = Delivery(
             message_id=_text(entry_id),
             body=fields.get(b"article", b""),
-            attempt=int(fields.get(b"attempt", b"0") or 0),
             deliveries=deliveries,
-            last_error=error.decode("utf-8", "replace") if error else None,
+            last_error=envelope_text(fields.get(b"error")),
         )
+        try:
+            delivery.attempt = envelope_count(fields.get(b"attempt"), "attempt")
+        except BadMessage as problem:
+            delivery.malformed = str(problem)
+        return delivery
 
     async def keep_alive(self, deliveries: list[Delivery]) -> None:
-        if deliveries:
-            await self.client.xclaim(
-                self.stream, self.group, self.consumer, min_idle_time=0, message_ids=[d.message_id for d in deliveries], justid=True
-            )
+        if not deliveries:
+            return
+        with self._unavailable_on_error():
+            try:
+                await self.client.xclaim(
+                    self.stream, self.group, self.consumer, min_idle_time=0, message_ids=[d.message_id for d in deliveries], justid=True
+                )
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # The group is gone (Redis restarted empty): nothing of ours to keep; fetch makes it again.
 
     # -- settling --------------------------------------------------------------------------------
 
     async def ack(self, delivery: Delivery) -> None:
-        await self.client.xack(self.stream, self.group, delivery.message_id)
+        with self._unavailable_on_error():
+            await self.client.xack(self.stream, self.group, delivery.message_id)
         await self._trim_now_and_then()
 
     async def retry(self, delivery: Delivery, error: str) -> None:
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.stream, {"article": delivery.body, "attempt": delivery.attempt + 1, "error": error})
-            pipe.xack(self.stream, self.group, delivery.message_id)
-            await pipe.execute()
+        await self._move(self.stream, {"article": delivery.body, "attempt": delivery.attempt + 1, "error": error}, delivery)
 
     async def release(self, delivery: Delivery) -> None:
         """Hand an unfinished message back at once (a stopping worker), its attempt count unchanged."""
         fields: dict[Any, Any] = {"article": delivery.body, "attempt": delivery.attempt}
         if delivery.last_error:
             fields["error"] = delivery.last_error
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.stream, fields)
-            pipe.xack(self.stream, self.group, delivery.message_id)
-            await pipe.execute()
+        await self._move(self.stream, fields, delivery)
 
     async def dead_letter(self, delivery: Delivery, error: str) -> None:
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(
-                dead_letter_name(self.stream),
-                {
-                    "article": delivery.body,
-                    "error": error,
-                    "attempts": delivery.attempt + 1,
-                    "deliveries": delivery.deliveries,
-                    "message_id": delivery.message_id,
-                },
-            )
-            pipe.xack(self.stream, self.group, delivery.message_id)
-            await pipe.execute()
+        fields = {
+            "article": delivery.body,
+            "error": error,
+            "attempts": delivery.attempt + 1,
+            "deliveries": delivery.deliveries,
+            "message_id": delivery.message_id,
+        }
+        await self._move(dead_letter_name(self.stream), fields, delivery)
         await self._trim_now_and_then()
+
+    async def _move(self, to: str, fields: dict[Any, Any], delivery: Delivery) -> None:
+        """Add the entry and ack the message in one transaction: both happen, or neither."""
+        with self._unavailable_on_error():
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.xadd(to, fields)
+                pipe.xack(self.stream, self.group, delivery.message_id)
+                await pipe.execute()
 
     async def _trim_now_and_then(self) -> None:
         if time.monotonic() < self._next_trim:
             return
         self._next_trim = time.monotonic() + TRIM_INTERVAL
-        await self.trim()
+        try:
+            await self.trim()
+        except (RedisError, OSError, TimeoutError) as exc:
+            # Housekeeping only: the acks it follows are done, the next trim catches up.
+            log.debug("trimming %s failed (%s)", self.stream, exc)
 
     async def trim(self) -> int:
         """Drop entries every group has acknowledged; returns how many went."""
@@ -205,15 +260,16 @@ class RedisStreamsBroker:
 
     async def lag(self) -> int:
         """Entries not yet done by the group: never delivered, plus delivered but not acked."""
-        for group in await self.client.xinfo_groups(self.stream):
-            if _text(group["name"]) == self.group:
-                return int(group.get("lag") or 0) + int(group["pending"])
-        return await self.client.xlen(self.stream)
+        with self._unavailable_on_error():
+            for group in await self.client.xinfo_groups(self.stream):
+                if _text(group["name"]) == self.group:
+                    return int(group.get("lag") or 0) + int(group["pending"])
+            return int(await self.client.xlen(self.stream))
 
     async def ping(self) -> bool:
         try:
-            return bool(await self.client.ping())
-        except (RedisError, OSError):
+            return bool(await asyncio.wait_for(self.client.ping(), PING_TIMEOUT))
+        except (RedisError, OSError, TimeoutError):
             return False
 
 

@@ -75,3 +75,70 @@ def postgres_store():
 @pytest.fixture
 def sqlite_store(tmp_path):
     return f"sqlite:///{tmp_path / 'events.sqlite3'}"
+
+
+class PrivateRedis:
+    """A Redis server of a test's own on a free loopback port, that the test may stop and restart.
+
+    It keeps its data in an append-only file, fsynced on every write, so a restart loses nothing
+    (as a production Redis configured for a queue would): what the test sees is the outage.
+    """
+
+    def __init__(self, directory):
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not start on port {self.port}")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Killed (SIGKILL): every connection drops at once, as when the server dies."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed; install Redis 7 (see ../shared/SERVICES.md)")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
