@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.people import short_name, titled_names
 from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
 from extractor.normalize.countries import major_city_country, to_alpha2
 from extractor.normalize.dates import Dateline, counted_from, dated_after_publication, find_date_phrases, find_span_shifts, resolve_date
@@ -42,11 +43,14 @@ class Person:
     names: tuple[str, ...]  # the spellings to look for: full names and the bare surname
 
 
-def people_named(text: str, participants: list[str]) -> list[Person]:
-    """Everyone a background sentence may name: the extracted participants and known actors the
-    article names in full somewhere."""
+def people_named(text: str, participants: list[str], *, titled: bool = False) -> list[Person]:
+    """Everyone a background sentence may name: the extracted participants, known actors the
+    article names in full somewhere and, with ``titled``, the people it names after a title
+    (grounding.people). Each is looked for by full name and by the short name the article itself
+    uses for them."""
     people: dict[str, Person] = {}
-    candidates = list(dict.fromkeys(participants + [a.canonical for a in known_actors()]))
+    found = list(titled_names(text)) if titled else []
+    candidates = list(dict.fromkeys(participants + found + [a.canonical for a in known_actors()]))
     for name in candidates:
         if name not in participants and not name_mentions(text, name):
             # The article never names them: a bare surname would not be theirs. (A participant is
@@ -54,9 +58,7 @@ def people_named(text: str, participants: list[str]) -> list[Person]:
             continue
         actor = known_actor(name)
         spellings = [name, *(actor.aliases if actor else [])]
-        surname = surname_of(name)
-        if surname:
-            spellings.append(surname)
+        spellings += [short for short in (short_name(text, name), surname_of(name)) if short]
         people.setdefault(fold_name(name), Person(name, tuple(dict.fromkeys(spellings))))
     return list(people.values())
 
@@ -147,7 +149,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
     if primary is None:
         return []
     named = [p for s in summits for p in s.participants]
-    people = people_named(text, named)
+    people = people_named(text, named, titled=True)
     excluded = {fold_name(n) for p in people for n in p.names}
     found: list[Summit] = []
     for start, end in sentence_spans(text):

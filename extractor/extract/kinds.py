@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
-_MINISTER = re.compile(r"\bminister\b|\bsecretary\b", re.IGNORECASE)
-_HEAD = re.compile(r"\b(president|prime minister|premier|chancellor|king|queen|emperor|head of state)\b", re.IGNORECASE)
+# Heads of state or government; a vice president or deputy premier is not one.
+_HEAD = re.compile(
+    r"(?<!vice )(?<!vice-)(?<!deputy )\b(president|prime minister|premier|chancellor|king|queen|emperor|emir|sultan|general secretary|supreme leader|crown prince|head of (?:state|government))\b",
+    re.IGNORECASE,
+)
 
 
 def kind_from_roles(kind: str, roles: list[str | None]) -> str:
@@ -19,7 +22,9 @@ def kind_from_roles(kind: str, roles: list[str | None]) -> str:
     if not known:
         return kind
     heads = [bool(_HEAD.search(role)) for role in known]
-    ministers = [bool(_MINISTER.search(role)) and not head for role, head in zip(known, heads)]
+    # Anyone else with a title (a minister, a secretary, an envoy, a security adviser, a vice
+    # premier) meets at the ministerial level: no head of state or government is among them.
+    ministers = [not head for head in heads]
     if kind == "multilateral_summit" and len(roles) == 2:
         # Two people are a bilateral meeting, even on the sidelines of a multilateral one.
         kind = "leaders_summit" if all(heads) else "ministerial_meeting" if all(ministers) else kind

@@ -38,6 +38,8 @@ _WORD = (
     r"(?:(?-i:[A-Z])[\w.'’-]*|defen[cs]e|foreign|trade|finance|economy|interior|industry|unification|"
     r"national|security|deputy|vice|chief|top|senior|cabinet|state|prime)"
 )
+# A whole title phrase as the press writes it before a name: "Kenyan Foreign Minister", "Vice Premier".
+TITLED_PHRASE = rf"(?:(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})"
 _BEFORE = re.compile(rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+$", re.IGNORECASE)
 _AFTER = re.compile(rf"^,\s+(?:the\s+|a\s+)?(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s*(?=[,.;)]|\s+(?:of|for)\b)", re.IGNORECASE)
 _OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,6 +58,16 @@ def fold_name(name: str) -> str:
 
 # Beside the package (shipped as package data); a path, because ``extractor`` may be a namespace package.
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.json"
+
+
+def actors_file() -> Path | None:
+    """The known-actor table in use: ``$SUMMIT_ACTORS_FILE`` if set (empty: none at all, to
+    measure what the rules do without it), else the one shipped with the package."""
+    chosen = os.environ.get("SUMMIT_ACTORS_FILE")
+    if chosen is None:
+        return ACTORS_FILE
+    return Path(chosen) if chosen.strip() else None
+
 
 # Titles that precede a name in the press, longest first so "Prime Minister" wins over "Minister".
 _TITLES = [
@@ -135,7 +146,8 @@ class KnownActor:
 @cache
 def _known_actors() -> dict[str, KnownActor]:
     """Compact key of every canonical name and alias -> the known actor."""
-    data = json.loads(ACTORS_FILE.read_text(encoding="utf-8"))
+    path = actors_file()
+    data = json.loads(path.read_text(encoding="utf-8")) if path else {"actors": []}
     table: dict[str, KnownActor] = {}
     for entry in data["actors"]:
         actor = KnownActor(

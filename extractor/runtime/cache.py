@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from extractor.errors import ConfigError
+from extractor.normalize.names import actors_file
 from schemas import SCHEMA_VERSION, ArticleExtraction
 
 
@@ -33,6 +34,9 @@ def code_identity() -> str:
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json", ".md", ".txt", ".csv"):
             digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    # The known-actor table may be another file, or none ($SUMMIT_ACTORS_FILE): records depend on it.
+    table = actors_file()
+    digest.update(b"actors\0" + (table.read_bytes() if table and table.is_file() else b"none"))
     return digest.hexdigest()[:16]
 
 
