@@ -10,7 +10,8 @@ with the events under its own keys:
 * a one-person mention looks up the ``member`` key of that person (every event they are in);
 * within a key, a mention with a city looks only at events in that city and events with no city
   yet; a mention with no city looks at all of them. A mention that fits none of those may ask
-  again in every city (``every_city``): a passing reference with a wrong city (matching.py).
+  again in every city, and for every event of each of its people (``wider``): a report with a
+  wrong city, or one that spells a person otherwise than the event does (matching.py).
 
 Blocking only prunes: ``matching.fit`` makes every decision, so a key that lists an event too
 many costs time, never correctness. A key that lists one too few loses a merge; that happens only
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from extractor.reconcile.identity import same_person, variant_keys
 from extractor.reconcile.matching import Cluster
 from extractor.reconcile.mentions import MentionRow
 
@@ -51,28 +53,50 @@ def register_keys(cluster: Cluster) -> list[Key]:
 class BlockIndex:
     """Block key → city (None for no city yet) → the events listed there, in creation order."""
 
-    __slots__ = ("_buckets",)
+    __slots__ = ("_buckets", "_names", "_spellings")
 
     def __init__(self) -> None:
         self._buckets: dict[Key, dict[str | None, list[Cluster]]] = {}
+        self._names: set[str] = set()  # every folded name listed so far
+        self._spellings: dict[tuple, list[str]] = {}  # identity.variant_keys → the names listed under it
+
+    def has_variant(self, row: MentionRow) -> bool:
+        """Some name of the mention can be another spelling of a name listed already (identity.py)."""
+        for name in row.persons:
+            for key in variant_keys(name):
+                if any(other != name and same_person(name, other) for other in self._spellings.get(key, ())):
+                    return True
+        return False
 
     def register(self, cluster: Cluster) -> None:
         """List the event under every key and city it now has (called again after it grows)."""
-        city = cluster.city_key
-        for key in register_keys(cluster):
-            if (key, city) in cluster.registered:
-                continue
-            cluster.registered.add((key, city))
-            self._buckets.setdefault(key, {}).setdefault(city, []).append(cluster)
+        keys = register_keys(cluster)
+        for name in cluster.persons - self._names:
+            self._names.add(name)
+            for key in variant_keys(name):
+                self._spellings.setdefault(key, []).append(name)
+        for city in cluster.cities or (None,):
+            for key in keys:
+                if (key, city) in cluster.registered:
+                    continue
+                cluster.registered.add((key, city))
+                self._buckets.setdefault(key, {}).setdefault(city, []).append(cluster)
 
-    def candidates(self, row: MentionRow, every_city: bool = False) -> list[Cluster]:
-        """The events worth comparing with this mention, each once, in creation order."""
+    def candidates(self, row: MentionRow, wider: bool = False) -> list[Cluster]:
+        """The events worth comparing with this mention, each once, in creation order.
+
+        ``wider``: in every city; and when one of its names may be another spelling of a listed
+        name, every event of each of its people (not only of its pairs).
+        """
         found: dict[int, Cluster] = {}
-        for key in lookup_keys(row):
+        keys = lookup_keys(row)
+        if wider and len(row.persons) > 1 and self.has_variant(row):
+            keys += [("member", p) for p in sorted(row.persons)]
+        for key in keys:
             by_city = self._buckets.get(key)
             if not by_city:
                 continue
-            if row.city_key is None or every_city:
+            if row.city_key is None or wider:
                 lists = by_city.values()
             else:
                 lists = [by_city.get(row.city_key, ()), by_city.get(None, ())]

@@ -26,6 +26,8 @@ from extractor.reconcile.resolution import (
 )
 from schemas import Event
 
+_EACH_NAME_A_PERSON: dict[str, int] = {}
+
 
 def event_id(mention_keys: list[tuple[str, int]]) -> str:
     """First 16 hex digits of the SHA-256 of the sorted (article id, summit index) pairs, as JSON."""
@@ -41,6 +43,7 @@ class PendingEvent:
     date: Resolution
     title: Resolution
     event_id: str
+    person_of: dict[str, int]  # folded spelling → person, where some person has several spellings
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
@@ -49,14 +52,17 @@ class PendingEvent:
 
 def pending_event(cluster: Cluster) -> PendingEvent:
     rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))
-    return PendingEvent(rows, resolve_date(rows), resolve_title(rows), event_id([(r.article_id, r.summit_index) for r in rows]))
+    # Kept only when someone is spelled two ways: otherwise each folded name is a person (and
+    # a million pending events need not hold a dict each).
+    person_of = cluster.person_of if len(cluster.person_of) > len(cluster.people) else _EACH_NAME_A_PERSON
+    return PendingEvent(rows, resolve_date(rows), resolve_title(rows), event_id([(r.article_id, r.summit_index) for r in rows]), person_of)
 
 
 def build_event(pending: PendingEvent) -> Event:
     rows, date, title = pending.rows, pending.date, pending.title
     city, country = resolve_city(rows), resolve_country(rows)
     kind, status = resolve_kind(rows), resolve_status(rows, date.chosen)
-    participants, display = resolve_participants(rows)
+    participants, display = resolve_participants(rows, pending.person_of)
     resolutions = {
         "city": city,
         "country": country,

@@ -10,10 +10,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date as Day  # not "date": a row's ``date`` field would shadow it in annotations
 
 from extractor.normalize.names import fold_name, fold_place
-from extractor.normalize.partial_dates import DateParts, date_parts
+from extractor.normalize.partial_dates import DateParts, date_parts, parse_iso_day, to_calendar
+from extractor.reconcile.timeline import named_weekday, report_window
 from schemas import Actor, ArticleExtraction, Summit
+
+_NO_COUNTRIES: dict[str, str] = {}  # shared by every row whose actors give no country (never written to)
 
 # Processing-order ranks of a date: a full day says most, a weekday or nothing says nothing.
 _DATE_RANK = {(True, True, True): 5, (False, True, True): 4, (True, True, False): 3, (False, True, False): 2}
@@ -44,6 +48,14 @@ class MentionRow:
     date: DateParts
     date_rank: int
     anchored: bool  # has a place or a date at month precision or better
+    day: Day | None  # the date as a calendar day, when it gives year, month and day
+    weekday: int | None  # the weekday its own words name (0 = Monday), when its date names no day
+    published_day: Day | None
+    country_of: dict[str, str]  # folded participant → the country its actor record gives, where it gives one
+    window: tuple[Day, Day] | None  # the days it can mean, read from its publication (timeline.report_window)
+    # For an article with no publication date: the day of the meeting it is about, once known
+    # (grouping.py sets it; timeline.py, "the lifecycle").
+    story_day: Day | None = None
 
     @property
     def weight(self) -> float:
@@ -75,6 +87,12 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
     date_rank = _DATE_RANK.get((parts[0] is not None, parts[1] is not None, parts[2] is not None), 1 if parts[0] else 0)
     source = extraction.source
     named = tuple((fold_person(p), p) for p in summit.participants if p.strip())
+    published = parse_iso_day(source.published)
+    country_of = {}
+    for key, _ in named:
+        actor = actors.get(key)
+        if actor is not None and actor.country is not None:
+            country_of[key] = actor.country
     return MentionRow(
         article_id=extraction.article_id,
         summit_index=index,
@@ -91,6 +109,11 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
         date=parts,
         date_rank=date_rank,
         anchored=city_key is not None or parts[1] is not None,
+        day=to_calendar(parts),
+        weekday=named_weekday(summit.date_text) if parts[2] is None else None,
+        published_day=published,
+        country_of=country_of or _NO_COUNTRIES,
+        window=report_window(parts, summit.status, summit.mention == "primary", published),
     )
 
 

@@ -4,15 +4,20 @@
   ``token_set_ratio`` of the folded descriptions at least ``PLEDGE_SIMILARITY``: "cooperation on
   AI" and "cooperation on AI and science" are one pledge). Pledges are visited in sorted order and
   each joins the first group it matches any member of, so the grouping does not depend on input
-  order. The merged pledge keeps every wording and every source; its description is the wording
-  most articles use; it is ``explicit`` when any article reports it as an agreement.
-* **Actors**: one per participant of the event, keyed by the folded name, with every spelling seen
-  (in the participants lists and in the articles' actor records) and every article naming them.
-  Role and country come from the articles' actor records: the value most articles give.
+  order; a pledge is compared only with the pledges sharing a core word with it
+  (``_group_wordings``), so one meeting reported by thousands of articles merges in about linear
+  time. The merged
+  pledge keeps every wording and every source; its description is the wording most articles use;
+  it is ``explicit`` when any article reports it as an agreement.
+* **Actors**: one per person of the event (one person may be spelled several ways: identity.py),
+  with every spelling seen (in the participants lists and in the articles' actor records) and
+  every article naming them. Role and country come from the articles' actor records: the value
+  most articles give.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz.fuzz import token_set_ratio
@@ -21,11 +26,76 @@ from rapidfuzz.utils import default_process
 from extractor.reconcile.mentions import MentionRow, fold_person
 
 PLEDGE_SIMILARITY = 80
+PAIRWISE_UP_TO = 64  # distinct wordings of a domain up to which every pair is compared
 
 
 def _most_common(counts: dict[str, set[str]]) -> str | None:
     """The value most articles give; ties go to the first in sort order."""
     return min(counts, key=lambda v: (-len(counts[v]), v)) if counts else None
+
+
+def _core(words: list[str]) -> list[str]:
+    """The rarest words of a wording that make up more than a third of it (``words`` rarest first).
+
+    ``token_set_ratio`` of 80 or more needs the words two wordings share to make up two thirds of
+    one of them (or the rest of both to be alike letter by letter: a typo, not a rewording), so a
+    wording similar to another shares one of its core words with it, or holds one of the other's.
+    """
+    total = sum(map(len, words)) + len(words) - 1
+    core, covered = [], 0
+    for word in words:
+        core.append(word)
+        covered += len(word) + 1
+        if 3 * covered > total:
+            break
+    return core
+
+
+def _group_wordings(texts: Sequence[str]) -> list[int]:
+    """The group of each wording (folded, in sorted order): the first group with a member it is similar to.
+
+    Single linkage. Up to ``PAIRWISE_UP_TO`` distinct wordings every pair is compared. Beyond,
+    a wording is compared only with the groups whose members share a core word with it (``_core``),
+    groups visited first to last and each left at its first similar member: one meeting reported
+    in thousands of wordings merges in about linear time, and only wordings alike letter by
+    letter rather than word by word ("research", "search") may go unmatched there.
+    """
+    frequency = Counter(word for text in set(texts) for word in set(text.split()))
+    group_of: list[int] = []
+    first_of: dict[str, int] = {}  # an identical wording joins the first one's group at once
+    by_word: dict[str, dict[int, list[int]]] = {}  # word → group → earlier wordings using it
+    by_core: dict[str, dict[int, list[int]]] = {}  # word → group → earlier wordings with it as a core word
+    members_of: dict[int, list[int]] = {}
+    few = len(frequency) and len(set(texts)) <= PAIRWISE_UP_TO  # a normal event: every pair compared
+    groups = 0
+    for index, text in enumerate(texts):
+        same = first_of.get(text)
+        if same is not None:
+            group_of.append(group_of[same])
+            continue
+        first_of[text] = index
+        words = sorted(set(text.split()), key=lambda w: (frequency[w], w))
+        core = _core(words)
+        found: dict[int, list[list[int]]] = {}
+        if few:
+            for group, members in members_of.items():
+                found[group] = [members]
+        for lookups, table in ((() if few else core, by_word), (() if few else words, by_core)):
+            for word in lookups:
+                for group, members in table.get(word, {}).items():
+                    found.setdefault(group, []).append(members)
+        chosen = next(
+            (g for g in sorted(found) if any(token_set_ratio(text, texts[m]) >= PLEDGE_SIMILARITY for ms in found[g] for m in ms)),
+            None,
+        )
+        if chosen is None:
+            chosen, groups = groups, groups + 1
+        group_of.append(chosen)
+        members_of.setdefault(chosen, []).append(index)
+        for lookups, table in ((words, by_word), (core, by_core)):
+            for word in lookups:
+                table.setdefault(word, {}).setdefault(chosen, []).append(index)
+    return group_of
 
 
 def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[dict]:
@@ -35,17 +105,14 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
             # Compared lower-cased, punctuation as spaces ("search-and-rescue" = "search and rescue").
             items.append((pledge.domain, default_process(pledge.description), pledge.description, row.article_id, pledge))
     items.sort(key=lambda i: i[:4])
-    groups: list[list[tuple]] = []
-    for item in items:
-        for group in groups:
-            if group[0][0] == item[0] and any(token_set_ratio(item[1], other[1]) >= PLEDGE_SIMILARITY for other in group):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
+    groups: dict[tuple[str, int], list[tuple]] = {}
+    for domain in sorted({item[0] for item in items}):
+        in_domain = [item for item in items if item[0] == domain]
+        for item, group in zip(in_domain, _group_wordings([item[1] for item in in_domain])):
+            groups.setdefault((domain, group), []).append(item)
 
     merged = []
-    for group in groups:
+    for group in groups.values():
         wordings: dict[str, set[str]] = {}
         parties: dict[str, str] = {}
         for _, _, description, article_id, pledge in group:
@@ -68,32 +135,34 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
 
 
 def merge_actors(rows: Sequence[MentionRow], display: dict[str, str]) -> list[dict]:
-    spellings: dict[str, set[str]] = {key: set() for key in display}
-    sources: dict[str, set[str]] = {key: set() for key in display}
-    roles: dict[str, dict[str, set[str]]] = {key: {} for key in display}
-    countries: dict[str, dict[str, set[str]]] = {key: {} for key in display}
+    """One actor per person of the event: ``display`` maps each folded spelling to the person's name."""
+    spellings: dict[str, set[str]] = {name: set() for name in display.values()}
+    sources: dict[str, set[str]] = {name: set() for name in display.values()}
+    roles: dict[str, dict[str, set[str]]] = {name: {} for name in display.values()}
+    countries: dict[str, dict[str, set[str]]] = {name: {} for name in display.values()}
     for row in rows:
         for key, spelling in row.named:
-            spellings[key].add(spelling)
-            sources[key].add(row.article_id)
+            spellings[display[key]].add(spelling)
+            sources[display[key]].add(row.article_id)
         for key in row.persons:
             actor = row.actors.get(key)
             if actor is None:
                 continue
-            spellings[key].update(s for s in (actor.name, actor.canonical_name, *actor.spellings) if s.strip())
+            person = display[key]
+            spellings[person].update(s for s in (actor.name, actor.canonical_name, *actor.spellings) if s.strip())
             if actor.role:
-                roles[key].setdefault(actor.role, set()).add(row.article_id)
+                roles[person].setdefault(actor.role, set()).add(row.article_id)
             if actor.country:
-                countries[key].setdefault(actor.country, set()).add(row.article_id)
+                countries[person].setdefault(actor.country, set()).add(row.article_id)
     actors = [
         {
             "canonical_name": name,
-            "spellings": sorted(spellings[key]),
-            "role": _most_common(roles[key]),
-            "country": _most_common(countries[key]),
-            "sources": sorted(sources[key]),
+            "spellings": sorted(spellings[name]),
+            "role": _most_common(roles[name]),
+            "country": _most_common(countries[name]),
+            "sources": sorted(sources[name]),
         }
-        for key, name in display.items()
+        for name in spellings
     ]
     actors.sort(key=lambda a: a["canonical_name"])
     return actors

@@ -9,6 +9,9 @@ it prefers, and the rule that narrows the candidates to one is the rule recorded
   ``other_meeting``; any value beats null.
 * ``primary_mention`` — a value from an article about the meeting beats one from an article that
   mentions it in passing.
+* ``held_report`` — (date, place) a value from a report of the meeting as held (or under way)
+  beats one from a report of it as planned: plans move, and the report of the meeting saw where
+  and when it took place (a meeting announced for one city and held in another).
 * ``near_publication`` — (dates) a date reported by an article published within
   ``NEAR_PUBLICATION_DAYS`` of it (or in that month, for a month) beats a later passing reference.
 * ``agreeing_sources`` — the value that more distinct articles agree with beats a lone one.
@@ -24,8 +27,8 @@ it prefers, and the rule that narrows the candidates to one is the rule recorded
 Order of the cascade: when the values *agree* at the coarser precision ("2026-06-28" and
 "2026-06") nothing is disputed, so the finer value wins first (``more_precise``). When they
 *contradict* ("2026-06-28" and "--09") the quality of the source decides first:
-``primary_mention``, ``near_publication``, then ``more_precise``, ``agreeing_sources``,
-``tie_break``. Only contradicting values are a ``Conflict``, and differing statuses (a planned
+``primary_mention``, ``held_report``, ``near_publication``, then ``more_precise``,
+``agreeing_sources``, ``tie_break``. Only contradicting values are a ``Conflict``, and differing statuses (a planned
 report and a held one: stages over time, settled by the furthest stage); titles (free wording)
 are never conflicts.
 
@@ -37,7 +40,7 @@ mean, over the chosen people, of the weighted share of mentions naming them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -45,12 +48,15 @@ from typing import Any
 from rapidfuzz.fuzz import token_set_ratio
 
 from extractor.normalize.partial_dates import DateParts, date_parts, parse_iso_day, parts_agree, specificity, to_calendar
-from extractor.reconcile.mentions import MentionRow
+from extractor.reconcile.identity import fuller
+from extractor.reconcile.mentions import MentionRow, fold_person
 
 NEAR_PUBLICATION_DAYS = 7
 TITLE_SIMILARITY = 80  # rapidfuzz token_set_ratio at or above which two titles say the same
+AGREEING_PEERS = 32  # how many of the most reported values each value is compared with (see _cascade)
 
 _STATUS_STAGE = {"planned": 0, "ongoing": 1, "held": 2, "cancelled": 2}
+_HELD = frozenset({"held", "ongoing"})
 
 # One observation: the value as the article gives it, its comparison key, the mention, a quote.
 Obs = tuple[Any, Any, MentionRow, str | None]
@@ -77,6 +83,7 @@ class FieldRule:
     specificity: Callable[[Any], int] | None = None
     near_publication: Callable[[Any, MentionRow], bool] | None = None
     conflicts: bool = True
+    held_report: bool = False  # a value from a report of the meeting as held beats a planned one
 
 
 def seen_values(obs: Sequence[Obs]) -> list[dict]:
@@ -101,20 +108,42 @@ def _display(obs: Sequence[Obs], key: Any) -> Any:
 
 
 def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) -> tuple[Any, str, list[str]]:
-    """(chosen key, deciding rule, every rule that on its own would prefer the chosen key)."""
-    given = [o for o in obs if o[1] is not None]
+    """(chosen key, deciding rule, every rule that on its own would prefer the chosen key).
+
+    Linear in the observations: each rule's score per key comes from the observations grouped by
+    key once. ``agreeing_sources`` compares each key with the ``AGREEING_PEERS`` keys most articles
+    give (and itself), not with every other key: exact for any field with that few distinct
+    values, and bounded for one meeting reported in thousands of wordings (titles).
+    """
+    by_key: dict[Any, list[MentionRow]] = {}
+    for _, key, row, _ in obs:
+        if key is not None:
+            by_key.setdefault(key, []).append(row)
+    articles = {k: {row.article_id for row in by_key[k]} for k in keys}
+    peers = sorted(keys, key=lambda k: (-len(articles[k]), str(k)))[:AGREEING_PEERS]
+
+    def agreeing_articles(k: Any) -> int:
+        found = set(articles[k])
+        for other in peers:
+            if other != k and rule.agree(other, k):
+                found |= articles[other]
+        return len(found)
+
     # Each rule as a score per candidate (higher is preferred), computed once.
     scores: dict[str, dict[Any, int]] = {
-        "primary_mention": {k: int(any(o[2].primary for o in given if o[1] == k)) for k in keys},
-        "agreeing_sources": {k: len({o[2].article_id for o in given if rule.agree(o[1], k)}) for k in keys},
+        "primary_mention": {k: int(any(row.primary for row in by_key[k])) for k in keys},
+        "agreeing_sources": {k: agreeing_articles(k) for k in keys},
     }
-    if rule.near_publication is not None:
-        scores["near_publication"] = {k: int(any(rule.near_publication(k, o[2]) for o in given if o[1] == k)) for k in keys}
+    if rule.held_report:
+        scores["held_report"] = {k: int(any(row.summit.status in _HELD for row in by_key[k])) for k in keys}
+    near = rule.near_publication
+    if near is not None:
+        scores["near_publication"] = {k: int(any(near(k, row) for row in by_key[k])) for k in keys}
     if rule.specificity is not None:
         scores["more_precise"] = {k: rule.specificity(k) for k in keys}
-    order = ["primary_mention", "near_publication", "more_precise", "agreeing_sources"]
+    order = ["primary_mention", "held_report", "near_publication", "more_precise", "agreeing_sources"]
     if agreeing:
-        order.insert(0, order.pop(2))
+        order.insert(0, order.pop(order.index("more_precise")))
     order = [name for name in order if name in scores]
 
     candidates = sorted(keys, key=str)
@@ -144,6 +173,7 @@ def confidence(rule: FieldRule, obs: Sequence[Obs], chosen_key: Any) -> float:
 _WHY = {
     "primary_mention": "it comes from an article about the meeting itself, the others only mention it in passing",
     "near_publication": f"an article published within {NEAR_PUBLICATION_DAYS} days of that date reports it",
+    "held_report": "it comes from a report of the meeting as held, the others from reports of it as planned",
     "more_precise": "it is the most precise value",
     "agreeing_sources": "more independent articles agree with it than with any other value",
     "tie_break": "nothing else separates the values, so the first in sort order is taken",
@@ -208,9 +238,9 @@ def _date_near_publication(parts: DateParts, row: MentionRow) -> bool:
     return year == published.year and month == published.month
 
 
-DATE = FieldRule("date", agree=parts_agree, specificity=specificity, near_publication=_date_near_publication)
-CITY = FieldRule("city", agree=lambda a, b: a == b)
-COUNTRY = FieldRule("country", agree=lambda a, b: a == b)
+DATE = FieldRule("date", agree=parts_agree, specificity=specificity, near_publication=_date_near_publication, held_report=True)
+CITY = FieldRule("city", agree=lambda a, b: a == b, held_report=True)
+COUNTRY = FieldRule("country", agree=lambda a, b: a == b, held_report=True)
 KIND = FieldRule("kind", agree=lambda a, b: a == b or "other_meeting" in (a, b), specificity=lambda k: 0 if k == "other_meeting" else 1)
 TITLE = FieldRule("title", agree=lambda a, b: a == b or token_set_ratio(a, b) >= TITLE_SIMILARITY, conflicts=False)
 
@@ -306,21 +336,28 @@ def resolve_status(rows: Sequence[MentionRow], chosen_date: str | None = None) -
     return result
 
 
-def resolve_participants(rows: Sequence[MentionRow]) -> tuple[Resolution, dict[str, str]]:
-    """The union of everyone named, each under the spelling most articles use; and key → spelling."""
-    spellings: dict[str, dict[str, set[str]]] = {}
+def resolve_participants(rows: Sequence[MentionRow], person_of: Mapping[str, int]) -> tuple[Resolution, dict[str, str]]:
+    """The union of everyone named, each person once under their fullest spelling; and key → that spelling.
+
+    ``person_of``: folded spelling → person, as grouping matched them (identity.py: "Kameyama"
+    and "Haruto Kameyama" are one person). A person's spelling is the one that gives most of the
+    name (an initial or a bare surname gives less), then the one most articles use.
+    """
+    spellings: dict[int | str, dict[str, set[str]]] = {}
     for row in rows:
         for key, name in row.named:
-            spellings.setdefault(key, {}).setdefault(name, set()).add(row.article_id)
-    display = {key: min(seen, key=lambda s: (-len(seen[s]), s)) for key, seen in spellings.items()}
-    chosen = sorted(display.values())
+            # A name grouping did not see (never, for a cluster's own rows) is a person of its own.
+            spellings.setdefault(person_of.get(key, key), {}).setdefault(name, set()).add(row.article_id)
+    shown = {person: min(seen, key=lambda s: (-fuller([fold_person(s)]), -len(seen[s]), s)) for person, seen in spellings.items()}
+    display = {fold_person(name): shown[person] for person, seen in spellings.items() for name in seen}
+    chosen = sorted(set(shown.values()))
     sets = [(sorted(row.summit.participants), None, row, None) for row in rows]
     values = seen_values([(tuple(v), k, r, q) for v, k, r, q in sets])
     for value in values:
         value["value"] = list(value["value"])
-    distinct = {frozenset(row.persons) for row in rows}
+    distinct = {frozenset(person_of.get(key, key) for key in row.persons) for row in rows}
     rule = "only_value" if len(distinct) == 1 else "union"
     total = sum(r.weight for r in rows)
-    shares = [sum(r.weight for r in rows if key in r.persons) / total for key in display]
+    shares = [sum(r.weight for r in rows if any(display.get(key) == name for key in r.persons)) / total for name in chosen]
     conf = round(sum(shares) / len(shares), 4) if shares else 0.0
     return Resolution(chosen, rule, conf, values), display

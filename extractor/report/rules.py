@@ -13,6 +13,7 @@ RULE_WORDS = {
     "no_value": "no article gives it",
     "more_precise": "the most precise value (a day beats a month, a month beats a year)",
     "primary_mention": "it comes from an article about the meeting itself; the others mention it only in passing",
+    "held_report": "it comes from a report of the meeting as held; the others report it as planned",
     "near_publication": f"an article published within {NEAR_PUBLICATION_DAYS} days of that date reports it",
     "agreeing_sources": "more independent articles agree with it than with any other value",
     "tie_break": "nothing else separates the values, so the first in sort order is taken",

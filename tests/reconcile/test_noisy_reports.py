@@ -48,10 +48,12 @@ def test_a_fuller_report_completes_an_event_founded_by_a_one_person_report():
     assert grouping(events) == [[("one", 0), ("three", 0), ("two", 0)]]
 
 
-def test_one_shared_person_needs_both_the_city_and_the_day():
+def test_one_shared_person_needs_both_the_city_and_a_date_in_common():
     pair = article("pair", summit([VELIN, OKORO], "Lorvik", "2027-03-14", **MINISTERS))
+    # The same city and the same month: a report that lost the counterpart's name.
+    assert len(reconcile_events([pair, article("one", summit([VELIN], "Lorvik", "2027-03", **MINISTERS))])) == 1
     for other in (
-        summit([VELIN], "Lorvik", "2027-03", **MINISTERS),  # the month only
+        summit([VELIN], "Lorvik", "2027", **MINISTERS),  # the year only
         summit([VELIN], "Tarn", "2027-03-14", **MINISTERS),  # another city
         summit([VELIN], None, "2027-03-14", **MINISTERS),  # no city
         summit([VELIN], "Lorvik", "2027-03-15", mention="background", **MINISTERS),  # another day
@@ -103,11 +105,13 @@ def test_another_city_on_another_day_is_another_meeting():
     assert grouping(reconcile_events([lorvik, tarn, recall])) == [[("lorvik", 0)], [("recall", 0), ("tarn", 0)]]
 
 
-def test_two_primary_reports_in_two_cities_stay_apart_even_on_one_day():
+def test_two_primary_reports_in_two_countries_stay_apart_even_on_one_day():
+    """Two articles about the meeting place it in two countries on one day: two meetings. (In two
+    cities of one country, one of them names a nearby city: test_visits_and_places.py.)"""
     events = reconcile_events(
         [
-            article("a", summit([VELIN, OKORO], "Lorvik", "2027-03-14")),
-            article("b", summit([VELIN, OKORO], "Tarn", "2027-03-14")),
+            article("a", summit([VELIN, OKORO], "Lorvik", "2027-03-14", country="AA")),
+            article("b", summit([VELIN, OKORO], "Tarn", "2027-03-14", country="BB")),
         ]
     )
     assert len(events) == 2
