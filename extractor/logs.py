@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import sys
+from urllib.parse import quote, quote_plus
 
 _KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]{8,}")
 
@@ -14,16 +16,31 @@ _SECRETS: set[str] = set()
 
 
 def register_secret(secret: str | None) -> None:
-    """A key given some other way than $OPENAI_API_KEY (``--api-key``): redacted from now on."""
+    """A key given some other way than $OPENAI_API_KEY (``--api-key``, a ``--base-url`` query
+    value): redacted from now on, as written and as a URL carries it."""
     if secret:
-        _SECRETS.add(secret)
+        _SECRETS.update(_written_forms(secret))
+
+
+@functools.lru_cache(maxsize=64)
+def _written_forms(secret: str) -> tuple[str, ...]:
+    """The secret, and the forms a URL gives it: percent-encoded (either case of hex digits,
+    ``+`` or ``%20`` for a space). httpx logs a query token encoded: ``tok/en`` as ``tok%2Fen``."""
+    forms = {secret}
+    for encoded in (quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)):
+        forms.add(encoded)
+        forms.add(re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def redact(message: str, secret: str | None = None) -> str:
     """The message without ``secret``, the configured API key, or anything shaped like a key."""
-    for known in (secret, os.environ.get("OPENAI_API_KEY"), *_SECRETS):
-        if known:
-            message = message.replace(known, "[redacted]")
+    for given in (secret, os.environ.get("OPENAI_API_KEY")):
+        if given:
+            for form in _written_forms(given):
+                message = message.replace(form, "[redacted]")
+    for known in sorted(_SECRETS, key=len, reverse=True):
+        message = message.replace(known, "[redacted]")
     return _KEY_LIKE.sub("[redacted]", message)
 
 
