@@ -11,10 +11,23 @@ own, and the two modes run side by side: ``list`` times ``reconcile_events`` (ev
 many events of ~3–5 mentions each, with the noise real articles have: name spellings (hyphen,
 space, case, U+2011), dates at day, month, year-less and weekday precision, a few wrong months in
 passing references, planned-then-held reports, background mentions without a city, and the same
-pairs meeting again in other cities and, sometimes, in the same city on another date. Its truth
-(which event each mention reports) gives pairwise precision, recall and F1.
+pairs meeting again in other cities and, sometimes, in the same city on another date. A passing
+reference calls a meeting planned when its article is about an earlier meeting, and only then. Its truth (which
+event each mention reports) gives pairwise precision, recall and F1.
 
 Writes ``bench/results/reconcile.json`` and, when matplotlib is importable, ``reconcile.png``.
+
+    .venv/bin/python bench/reconcile_bench.py --gold ../shared/devset/gold.json --gold ../shared/devset-world/gold.json
+
+    .venv/bin/python bench/reconcile_bench.py --one-meeting 500,1000,2000,4000
+
+``--one-meeting`` times one meeting reported by N articles, each with its own title and two
+pledges in wordings of their own (pledge merging and title choice must stay about linear).
+
+``--gold`` scores the reconciler alone on real reports instead: each gold file's own mentions
+are the extraction (a perfect one, ``evaluate --gold-mentions``), reconciled and scored against
+the gold's events: pairwise P/R/F1, gold conflicts settled right and recorded, non-merge traps
+merged. Writes ``bench/results/reconcile_gold.json``.
 """
 
 from __future__ import annotations
@@ -184,10 +197,13 @@ def generate(n_mentions: int, seed: int = 20260628):
                     target = candidate
             if target is None:
                 published = (day + timedelta(days=rng.randint(0, 2))).isoformat() if primary and rng.random() < 0.7 else None
-                articles.append({"summits": [], "published": published, "outlet": f"Outlet{rng.randrange(200)}"})
+                articles.append({"summits": [], "published": published, "outlet": f"Outlet{rng.randrange(200)}", "day": day})
                 target = len(articles) - 1
                 if primary:
                     recent.append(target)
+            elif (articles[target]["day"] < day) != (summit.status == "planned"):
+                # A passing reference calls the meeting planned when its article was written before it, and only then.
+                summit = summit.model_copy(update={"status": "planned" if articles[target]["day"] < day else status})
             articles[target]["summits"].append((number, summit))
 
     extractions, truth = [], []
@@ -281,6 +297,120 @@ def run_one(n_mentions: int, seed: int, mode: str = "list") -> dict:
     }
 
 
+def one_meeting(n_reports: int, seed: int) -> list:
+    """N articles about one meeting, each with its own title and two pledges worded its own way."""
+    from schemas import ArticleExtraction, Location, Pledge, Provenance, SourceMeta, Summit
+
+    rng = random.Random(seed)
+    syllables = ["ka", "to", "mi", "ra", "ne", "su", "lo", "pe", "vi", "da", "gu", "zo"]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+
+    people = ["Ilse Brandt", "Tunde Okoro"]
+    extractions = []
+    for number in range(n_reports):
+        pledges = [
+            Pledge(
+                description=f"agreed to {word()} {word()} {word()} cooperation",
+                domain=_DOMAINS[(number + j) % len(_DOMAINS)],
+                parties=people,
+            )
+            for j in range(2)
+        ]
+        summit = Summit(
+            title=f"Brandt and Okoro talks on {word()} and {word()}",
+            kind="leaders_summit",
+            status="held",
+            date="2027-03-14",
+            date_precision="day",
+            location=Location(city="Lorvik", country="AA"),
+            participants=people,
+            pledges=pledges,
+        )
+        extractions.append(
+            ArticleExtraction(
+                article_id=f"{number:016x}",
+                source=SourceMeta(published="2027-03-15", outlet=f"Outlet{number}"),
+                summits=[summit],
+                provenance=Provenance(model="bench", prompt_version="bench"),
+            )
+        )
+    return extractions
+
+
+def main_one_meeting(sizes: list[int], seed: int, out: Path, command: str) -> int:
+    sys.path.insert(0, str(HERE.parent))
+    from extractor.reconcile import reconcile_events
+
+    results = []
+    for size in sizes:
+        extractions = one_meeting(size, seed)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        events = reconcile_events(extractions)
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        result = {"reports": size, "events": len(events), "pledges": len(events[0].pledges), "seconds": round(seconds, 3)}
+        result["cpu_seconds"] = round(cpu_seconds, 3)
+        results.append(result)
+        print(f"{size:>6} reports of one meeting  {seconds:6.2f} s  ({len(events)} event, {result['pledges']} pledges)", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"benchmark": "one meeting, many reports", "command": command, "machine": _machine(), "results": results}, indent=2)
+        + "\n"
+    )
+    print(f"wrote {out}")
+    return 0
+
+
+def run_gold(path: Path) -> tuple[dict, list[str]]:
+    """The reconciler on a gold file's own mentions: the scores of ``evaluate --gold-mentions``.
+
+    Also the gold conflicts not settled, for the terminal only: the results file keeps numbers,
+    never the gold's event keys (they name the people of real articles).
+    """
+    sys.path.insert(0, str(HERE.parent))
+    from extractor.evaluate import load_gold, score_extractions
+    from extractor.evaluate.gold import gold_to_extractions
+    from extractor.reconcile import reconcile_events
+
+    gold = load_gold(path)
+    extractions = gold_to_extractions(gold)
+    started = time.perf_counter()
+    events = reconcile_events(extractions)
+    seconds = time.perf_counter() - started
+    rec = score_extractions(gold, extractions, events).reconciliation
+    assert rec is not None
+    return {
+        "gold": str(path),
+        "mentions": rec.mentions,
+        "events": len(events),
+        "seconds": round(seconds, 4),
+        "pairwise": rec.pairwise.model_dump(),
+        "events_split_mixed_traps": rec.events.model_dump(),
+        "conflicts": rec.conflict_totals.model_dump(),
+    }, [f"{c.event_key} {c.field}: chose {c.chosen!r}, gold {c.resolved!r}" for c in rec.conflicts if not c.passed]
+
+
+def main_gold(paths: list[Path], out: Path, command: str) -> int:
+    results = []
+    for path in paths:
+        result, failed = run_gold(path)
+        results.append(result)
+        pw, conflicts, ev = result["pairwise"], result["conflicts"], result["events_split_mixed_traps"]
+        print(
+            f"{path}: {result['mentions']} mentions  pairwise P/R/F1 {pw['precision']:.3f}/{pw['recall']:.3f}/{pw['f1']:.3f}"
+            f" (tp {pw['tp']} fp {pw['fp']} fn {pw['fn']})  conflicts {conflicts['passed']}/{conflicts['gold']}"
+            f"  split {ev['split']}/{ev['gold']}  traps merged {ev['traps_merged']}/{ev['traps']}",
+            flush=True,
+        )
+        for line in failed:
+            print(f"    conflict not settled: {line}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"benchmark": "reconcile on gold mentions", "command": command, "results": results}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
 # --- the driver -----------------------------------------------------------------------------------
 
 
@@ -344,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "reconcile.json")
     parser.add_argument("--keep", action="store_true", help="keep the results of other sizes already in --out (to rerun some sizes only)")
     parser.add_argument("--modes", default="list,stream", help="reconcile_events (list) and/or iter_events (stream), side by side")
+    parser.add_argument("--gold", type=Path, action="append", help="score the reconciler on this gold file's own mentions (repeatable)")
+    parser.add_argument("--one-meeting", help="comma-separated report counts: time one meeting reported that many times")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one size, in this process
     parser.add_argument("--mode", default="list", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -353,6 +485,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     command = " ".join([".venv/bin/python", "bench/reconcile_bench.py", *(argv if argv is not None else sys.argv[1:])])
+    if args.gold:
+        out = args.out if args.out != RESULTS / "reconcile.json" else RESULTS / "reconcile_gold.json"
+        return main_gold(args.gold, out, command)
+    if args.one_meeting:
+        out = args.out if args.out != RESULTS / "reconcile.json" else RESULTS / "reconcile_one_meeting.json"
+        return main_one_meeting([int(n) for n in args.one_meeting.split(",") if n.strip()], args.seed, out, command)
     results = []
     modes = [m for m in args.modes.split(",") if m.strip()]
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):

@@ -612,24 +612,37 @@ def report(events_path: Path, extractions_path: Path | None, article_paths: tupl
     type=click.Path(dir_okay=False, path_type=Path),
     help="Score these extractions (JSONL) instead of extracting INPUTS.",
 )
+@click.option(
+    "--gold-mentions",
+    "gold_mentions",
+    is_flag=True,
+    help="Score the reconciler alone: reconcile the gold's own mentions (a perfect extraction); no articles, no model.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_inputs
 @_max_chars
 @model_options
-def evaluate(gold_path: Path, extractions_path: Path | None, as_json: bool, inputs: tuple[str, ...], max_chars: int, **options) -> None:
+def evaluate(
+    gold_path: Path, extractions_path: Path | None, gold_mentions: bool, as_json: bool, inputs: tuple[str, ...], max_chars: int, **options
+) -> None:
     """Score extractions and their reconciliation against a gold file.
 
-    Either extract INPUTS (the gold's article files, matched to its entries by file name) or read
-    --extractions. Prints a metrics table, or JSON with --json.
+    Either extract INPUTS (the gold's article files, matched to its entries by file name), read
+    --extractions, or take --gold-mentions: the gold's own mentions as the extraction, so only
+    the reconciler is scored. Prints a metrics table, or JSON with --json.
     """
-    from extractor.evaluate.gold import load_gold
+    from extractor.evaluate.gold import gold_to_extractions, load_gold
     from extractor.evaluate.score import render_table, score_extractions
     from extractor.reconcile import reconcile_events
 
     gold = load_gold(gold_path)
     summary = None
     unreadable = 0
-    if extractions_path:
+    if gold_mentions and (extractions_path or inputs):
+        raise InputError("--gold-mentions scores the gold's own mentions: give no article files and no --extractions")
+    if gold_mentions:
+        records = gold_to_extractions(gold)
+    elif extractions_path:
         records, unreadable = _good_extractions(extractions_path)
     elif inputs:
         records = []

@@ -70,12 +70,20 @@ class GoldEvent(_GoldModel):
     conflicts: list[GoldConflict] = Field(default_factory=list)
 
 
+class GoldNonMerge(_GoldModel):
+    """Look-alike events that must stay apart (a trap for the reconciler), and why."""
+
+    events: list[str] = Field(min_length=2)
+    why: str | None = None
+
+
 class GoldFile(_GoldModel):
     format: Literal["summit-gold/1"]
     domains: list[str] = Field(default_factory=list)
     actors: list[GoldActor] = Field(default_factory=list)
     articles: dict[str, GoldArticle]
     events: dict[str, GoldEvent] = Field(default_factory=dict)
+    non_merge: list[GoldNonMerge] = Field(default_factory=list)
 
 
 def load_gold(path: str | Path) -> GoldFile:
@@ -115,7 +123,8 @@ def gold_to_extractions(gold: GoldFile) -> list[ArticleExtraction]:
     Optional mentions are left out; pledges get one entry per gold domain. Used to test the
     reconciler and the scorer on input whose right answer is known.
     """
-    roles = {actor.name: actor for actor in gold.actors}
+    # A mention may name a person by one of their aliases: the actor record still knows them.
+    roles = {name: actor for actor in gold.actors for name in (*actor.aliases, actor.name)}
     extractions = []
     for file_name, article in sorted(gold.articles.items()):
         summits = []

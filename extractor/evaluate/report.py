@@ -101,11 +101,59 @@ class ConflictCheck(BaseModel):
         return self.holds_resolved and self.recorded
 
 
+class ConflictTotals(BaseModel):
+    """The gold conflicts summed up: how many hold the resolved value, are recorded, or both."""
+
+    gold: int = 0
+    right_value: int = 0
+    recorded: int = 0
+    passed: int = 0
+
+
+class EventTotals(BaseModel):
+    """How the gold events came out: split over several events, or sharing one with another event.
+
+    ``traps`` are the gold's ``non_merge`` pairs whose two events both have scored mentions;
+    ``traps_merged`` those of them that some event merged.
+    """
+
+    gold: int = 0
+    split: int = 0
+    mixed: int = Field(0, description="Reconciled events holding mentions of two or more gold events.")
+    traps: int = 0
+    traps_merged: int = 0
+
+
+class PairErrors(BaseModel):
+    """The pairs the reconciler got wrong, counted by what their two gold mentions have in common.
+
+    Each wrong pair counts once under each of its traits (evaluate/errors.py: people, place, date,
+    status, roles, kind): ``missed`` are pairs of one gold event left apart, ``wrong`` pairs of
+    two gold events merged. A reader sees which kind of evidence the reconciler mishandles.
+    """
+
+    missed: dict[str, int] = Field(default_factory=dict)
+    wrong: dict[str, int] = Field(default_factory=dict)
+
+
 class ReconciliationScore(BaseModel):
     pairwise: Counts = Field(default_factory=Counts, description="Pairs of matched mentions merged into one event.")
     mentions: int = Field(0, description="Matched mentions the pairs are drawn from.")
     not_in_any_event: int = Field(0, description="Matched mentions no event lists; each counts as an event of its own.")
+    events: EventTotals = Field(default_factory=EventTotals)
+    pair_errors: PairErrors = Field(default_factory=PairErrors)
     conflicts: list[ConflictCheck] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def conflict_totals(self) -> ConflictTotals:
+        checks = self.conflicts
+        return ConflictTotals(
+            gold=len(checks),
+            right_value=sum(c.holds_resolved for c in checks),
+            recorded=sum(c.recorded for c in checks),
+            passed=sum(c.passed for c in checks),
+        )
 
 
 class Report(BaseModel):
@@ -157,6 +205,9 @@ def render_table(report: Report) -> str:
     if rec is not None:
         value, counts = _prf(rec.pairwise)
         rows.append(("reconcile pairwise P/R/F1", value, f"{counts}  ({rec.mentions} mentions, {rec.not_in_any_event} in no event)"))
+        ev = rec.events
+        rows.append(("gold events split", f"{ev.split}/{ev.gold}", f"{ev.mixed} events mix gold events"))
+        rows.append(("non-merge traps merged", f"{ev.traps_merged}/{ev.traps}", "look-alike events put together"))
         passed = sum(check.passed for check in rec.conflicts)
         rows.append(("conflicts resolved", f"{passed}/{len(rec.conflicts)}", "gold conflicts"))
         for check in rec.conflicts:

@@ -62,7 +62,7 @@ def score_extractions(gold: GoldFile, extractions: Sequence[ArticleExtraction], 
             report.mentions.add(tp=1)
             report.primary_mentions.add(tp=mention.mention == "primary")
             _score_fields(report, gold_file, summit, mention, names)
-            scored.append(ScoredMention(extraction.article_id, i, mention.event_key))
+            scored.append(ScoredMention(extraction.article_id, i, mention.event_key, mention))
 
         for i, summit in enumerate(extraction.summits):
             if i not in paired_extracted:
