@@ -51,6 +51,7 @@ from extractor.grounding.evidence import (
     sentence_support,
     snap_to_text_name,
 )
+from extractor.grounding.lifecycle import lifecycle_status
 from extractor.grounding.meeting_context import outside_instructions, participant_supported, reports_meeting
 from extractor.grounding.places import named_only_as_a_government
 from extractor.grounding.roles import is_briefer
@@ -386,13 +387,18 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if status == "held" and dated_after_publication(resolved, published):
         drop(f"{at}.status", status, f"dated {resolved.date}, after the article was published")
         status = "planned"
+    # Called off, or under way: the words by the meeting's place or date (grounding.lifecycle).
+    lifecycle = lifecycle_status(facts, [e for e in (date_evidence, city_evidence) if e])
+    if lifecycle == "cancelled" or (lifecycle == "ongoing" and status == "held"):
+        drop(f"{at}.status", status, f"the article's words say {lifecycle}")
+        status = lifecycle
     if date_evidence and resolved.precision == "unknown":
         # The article's words, but not a date ("before the next shuttle meeting"): not kept.
         drop(f"{at}.date_text", draft.date_text, "not a date")
         date_evidence, resolved = None, resolve_date(None, published)
 
     pledges = _pledges(at, draft, facts, [p.person.canonical for p in participants], drop, _year_of(resolved.date, published))
-    if pledges and status != "held":
+    if pledges and status not in ("held", "ongoing"):
         for k, pledge in enumerate(pledges):
             drop(f"{at}.pledges[{k}]", pledge.description, f"the meeting is {status}: nothing has been agreed there yet")
         pledges = []

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from extractor.extract.kinds import kind_from_roles
 from extractor.grounding.evidence import name_mentions, sentence_spans
+from extractor.grounding.lifecycle import lifecycle_status
 from extractor.grounding.people import short_name, titled_names
 from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
 from extractor.normalize.countries import major_city_country, to_alpha2
@@ -33,7 +34,11 @@ from schemas import Evidence, Location, Summit
 MEETING_WORDS = re.compile(
     r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference|encounter)\b", re.IGNORECASE
 )
-_THE_PAIR = re.compile(r"\b(?:the\s+two\s+(?:leaders|ministers|sides|men|women)|the\s+pair|they|their|both)\b", re.IGNORECASE)
+_THE_PAIR = re.compile(
+    r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+state|ministers|envoys|sides|men|women)|"
+    r"the\s+pair|they|their|both)\b",
+    re.IGNORECASE,
+)
 _PLACE_WORDS = re.compile(r"\b(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\b")
 
 
@@ -204,6 +209,8 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         else:
             status = status_from_text(text, evidence, date_text) or "held"
             resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
+        if lifecycle_status(text, evidence) == "cancelled":
+            status = "cancelled"
         if resolved.precision == "unknown" and city is None:
             continue
         if status == "held" and dated_after_publication(resolved, published):

@@ -29,6 +29,7 @@ _SPEAKING = re.compile(
     re.IGNORECASE,
 )
 _BEFORE = 60  # characters before a mention in which its title is looked for
+_TITLE_RIGHT_BEFORE = re.compile(rf"(?:{_BRIEFER_TITLE.pattern})(?:\s+\([A-Z]+\))?\s+$", re.IGNORECASE)
 
 
 def _sentence_of(text: str, offset: int) -> str:
@@ -45,8 +46,10 @@ def is_briefer(text: str, mentions: list[Evidence], role: str | None) -> bool:
     for mention in mentions:
         before = text[max(0, mention.start - _BEFORE) : mention.start]
         # The title belongs to this name only when nothing ends the phrase in between.
-        before = re.split(r"[.;:!?\n]|\band\b|\bwith\b|\bmet\b", before)[-1]
-        if _BRIEFER_TITLE.search(before):
+        before = re.split(r"[.;:!?\n,]|\band\b|\bwith\b|\bmet\b", before)[-1]
+        # Right before the name (an acronym in brackets may follow the title): in "spokesperson
+        # Amina Yusuf, who noted that Chile views Rafael Soto's visit", the title is not Soto's.
+        if _TITLE_RIGHT_BEFORE.search(before):
             titled = True
         if _SPEAKING.search(_sentence_of(text, mention.start)):
             speaking = True

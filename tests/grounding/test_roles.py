@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from extractor.extract.assemble import assemble_records
+from extractor.grounding.evidence import name_mentions
+from extractor.grounding.roles import is_briefer
 from extractor.model.draft import DraftExtraction
 
 ARTICLE = (
@@ -44,3 +46,13 @@ def test_a_leader_who_speaks_is_still_a_participant():
     text = "President Anna Berg met Prime Minister Jonas Lind in Vienna. Berg said the talks went well, Lind told reporters."
     records = assemble_records(draft(("Anna Berg", "President"), ("Jonas Lind", "Prime Minister")), text, None)
     assert records.summits[0].participants == ["Anna Berg", "Jonas Lind"]
+
+
+def test_a_briefers_title_before_someone_else_is_not_the_participants():
+    text = (
+        "Foreign Minister Lucia Ferraz met Kenyan envoy Otieno Were in Brasilia on Monday. A statement quoted "
+        "ministry spokesperson Ana Paiva, who noted that Brazil sees Otieno Were's visit as a chance to deepen ties."
+    )
+    mentions = name_mentions(text, "Otieno Were")
+    assert not is_briefer(text, mentions, None)
+    assert is_briefer(text, name_mentions(text, "Ana Paiva"), None)
