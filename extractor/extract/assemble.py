@@ -69,7 +69,7 @@ from extractor.normalize.dates import (
     with_year_from,
 )
 from extractor.normalize.domains import matching_domains, to_domain
-from extractor.normalize.names import known_actor, known_actors, role_conflicts, surname_of
+from extractor.normalize.names import clean_name, known_actor, known_actors, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
@@ -324,7 +324,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         elif not participant_supported(text, person.mentions, [p.name for p in draft.participants if p is not participant]):
             # Named, but only where no meeting is reported, e.g. inside an injected instruction.
             drop(f"{at}.participants[{j}]", participant.name, "named only where no meeting is reported")
-        elif is_briefer(text, person.mentions, participant.role):
+        elif is_briefer(text, person.mentions, participant.role, _names_of_others(draft, participant)):
             # Not re-asked: the article names them, only in the wrong part (see grounding.roles).
             drop(f"{at}.participants[{j}]", participant.name, "speaks about the meeting (a briefer or commentator), did not take part")
         elif all(p.person.canonical != person.canonical for p in participants):
@@ -497,6 +497,12 @@ def _split_city(city: str | None, country: str | None) -> tuple[str | None, str 
     if first and country_of_city(first):
         return first, country
     return city, country
+
+
+def _names_of_others(draft: DraftSummit, participant: DraftParticipant) -> tuple[str, ...]:
+    """The meeting's other people, by full name and by each longer word of it ("Wang", "Yi" is too short)."""
+    names = [p.name for p in draft.participants if p is not participant]
+    return tuple(dict.fromkeys([*names, *(word for name in names for word in clean_name(name).split() if len(word) > 3)]))
 
 
 def _with_stated_title(text: str, participant: DraftParticipant, person: PersonMatch) -> DraftParticipant:

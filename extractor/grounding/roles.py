@@ -39,11 +39,23 @@ def _sentence_of(text: str, offset: int) -> str:
     return ""
 
 
-def is_briefer(text: str, mentions: list[Evidence], role: str | None) -> bool:
-    """True when the person's title is a briefing/commenting one and the article shows them speaking."""
+# Words that report a meeting ("will hold talks with", "met"): a sentence with them and a
+# counterpart's name, and no speaking verb, shows the person at the table.
+_MEETS = re.compile(
+    r"\b(?:met|meet(?:s|ing)?|hold(?:s|ing)?|held|talks|visit(?:s|ed|ing)?|summit|dialogue|hosted|received)\b", re.IGNORECASE
+)
+
+
+def is_briefer(text: str, mentions: list[Evidence], role: str | None, others: tuple[str, ...] = ()) -> bool:
+    """True when the person's title is a briefing/commenting one and the article shows them
+    speaking, and never shows them meeting one of ``others`` (the meeting's other people):
+    a security adviser who holds talks with a foreign minister is a participant."""
     titled = bool(role and _BRIEFER_TITLE.search(role))
     speaking = False
     for mention in mentions:
+        sentence = _sentence_of(text, mention.start)
+        if _MEETS.search(sentence) and not _SPEAKING.search(sentence) and any(o and o in sentence for o in others):
+            return False
         before = text[max(0, mention.start - _BEFORE) : mention.start]
         # The title belongs to this name only when nothing ends the phrase in between.
         before = re.split(r"[.;:!?\n,]|\band\b|\bwith\b|\bmet\b", before)[-1]
@@ -51,6 +63,6 @@ def is_briefer(text: str, mentions: list[Evidence], role: str | None) -> bool:
         # Amina Yusuf, who noted that Chile views Rafael Soto's visit", the title is not Soto's.
         if _TITLE_RIGHT_BEFORE.search(before):
             titled = True
-        if _SPEAKING.search(_sentence_of(text, mention.start)):
+        if _SPEAKING.search(sentence):
             speaking = True
     return titled and speaking

@@ -113,7 +113,13 @@ _RELATIVE = re.compile(
 )
 # "on the 30th", "the 2nd": a day of the month named alone (the ordinal suffix is required, so
 # that a bare number is never read as a day). A month after it is _DAY_MONTH's, tried first.
-_DAY_OF_MONTH = re.compile(r"\bthe\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
+# An ordinal that counts something ("the 6th summit", "the 3rd Forum", "the 10th round") is no day:
+# a day stands before punctuation, "of", or a word that is no noun it could count.
+_DAY_OF_MONTH = re.compile(
+    r"\bthe\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:(?-i:[A-Z])|(?:annual|round|session|edition|meeting|summit|"
+    r"anniversary|time|century|day|week|month|year|floor|time|consecutive|straight|largest|biggest)\b))",
+    re.IGNORECASE,
+)
 # Words that only make sense relative to a moment: they go to dateparser, with the publication date.
 _RELATIVE_CUE = re.compile(r"\b(?:ago|later|earlier|before|after|since)\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")

@@ -56,3 +56,13 @@ def test_a_briefers_title_before_someone_else_is_not_the_participants():
     mentions = name_mentions(text, "Otieno Were")
     assert not is_briefer(text, mentions, None)
     assert is_briefer(text, name_mentions(text, "Ana Paiva"), None)
+
+
+def test_an_adviser_who_holds_talks_with_a_counterpart_is_a_participant():
+    text = (
+        "National Security Adviser Rafael Ortiz and Japanese Foreign Minister Keiko Mori will hold talks in Tokyo on Monday. "
+        "Rafael Ortiz said the agenda was open."
+    )
+    mentions = name_mentions(text, "Rafael Ortiz")
+    assert is_briefer(text, mentions, None)  # titled as a briefer, and speaking
+    assert not is_briefer(text, mentions, None, ("Keiko Mori",))  # but shown meeting the counterpart

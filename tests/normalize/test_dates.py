@@ -268,3 +268,9 @@ def test_a_span_counted_from_another_meeting_gives_the_month_its_window_lies_in(
     # No day to count from, or no count: nothing.
     assert counted_from("six days after", "2026-01").date is None
     assert counted_from("a few days after", "2026-01-13").date is None
+
+
+def test_an_ordinal_that_counts_an_event_is_no_day_of_the_month():
+    assert resolve_date("after the 6th Pacific Islands Forum", "2025-04-04").precision == "unknown"
+    assert resolve_date("the 10th round of talks", "2025-04-04").precision == "unknown"
+    assert resolve_date("on the 30th", "2025-04-04").date == "2025-03-30"
