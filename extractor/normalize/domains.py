@@ -35,7 +35,19 @@ _PEOPLE_EXCHANGE = (
 
 # (domain, keywords), highest priority first. A keyword is a regex fragment matched at a word start.
 _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
-    ("north_korea", [r"north korea", r"n\.? korea", r"dprk", r"pyongyang", r"denucleari[sz]", r"korean peninsula"]),
+    # Denuclearisation is North Korea's only when no other country is named as its object: "the
+    # denuclearisation of Iran" is a nuclear programme elsewhere (regional_security).
+    (
+        "north_korea",
+        [
+            r"north korea",
+            r"n\.? korea",
+            r"dprk",
+            r"pyongyang",
+            r"denucleari[sz]\w*\b(?!\s+(?:of|in|by)\s+(?!(?:the\s+)?(?:korean|north|dprk|pyongyang)))",
+            r"korean peninsula",
+        ],
+    ),
     (
         "transnational_crime",
         [
@@ -64,6 +76,9 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
             r"colonial",
             r"comfort women",
             r"humanitarian",
+            r"refugees?",
+            r"displaced",
+            r"migra(?:nts?|tion)",
             r"dna",
             r"reconcil",
             r"wartime",
@@ -170,6 +185,21 @@ _KEYWORDS: list[tuple[PledgeDomain, list[str]]] = [
             r"maritime",
             r"coast guards?",
             r"freedom of navigation",
+            # Peace and conflict, in any region's words.
+            r"cease[\s-]*fires?",
+            r"truce",
+            r"armistice",
+            r"peace",
+            r"conflicts?\b",
+            r"hostilit",
+            r"de[\s-]*escalat",
+            r"(?:border|boundary)\s+(?:disputes?|security|tensions?|clash|issues?|questions?|demarcation|conflicts?|situation|areas?)",
+            r"territor",
+            r"nuclear",
+            r"denucleari",
+            r"non[\s-]*proliferation",
+            r"terroris",
+            r"extremis",
             r"security",
         ],
     ),

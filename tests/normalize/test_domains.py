@@ -69,3 +69,18 @@ def test_nothing_fits(text):
 def test_always_in_the_vocabulary():
     for text in ["defence", "AI", "xyz", "green energy", "trade"]:
         assert to_domain(text) in PLEDGE_DOMAINS
+
+
+@pytest.mark.parametrize(
+    ("phrase", "domain"),
+    [
+        ("an immediate and unconditional ceasefire", "regional_security"),
+        ("a lasting peace in the Sahel", "regional_security"),
+        ("settle the boundary question", "regional_security"),
+        ("the denuclearisation of Iran", "regional_security"),  # not North Korea's, though the word is the same
+        ("denuclearisation of the Korean Peninsula", "north_korea"),
+        ("help refugees return home", "history_humanitarian"),
+    ],
+)
+def test_agendas_of_any_region_find_their_domain(phrase, domain):
+    assert to_domain(phrase) == domain
