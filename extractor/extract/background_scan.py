@@ -25,6 +25,7 @@ from extractor.grounding.evidence import name_mentions, sentence_spans
 from extractor.grounding.lifecycle import lifecycle_status
 from extractor.grounding.people import short_name, titled_names
 from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
+from extractor.grounding.titles import stated_title
 from extractor.normalize.countries import major_city_country, to_alpha2
 from extractor.normalize.dates import Dateline, counted_from, dated_after_publication, find_date_phrases, find_span_shifts, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
@@ -141,8 +142,10 @@ def country_placed_in(sentence: str, near: int | None = None) -> tuple[str, str,
     return min(found, key=lambda place: min(abs(near - place[3]), abs(near - place[2])))
 
 
-def _kind(people: list[str]) -> str:
-    return kind_from_roles("leaders_summit", [actor.role if (actor := known_actor(p)) else None for p in people])
+def _kind(text: str, people: list[str]) -> str:
+    """From the people's roles: the known-actor table's, else the title the article writes by the name."""
+    roles = [actor.role if (actor := known_actor(p)) else stated_title(text, name_mentions(text, p)).role for p in people]
+    return kind_from_roles("leaders_summit", roles)
 
 
 def scan_background(text: str, published: str | None, summits: list[Summit], dateline: Dateline | None = None) -> list[Summit]:
@@ -217,7 +220,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             status = "planned"
         summit = Summit(
             title=f"{'–'.join(surname_of(p) or p for p in who[:3])} meeting" + (f" in {city}" if city else ""),
-            kind=_kind(who),
+            kind=_kind(text, who),
             status=status,
             date=resolved.date,
             date_precision=resolved.precision,

@@ -52,3 +52,9 @@ def test_officials_who_are_not_heads_of_state_or_government_meet_at_ministerial_
     assert kind_from_roles("leaders_summit", ["Treasury Secretary", "Vice Premier"]) == "ministerial_meeting"
     assert kind_from_roles("leaders_summit", ["President", "Prime Minister"]) == "leaders_summit"
     assert kind_from_roles("leaders_summit", ["General Secretary", "President"]) == "leaders_summit"
+
+
+def test_a_head_of_state_received_by_someone_of_another_rank_is_another_kind_of_meeting():
+    assert kind_from_roles("leaders_summit", ["President", "Special Envoy"]) == "other_meeting"
+    assert kind_from_roles("leaders_summit", ["Prime Minister", "Minister of Finance"]) == "other_meeting"
+    assert kind_from_roles("leaders_summit", ["Prime Minister", None]) == "leaders_summit"  # one rank unknown: unchanged
