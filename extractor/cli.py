@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, ModelError, SummitError, exit_code_of, first_problem
+from extractor.errors import EXIT_SOME_FAILED, ConfigError, InputError, InternalError, ModelError, SummitError, exit_code_of
 from extractor.ingest.articles import DEFAULT_MAX_CHARS, Article, InputFailure, read_articles
-from extractor.jsontext import JSON_ERRORS, json_problem
 from extractor.logs import configure_logging, printable, redact, register_secret
 from extractor.model.retries import RetryPolicy
 from extractor.settings import ENGINES, MODES, Settings
@@ -444,40 +443,12 @@ def read_extractions(path: Path) -> Iterator[ArticleExtraction | InputFailure]:
     """ArticleExtraction records from a JSONL file (failure records and blank lines skipped).
 
     A line that is not an extraction record is an ``InputFailure`` with its line number: one bad
-    line never hides the good ones. Only a file that cannot be opened stops the command.
+    line never hides the good ones. Only a file that cannot be read stops the command. The same
+    reader as ``report``'s (``extractor.ingest.records``).
     """
-    from pydantic import ValidationError
+    from extractor.ingest.records import is_failure_record, read_records
 
-    try:
-        handle = path.open("rb") if str(path) != "-" else sys.stdin.buffer
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-
-            def bad(problem: str, number: int = number) -> InputFailure:
-                return InputFailure(str(path), number, f"{path}:{number}: {problem}")
-
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield bad(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except JSON_ERRORS as exc:
-                yield bad(json_problem(exc))
-                continue
-            if isinstance(record, dict) and "error" in record and "provenance" not in record:
-                continue  # a recorded failure: nothing to reconcile
-            try:
-                yield ArticleExtraction.model_validate(record)
-            except ValidationError as exc:
-                yield bad(f"not an extraction record ({first_problem(exc)})")
-            except RecursionError:
-                yield bad("not an extraction record (nested too deeply)")
+    return read_records(path, ArticleExtraction, "an extraction record", skip=is_failure_record, stdin=sys.stdin.buffer)
 
 
 def _good_extractions(path: Path) -> tuple[list[ArticleExtraction], int]:

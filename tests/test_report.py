@@ -273,3 +273,44 @@ def test_progress_names_the_article_in_hand_and_the_time_per_article():
     assert progress.pace() == "last 10.0 s, 15.0 s/article"
     progress.advance(done(99.0, cached=True))  # a cache hit is no model time
     assert progress.in_hand() == "done" and progress.pace() == "last 10.0 s, 15.0 s/article"
+
+
+# -- hostile input lines (issue 23: 8 and 9) -----------------------------------------------------------
+
+
+def _hostile_event_lines(good: dict) -> dict[str, str]:
+    fields = good["fields"]
+    participants = fields["participants"]
+    return {
+        "nested too deeply": "[" * 100_000 + "]" * 100_000,
+        "too many digits": json.dumps(good).replace(f'"source_count": {good["source_count"]}', '"source_count": 1' + "0" * 5000),
+        "not a partial ISO date": json.dumps({**good, "date": "2026-13-01"}),
+        "not a list of names": json.dumps(
+            {**good, "fields": {**fields, "participants": {**participants, "values": [{**participants["values"][0], "value": 5}]}}}
+        ),
+        "NaN is not a number JSON allows": json.dumps({**good, "fields": {**fields, "date": {**fields["date"], "chosen": float("nan")}}}),
+    }
+
+
+@pytest.mark.parametrize(
+    "problem", ["nested too deeply", "too many digits", "not a partial ISO date", "not a list of names", "NaN is not a number JSON allows"]
+)
+def test_report_with_a_hostile_line_writes_the_page_says_one_line_and_exits_1(tmp_path, gold_events, problem):
+    events, extractions = gold_events
+    good = events[0].model_dump(mode="json")
+    events_path = tmp_path / "events.jsonl"
+    events_path.write_text(json.dumps(good) + "\n" + _hostile_event_lines(good)[problem] + "\n", encoding="utf-8")
+    x = tmp_path / "extractions.jsonl"
+    x.write_text("".join(e.model_dump_json() + "\n" for e in extractions), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = run_cli(["report", str(events_path), "--extractions", str(x), "-o", str(out)], env=base_env(tmp_path))
+    assert result.returncode == 1, result.stderr
+    [line] = problem_lines(result.stderr)[:-1]  # the last line says where the page is
+    assert line.startswith(f"summit-extract: {events_path}:2: ") and problem in line
+    page = out.read_text(encoding="utf-8")
+    data = json.loads(  # strictly, as a browser parses it: no NaN
+        re.search(r'id="report-data">(.*?)</script>', page, re.DOTALL).group(1),
+        parse_constant=lambda name: pytest.fail(f"{name} in the page's data"),
+    )
+    assert [e["id"] for e in data["events"]] == [good["event_id"]]
+    assert len(data["problems"]) == 1

@@ -37,11 +37,18 @@ from extractor.ingest.boilerplate import (
 )
 from extractor.jsontext import JSON_ERRORS, json_problem
 
-__all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "parse_article", "read_articles"]
+__all__ = ["DEFAULT_MAX_CHARS", "Article", "InputFailure", "not_utf8_bom", "open_source", "parse_article", "read_articles"]
 
 DEFAULT_MAX_CHARS = 200_000
 
 _BOM = b"\xef\xbb\xbf"
+# Byte-order marks of the other Unicode encodings, longest first: UTF-32-LE's starts with UTF-16-LE's.
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 _BODY_FIELDS = ("body", "body_md", "text", "content")
 _TEXT_FIELDS = (*_BODY_FIELDS, "summary")
 _TITLE_FIELDS = ("title", "headline")
@@ -146,7 +153,7 @@ def read_articles(
 
 def _read_file(path: Path, label: str, max_chars: int) -> Iterator[Article | InputFailure]:
     try:
-        handle = _open_source(path)
+        handle = open_source(path)
     except FileNotFoundError:
         yield InputFailure(label, None, f"{label}: no such file or directory")
         return
@@ -163,7 +170,7 @@ def _read_file(path: Path, label: str, max_chars: int) -> Iterator[Article | Inp
             yield InputFailure(label, None, f"{label}: cannot read ({error.strerror or error})")
 
 
-def _open_source(path: Path) -> BinaryIO:
+def open_source(path: Path) -> BinaryIO:
     """The file, opened so that a FIFO with no writer cannot hang us.
 
     A FIFO opened the usual way waits for a writer forever. Opened with O_NONBLOCK it opens at
@@ -311,13 +318,22 @@ def _locate(file: str | None, line: int | None, message: str) -> str:
 # --- decoding -----------------------------------------------------------------------------------
 
 
+def not_utf8_bom(raw: bytes) -> str | None:
+    """The problem with bytes that open with another encoding's byte-order mark, else None:
+    "not UTF-8 text (it is UTF-32; convert it to UTF-8)"."""
+    for bom, encoding in _OTHER_BOMS:
+        if raw.startswith(bom):
+            return f"not UTF-8 text (it is {encoding}; convert it to UTF-8)"
+    return None
+
+
 def _decode(raw: bytes | str) -> str:
     """Text from bytes, refusing binary data and anything that is not UTF-8. A BOM is dropped."""
     if isinstance(raw, str):
         text = raw.removeprefix("\ufeff")
     else:
-        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise InputError("not UTF-8 text (it is UTF-16; convert it to UTF-8)")
+        if problem := not_utf8_bom(raw):
+            raise InputError(problem)
         skipped = len(_BOM) if raw.startswith(_BOM) else 0
         if (nul := raw.find(b"\x00")) >= 0:
             raise InputError(f"binary data, not text (NUL byte at offset {nul})")

@@ -1,21 +1,27 @@
 """Reading what a report is made of, for the command line: one bad line never sinks the rest.
 
-Each reader returns the records it could read and, for every line it could not, one line saying
-where and why; the report is written from the good records and lists the bad lines.
+Events and extractions are read with the reader every command shares
+(``extractor.ingest.records``): each line it cannot read adds one line to the problems, which are
+printed, listed on the page, and make the exit status 1. An event is also checked for what the
+page draws from it beyond its schema: a date the timeline can place, and the people each source
+named as a list of names.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from extractor.errors import InputError, first_problem
-from extractor.ingest import Article, InputFailure, read_articles
+from extractor.ingest import Article, InputFailure, read_articles, read_records
+from extractor.ingest.records import is_failure_record
 from schemas import ArticleExtraction, Event
+from schemas.vocab import PARTIAL_DATE_PATTERN
+
+_PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
 
 
 @dataclass
@@ -26,36 +32,36 @@ class ReportInputs:
     problems: list[str] = field(default_factory=list)
 
 
+def event_problem(event: Event) -> str | None:
+    """What the page could not draw in a schema-valid event, or None."""
+    if event.date is not None and not _PARTIAL_DATE.fullmatch(event.date):
+        return f"date {event.date[:40]!r} is not a partial ISO date"
+    participants = event.fields.get("participants")
+    for index, seen in enumerate(participants.values if participants else []):
+        if seen.value is not None and not (isinstance(seen.value, list) and all(isinstance(name, str) for name in seen.value)):
+            return f"fields.participants.values[{index}].value is not a list of names"
+    return None
+
+
 def read_jsonl(path: Path, model: type[BaseModel], what: str, problems: list[str]) -> list:
     """The records of ``model`` in a JSONL file; each unreadable line adds one line to ``problems``.
 
-    A file that cannot be opened at all is an ``InputError``: there is nothing to report from it.
+    A file that cannot be read at all is an ``InputError``: there is nothing to report from it.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    is_event = model is Event
     records = []
-    for number, raw in enumerate(data.splitlines(), start=1):
-        where = f"{path}:{number}"
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x})")
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if model is ArticleExtraction and isinstance(record, dict) and "error" in record and "provenance" not in record:
-            continue  # a recorded failure (`--failures`): no extraction to draw quotes from
-        try:
-            records.append(model.model_validate(record))
-        except ValidationError as exc:
-            problems.append(f"{where}: not {what} ({first_problem(exc)})")
+    for item in read_records(
+        path,
+        model,
+        what,
+        # A recorded failure (`--failures`) among extractions: no extraction to draw quotes from.
+        skip=is_failure_record if model is ArticleExtraction else None,
+        check=event_problem if is_event else None,  # type: ignore[arg-type]
+    ):
+        if isinstance(item, InputFailure):
+            problems.append(item.message)
+        else:
+            records.append(item)
     return records
 
 

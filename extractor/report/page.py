@@ -28,8 +28,12 @@ def _asset(name: str) -> str:
 
 
 def json_for_script(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` left as such."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` left as such.
+
+    A NaN or an infinity is an error here (``ValueError``): Python would write it, and the
+    browser's JSON parser would refuse the whole block and draw nothing.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

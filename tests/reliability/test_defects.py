@@ -556,3 +556,63 @@ def test_the_breaker_lets_a_trial_through_after_its_cooldown_so_a_worker_recover
     breaker.check()
     breaker.succeeded()  # the server is back
     assert not breaker.open and breaker.failures == 0
+
+
+# -- issue 23: one reader for every command, FIFOs, UTF-32 -------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["reconcile", "report"])
+def test_reconcile_and_report_on_a_fifo_with_no_writer_say_so_instead_of_hanging(tmp_path, command):
+    import os
+
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    args = [command, str(fifo)] + (["-o", str(tmp_path / "report.html")] if command == "report" else [])
+    result = run_cli(args, env=base_env(tmp_path))  # run_cli times out at 60 s
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert line == f"summit-extract: error: {fifo}: nothing to read (a FIFO with no writer; start the writer first, or pipe it on stdin)"
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-32", "UTF-32"), ("utf-32-be", "UTF-32"), ("utf-16", "UTF-16")])
+def test_a_file_with_a_utf32_or_utf16_byte_order_mark_is_named_right(tmp_path, encoding, name):
+    text = "\ufeff" + good_record() if encoding.endswith("-be") else good_record()
+    article = tmp_path / "article.json"
+    article.write_bytes(text.encode(encoding))
+    result = run_cli(["ingest", str(article)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert line.endswith(f"not UTF-8 text (it is {name}; convert it to UTF-8)")
+    extractions = tmp_path / "extractions.jsonl"
+    extractions.write_bytes(text.encode(encoding))
+    result = run_cli(["reconcile", str(extractions)], env=base_env(tmp_path))
+    assert result.returncode == 2
+    [line] = problem_lines(result.stderr)
+    assert line == f"summit-extract: error: {extractions}: not UTF-8 text (it is {name}; convert it to UTF-8)"
+
+
+def test_reconcile_and_report_read_extractions_alike_line_for_line(tmp_path):
+    good = _extraction_lines(tmp_path)
+    bad_lines = [
+        DEEP,
+        '{"article_id": "x"}',
+        HUGE_INT,
+        '{"article_id": NaN}',
+        "\xff not utf-8",
+        json.dumps({**json.loads(good[0]), "summits": [{"participants": "Lee"}]}),
+    ]
+    extractions = tmp_path / "extractions.jsonl"
+    lines = [
+        good[0].encode(),
+        *(line.encode("latin-1") if line.startswith("\xff") else line.encode() for line in bad_lines),
+        good[1].encode(),
+    ]
+    extractions.write_bytes(b"\n".join(lines) + b"\n")
+    reconciled = run_cli(["reconcile", str(extractions)], env=base_env(tmp_path))
+    events = tmp_path / "events.jsonl"
+    events.write_text(reconciled.stdout, encoding="utf-8")
+    reported = run_cli(["report", str(events), "--extractions", str(extractions), "-o", str(tmp_path / "r.html")], env=base_env(tmp_path))
+    assert reconciled.returncode == reported.returncode == 1
+    from_reconcile = problem_lines(reconciled.stderr)
+    assert len(from_reconcile) == len(bad_lines)
+    assert problem_lines(reported.stderr)[:-1] == from_reconcile  # the same words for the same lines
