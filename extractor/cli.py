@@ -698,10 +698,22 @@ def _progress(items: list) -> _Progress:
     return _Progress(items)
 
 
-# worker, enqueue, events: the queue-facing commands live with the worker (extractor/worker/cli.py).
+# worker, enqueue, events: the queue-facing commands live with the worker (extractor/worker/cli.py),
+# given what they share with the commands above.
+from extractor.worker.cli import Shell as _Shell  # noqa: E402
 from extractor.worker.cli import register as _register_worker_commands  # noqa: E402
 
-_register_worker_commands(cli)
+_register_worker_commands(
+    cli,
+    _Shell(
+        model_options=model_options,
+        max_chars_option=_max_chars,
+        read_inputs=_read,
+        report_input_failure=_report_input_failure,
+        emit_jsonl=_emit_jsonl,
+        settings=_settings,
+    ),
+)
 
 
 def main() -> None:

@@ -1,4 +1,8 @@
-"""``summit-extract worker``, ``enqueue`` and ``events``: thin shells over this package and the store."""
+"""``summit-extract worker``, ``enqueue`` and ``events``: thin shells over this package and the store.
+
+The command line registers them (``register``) and hands over what its commands share (``Shell``:
+the model options, reading inputs, writing JSONL), so this module never imports it back.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import click
 
@@ -51,9 +58,21 @@ def _public_store(url: str) -> str:
         return "(store)"
 
 
-def register(cli: click.Group) -> None:
-    # Imported here: extractor.cli registers these commands at its end, once its options exist.
-    from extractor.cli import _emit_jsonl, _max_chars, _read, _report_input_failure, _settings, model_options
+@dataclass(frozen=True)
+class Shell:
+    """What the command line's commands share, as the worker's commands use it."""
+
+    model_options: Callable[[Callable[..., Any]], Callable[..., Any]]  # the --base-url, --model, … options
+    max_chars_option: Callable[[Callable[..., Any]], Callable[..., Any]]  # --max-chars
+    read_inputs: Callable[[tuple[str, ...], int], Iterator[Any]]  # articles and InputFailures, as `extract` reads them
+    report_input_failure: Callable[[Any], None]  # one line on stderr
+    emit_jsonl: Callable[[dict], None]  # one record on stdout, whole
+    settings: Callable[[dict], Any]  # the model options' values → Settings
+
+
+def register(cli: click.Group, shell: Shell) -> None:
+    _max_chars, model_options = shell.max_chars_option, shell.model_options
+    _read, _report_input_failure, _emit_jsonl, _settings = shell.read_inputs, shell.report_input_failure, shell.emit_jsonl, shell.settings
 
     @cli.command()
     @_broker
