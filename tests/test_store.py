@@ -75,6 +75,32 @@ def test_stored_events_equal_the_batch_reconcilers_after_every_save_in_any_order
     assert len(lines) == 6  # the six meetings, each reported four times
 
 
+def test_an_article_extracted_again_replaces_its_earlier_extraction_in_the_events(store_url, extractions):
+    """After a rule change (a new code hash in the key) the article is stored again; its events follow
+    the new extraction, and a message of the old kind still finds its key stored."""
+    first = extractions[0]
+    summit = first.summits[0]
+    moved = first.model_copy(
+        update={"summits": [summit.model_copy(update={"location": summit.location.model_copy(update={"city": "Bergen"})})]}
+    )
+    others = [e for e in extractions[1:] if e.summits[0].participants == summit.participants]
+    new_key = storage_key(first.article_id, first.source.published, MODEL, first.provenance.prompt_version, code="rules-2")
+    with EventStore(store_url) as store:
+        for extraction in [first, *others]:
+            store.save(key(extraction), extraction, model_identity=MODEL)
+        assert store.event_lines() == expected_lines([first, *others])
+        assert store.save(new_key, moved, model_identity=MODEL).created
+        assert store.event_lines() == expected_lines([*others, moved])
+        assert [e.article_id for e in store.extractions()].count(first.article_id) == 1
+        assert store.get(key(first)) == first and store.get(new_key) == moved
+        assert not store.save(key(first), first, model_identity=MODEL).created  # the old key: stored, nothing changes
+        assert store.event_lines() == expected_lines([*others, moved])
+    with EventStore(store_url) as reader:  # a worker that starts now sees the same
+        assert reader.event_lines() == expected_lines([*others, moved])
+        reader.save(key(extractions[-1]), extractions[-1], model_identity=MODEL)
+        assert reader.event_lines() == expected_lines([*others, moved, extractions[-1]])
+
+
 def test_since_pages_through_changes_including_events_merged_away(store_url, extractions):
     same_meeting = [e for e in extractions if e.summits[0].participants == extractions[0].summits[0].participants]
     with EventStore(store_url) as store:

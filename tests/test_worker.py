@@ -7,6 +7,7 @@ broker's pending list, the metrics endpoint.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -199,3 +200,47 @@ def test_a_worker_holds_at_most_concurrency_messages_however_slow_the_model(tmp_
         wait_until(done, 60, "10 stored", fleet)
         assert fleet.stop_all() == [0]
     assert most == 2 and max(held) <= 2
+
+
+# -- the storage key ------------------------------------------------------------------------------------
+
+
+def test_after_a_rule_change_the_worker_extracts_stored_articles_again(tmp_path, redis_stream, sqlite_store):
+    """The storage key holds the code's hash: records made by older rules are not served as new ones."""
+    import asyncio
+
+    from extractor.settings import Settings
+    from extractor.worker.handler import ArticleHandler
+    from extractor.worker.loop import Worker, WorkerOptions
+    from extractor.worker.messages import encode_article
+    from extractor.worker.redis_streams import RedisStreamsBroker
+
+    articles = make_articles(3, meetings=3)
+
+    async def work(server, store, code: str) -> None:
+        broker = RedisStreamsBroker(REDIS_URL, redis_stream, visibility_timeout=30)
+        await broker.connect()
+        for article in articles:
+            await broker.publish(encode_article(article))
+        with ArticleHandler(Settings(base_url=server.base_url, model="fake-model", use_cache=False), code=code) as handler:
+            worker = Worker(broker, store, handler, WorkerOptions(concurrency=2, health_interval=0.5))
+            running = asyncio.create_task(worker.run())
+            while (worker.metrics.registry.get_sample_value("summit_articles_processed_total") or 0) < len(articles):
+                await asyncio.sleep(0.05)
+            worker.stop()
+            await running
+            await handler.aclose()
+        await broker.close()
+
+    def asked(server) -> int:
+        return sum("from desk" in json.dumps(r.body) for r in server.completion_requests)
+
+    with FakeOpenAIServer(responder=answer) as server, EventStore(sqlite_store) as store:
+        asyncio.run(work(server, store, "rules-1"))
+        first = asked(server)
+        asyncio.run(work(server, store, "rules-1"))  # the same rules: served from the store
+        assert asked(server) == first
+        asyncio.run(work(server, store, "rules-2"))  # new rules: every article asked again
+        assert asked(server) == 2 * first
+        assert sorted(e.article_id for e in store.extractions()) == sorted(a.article_id for a in articles)
+        assert store.event_lines() == [event_line(e) for e in reconcile_events(store.extractions())]

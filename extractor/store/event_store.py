@@ -7,6 +7,11 @@ share a person or an article id. Reconciling one component alone gives exactly t
 whole batch gives for it. A new extraction therefore re-reconciles only its component (which it
 may join to others): the events of the component without it are replaced by those with it.
 
+An article extracted again under another key (new rules or another model: the storage key holds
+the code's hash) replaces its earlier extraction in the events: the events are those of the
+newest extraction of each article, which is what ``extractions()`` returns. The earlier rows are
+kept, so a message of the old kind still finds its key stored.
+
 One transaction holds the insert and that replacement, serialised across workers by
 ``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL: an extraction
 is stored *and* reconciled, or neither, and its message is acked only after. (A lock per blocking
@@ -113,6 +118,7 @@ class EventStore:
         # Which extractions share a person or an article id (see the module docstring).
         self._links: dict[int, set[tuple[str, str]]] = {}
         self._holders: dict[tuple[str, str], set[int]] = {}
+        self._newest: dict[str, int] = {}  # article id → the row of its newest extraction
         try:
             if migrate:
                 upgrade_to_head(self.engine)
@@ -147,9 +153,11 @@ class EventStore:
         return ArticleExtraction.model_validate_json(record) if record is not None else None
 
     def extractions(self) -> list[ArticleExtraction]:
+        """The newest extraction of each article, in the order they were stored: what the events are made of."""
+        newest = select(func.max(extractions_table.c.id)).group_by(extractions_table.c.article_id)
+        query = select(extractions_table.c.record).where(extractions_table.c.id.in_(newest)).order_by(extractions_table.c.id)
         with self.engine.connect() as connection:
-            rows = connection.execute(select(extractions_table.c.record).order_by(extractions_table.c.id))
-            return [ArticleExtraction.model_validate_json(row.record) for row in rows]
+            return [ArticleExtraction.model_validate_json(row.record) for row in connection.execute(query)]
 
     def event_lines(self) -> list[str]:
         """The current events, in ``reconcile_events`` order, as JSON lines."""
@@ -204,14 +212,19 @@ class EventStore:
                     ).scalar_one()
                     return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
                 fresh = self._read_new_extractions(connection)
-                self._learn(fresh)
-                component = self._component(new_id)
+                self._learn({i: e for i, e in fresh.items() if i != new_id})  # the store as it was before this one
+                replaced = self._newest.get(extraction.article_id)
+                self._learn({new_id: fresh[new_id]}, keep=replaced)
+                # Everything linked to the new extraction, or to the one it replaces (its events change too).
+                component = self._component({new_id} if replaced is None else {new_id, replaced})
                 before = reconcile_events(self._known[i] for i in component if i != new_id)
-                after = reconcile_events(self._known[i] for i in component)
+                after = reconcile_events(self._known[i] for i in component if i != replaced)
                 self._replace_events(connection, before, after)
+                if replaced is not None:
+                    self._forget(replaced)
         except BaseException:
             if new_id is not None:
-                self._forget(new_id)  # rolled back: it is not in the store
+                self._reset_index()  # rolled back: read the store afresh on the next save
             raise
         if fresh:
             self._known_up_to = max(self._known_up_to, max(fresh))
@@ -244,10 +257,16 @@ class EventStore:
 
     # -- the component index --------------------------------------------------------------------
 
-    def _learn(self, fresh: dict[int, ArticleExtraction]) -> None:
-        for row_id, extraction in fresh.items():
+    def _learn(self, fresh: dict[int, ArticleExtraction], *, keep: int | None = None) -> None:
+        """Index extractions (in id order): each replaces its article's earlier one, which is
+        forgotten, unless it is ``keep`` (still needed to reconcile the store as it was)."""
+        for row_id, extraction in sorted(fresh.items()):
             if row_id in self._known:
                 continue
+            older = self._newest.get(extraction.article_id)
+            if older is not None and older != keep:
+                self._forget(older)
+            self._newest[extraction.article_id] = row_id
             self._known[row_id] = extraction
             links = {("article", extraction.article_id)}
             links.update(("person", person) for row in flatten([extraction]) for person in row.persons)
@@ -260,9 +279,16 @@ class EventStore:
         for link in self._links.pop(row_id, ()):
             self._holders.get(link, set()).discard(row_id)
 
-    def _component(self, row_id: int) -> set[int]:
-        """Every extraction linked to this one through shared people or article ids."""
-        seen, todo, links_seen = {row_id}, [row_id], set()
+    def _reset_index(self) -> None:
+        self._known.clear()
+        self._links.clear()
+        self._holders.clear()
+        self._newest.clear()
+        self._known_up_to = 0
+
+    def _component(self, start: set[int]) -> set[int]:
+        """Every extraction linked to these through shared people or article ids."""
+        seen, todo, links_seen = set(start), list(start), set()
         while todo:
             for link in self._links[todo.pop()]:
                 if link in links_seen:
