@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import places_in, scan_background
+from extractor.extract.background_scan import SITUATION_BEFORE, places_in, scan_background
 from extractor.extract.country_pairs import meetings_named_by_countries
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
@@ -71,6 +71,7 @@ from extractor.normalize.dates import (
 from extractor.normalize.domains import matching_domains, to_domain
 from extractor.normalize.names import clean_name, known_actor, known_actors, role_conflicts, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
+from extractor.normalize.venues import venue_city
 from schemas import Actor, DroppedValue, Evidence, Location, Pledge, Summit
 
 _NOUNS = {
@@ -348,12 +349,18 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
             drop(f"{at}.city", draft.city, INJECTED, f"city '{draft.city}' appears only in text addressed to you, not in the report")
         else:
             drop(f"{at}.city", draft.city, "not found in the article")
+    if city_evidence and _only_where_something_else_happens(facts, city_evidence.quote):
+        drop(f"{at}.city", draft.city, "named only as where something else happens ('a ceasefire in …'), not the meeting")
+        city_evidence = None
     if city_evidence and named_only_as_a_government(facts, city_evidence.quote):
         # "Seoul and Tokyo are fine-tuning the details": the government, not where they meet.
         drop(f"{at}.city", draft.city, "named only as a government ('Seoul and Tokyo agreed'), not as a place")
         city_evidence = None
     city = usual_case(city_evidence.quote) if city_evidence else None
-    if city and country_of_city(city) is None:
+    if city and (venue := venue_city(city)):
+        # "at the White House": the venue's city (normalize.venues), grounded by the venue's name.
+        city, draft_country = venue
+    elif city and country_of_city(city) is None:
         # A venue, a country or a phrase ("Blue House", "Japan", "Korean residents in Japan"):
         # not a city. A country stands as the meeting's country if the draft gave none.
         drop(f"{at}.city", draft.city, "not a known city")
@@ -576,6 +583,12 @@ def _country(at: str, draft_country: str | None, city: str | None, drop, text: s
         drop(f"{at}.country", draft_country, "not stated in the article")
         return None
     return stated
+
+
+def _only_where_something_else_happens(text: str, city: str) -> bool:
+    """Every mention of the city follows a situation noun: "the war in …", "a ceasefire in …"."""
+    starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text)]
+    return bool(starts) and all(SITUATION_BEFORE.search(text, max(0, at - 60), at) for at in starts)
 
 
 def _named_as_a_place(text: str, first: Evidence | None) -> Evidence | None:

@@ -83,6 +83,17 @@ _NOT_THE_VENUE = re.compile(
 )
 
 
+# A city that says where something other than a meeting happens: "a ceasefire in Gaza", "the war
+# in Sudan", "attacks in Kabul", "developments in Caracas".
+SITUATION_BEFORE = re.compile(
+    r"\b(?:cease[\s-]*fire|truce|war|conflict|crisis|fighting|violence|attacks?|bombings?|strikes?|shelling|situation|"
+    r"developments|elections?|protests?|unrest|hostages?|aid|peace|security|stability|tensions?|aggression|occupation|"
+    r"invasion|offensive|siege|famine|refugees|clashes|operations?|killings?|disaster|earthquake|floods?)"
+    r"\s+(?:\w+\s+)?(?:in|on|at|over|across|inside|around)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # A city named as a place: after a word that places ("in Busan", "visit to Tokyo", "hosted Lee
 # in Nara"), or before a meeting noun ("the Tokyo summit"). Without one, a capital is usually its
 # government ("the weight Tokyo attached to the visit", "Seoul and Tokyo agreed").
@@ -98,7 +109,7 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
     places: list[tuple[str, str, int, int]] = []
     for m in _PLACE_WORDS.finditer(sentence):
         name = m.group(0)
-        if fold_name(name) in excluded or _NOT_THE_VENUE.search(sentence, 0, m.start()):
+        if fold_name(name) in excluded or _NOT_THE_VENUE.search(sentence, 0, m.start()) or SITUATION_BEFORE.search(sentence, 0, m.start()):
             continue
         if not (_PLACED_BEFORE.search(sentence, 0, m.start()) or _MEETING_AFTER.match(sentence, m.end())):
             continue

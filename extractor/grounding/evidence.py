@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from extractor.grounding.people import full_name_for
 from extractor.normalize.names import (
     _DASHES,
     KnownActor,
@@ -278,6 +279,10 @@ def identify_person(text: str, name: str) -> PersonMatch | None:
         # The only known person of that surname, and the article never names them in full nor
         # names anyone else of that surname: "President Lee", or "Lee" alone (headline style).
         return PersonMatch(canonical_name(known[0]), bare, [])
+    if len(words) == 1 and (full := full_name_for(text, words[0])) is not None:
+        # A name given by one word ("Netanyahu") that the article writes in full after a title
+        # ("Israeli Prime Minister Benjamin Netanyahu"), and for no one else: that person.
+        return identify_person(text, full)
     mentions = _mentions(text, name)
     if mentions:
         spellings = list(dict.fromkeys(ev.quote for ev, titled in mentions.values() if not titled))

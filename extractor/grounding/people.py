@@ -129,5 +129,5 @@ def short_name(text: str, name: str) -> str | None:
 def full_name_for(text: str, word: str) -> str | None:
     """The one full name, among those the article titles, of which ``word`` is a part."""
     folded = fold_name(word)
-    matches = [name for name in titled_names(text) if folded in fold_name(name).split()]
+    matches = [name for name in titled_names(text) if f" {folded} " in f" {fold_name(name)} "]
     return matches[0] if len(matches) == 1 else None

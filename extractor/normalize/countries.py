@@ -190,6 +190,10 @@ def _city_index() -> dict[str, dict[str, tuple[int, int]]]:
         population, country = int(city.get("population") or 0), city["countrycode"]
         offer(city["name"], 0, population, country)
         offer(_ADMIN_SUFFIX.sub("", _fold_place(city["name"])), 0, population, country)
+        if (folded := _fold_place(city["name"])).startswith("saint "):
+            # The press abbreviates: "St. Petersburg" is Saint Petersburg's primary name too.
+            for short in ("st ", "st. "):
+                offer(short + folded[len("saint ") :], 0, population, country)
         for alternate in city.get("alternatenames") or ():
             offer(alternate, 1, population, country)
     return index

@@ -58,3 +58,12 @@ def test_a_head_of_state_received_by_someone_of_another_rank_is_another_kind_of_
     assert kind_from_roles("leaders_summit", ["President", "Special Envoy"]) == "other_meeting"
     assert kind_from_roles("leaders_summit", ["Prime Minister", "Minister of Finance"]) == "other_meeting"
     assert kind_from_roles("leaders_summit", ["Prime Minister", None]) == "leaders_summit"  # one rank unknown: unchanged
+
+
+def test_a_name_given_by_one_word_is_the_full_name_the_article_titles():
+    from extractor.grounding.evidence import identify_person
+
+    text = "WASHINGTON — President Rosa Alvarado hosted Ghanaian President Kwame Mensah-Boateng at the White House on Monday."
+    person = identify_person(text, "Mensah-Boateng")
+    assert person is not None and person.canonical == "Kwame Mensah-Boateng"
+    assert identify_person(text, "Okonjo") is None
