@@ -330,3 +330,25 @@ def test_stopping_never_waits_forever_on_a_health_check_that_swallowed_its_cance
     with FakeOpenAIServer(responder=answer) as server, EventStore(f"sqlite:///{tmp_path / 'events.sqlite3'}") as store:
         took = asyncio.run(main(server, store))
     assert max(took) < 5
+
+
+def test_a_worker_started_while_its_broker_and_store_are_down_waits_for_them(tmp_path, fleet_factory, private_redis, postgres_store):
+    articles = make_articles(6, meetings=3)
+    enqueue(private_redis.url, "articles", write_jsonl(tmp_path / "a.jsonl", articles))
+    private_redis.stop()
+    with TcpProxy(5432) as proxy, FakeOpenAIServer(responder=answer) as server:
+        proxy.cut()
+        behind_proxy = postgres_store.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+        fleet = fleet_factory(private_redis.url, "articles", behind_proxy, server.base_url)
+        worker = fleet.start()
+        time.sleep(2.5)
+        assert worker.poll() is None, fleet.log_text()
+        proxy.restore()  # the store first; then the broker
+        time.sleep(1.5)
+        assert worker.poll() is None, fleet.log_text()
+        private_redis.start()
+        wait_until(lambda: len(stored_ids(postgres_store)) == 6, 60, "all 6 stored", fleet)
+        assert fleet.stop_all() == [0]
+    logs = fleet.log_text()
+    assert "event store unavailable at start" in logs and "broker unavailable at start" in logs
+    assert_no_crash(logs)

@@ -74,9 +74,10 @@ def event_line(event: Event) -> str:
     return json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(ConfigError):
     """The database cannot be reached, dropped the connection, or stayed locked past its timeout:
-    not the extraction's fault. Nothing was committed; the same call can be made again."""
+    not the extraction's fault. Nothing was committed; the same call can be made again. (A
+    command that cannot wait for it says it in one line and exits 2.)"""
 
 
 @contextlib.contextmanager
@@ -122,8 +123,9 @@ class EventStore:
         try:
             if migrate:
                 upgrade_to_head(self.engine)
-        except OperationalError as exc:
-            raise ConfigError(f"cannot open the event store ({_reason(exc)})") from None
+        except (OperationalError, InterfaceError) as exc:
+            self.engine.dispose()
+            raise StoreUnavailable(f"cannot open the event store ({_reason(exc)})") from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -24,8 +24,12 @@ from extractor.worker.messages import Delivery
 DEFAULT_STREAM = "summit:articles"
 
 
-class BrokerUnavailable(Exception):
-    """The broker cannot be reached or did not answer in time; the message is not to blame."""
+class BrokerUnavailable(ConfigError):
+    """The broker cannot be reached or did not answer in time; the message is not to blame.
+
+    The worker waits it out; a command that cannot wait (``enqueue``), or a worker that waited
+    at start for longer than it may, says it in one line and exits 2.
+    """
 
 
 class HandedBack(Exception):

@@ -12,13 +12,14 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from extractor.worker.broker import DEFAULT_STREAM, require_worker_extra
+from extractor.worker.broker import DEFAULT_STREAM, Broker, BrokerUnavailable, require_worker_extra
 from extractor.worker.connect import open_broker
 
 log = logging.getLogger("extractor.worker")
@@ -27,6 +28,9 @@ log = logging.getLogger("extractor.worker")
 # exit status it then has (EX_SOFTWARE: something did not stop as it should have).
 STOP_GRACE = 15.0
 EXIT_STOP_TIMED_OUT = 70
+# Seconds a starting worker waits for its broker and store (a fleet may start before them, or
+# during an outage) before it gives up with the reason, exit 2.
+STARTUP_WAIT = 300.0
 
 _broker = click.option(
     "--broker",
@@ -145,7 +149,7 @@ def register(cli: click.Group, shell: Shell) -> None:
         """
         require_worker_extra()
         _quiet_broker_libraries()
-        from extractor.store import EventStore, default_store_url
+        from extractor.store import EventStore, StoreUnavailable, default_store_url
         from extractor.worker.handler import ArticleHandler
         from extractor.worker.loop import Worker, WorkerOptions
         from extractor.worker.metrics import WorkerMetrics
@@ -163,14 +167,15 @@ def register(cli: click.Group, shell: Shell) -> None:
             max_chars=max_chars,
         )
         metrics = WorkerMetrics()
-        with EventStore(store_url) as store, ArticleHandler(settings) as handler:
+        opened = _waiting_at_start("event store", lambda: EventStore(store_url), StoreUnavailable, backoff_max)
+        with opened as store, ArticleHandler(settings) as handler:
             if metrics_port is not None:
                 port = metrics.serve(metrics_port, metrics_host)
                 log.info("metrics on http://%s:%d/metrics, health on /healthz", metrics_host, port)
 
             async def serve() -> None:
                 queue = open_broker(broker, stream, group=group, visibility_timeout=visibility_timeout, prefetch=settings.concurrency)
-                await queue.connect()
+                await _connect_waiting(queue, backoff_max)
                 consumer = Worker(queue, store, handler, worker_options, metrics)
                 loop = asyncio.get_running_loop()
 
@@ -255,6 +260,37 @@ def register(cli: click.Group, shell: Shell) -> None:
                 click.echo(change.record if not change.removed else json.dumps({"event_id": change.event_id, "removed": True}))
                 cursor = max(cursor, change.revision)
             click.echo(f"summit-extract: next --since {cursor}", err=True)
+
+
+T = TypeVar("T")
+
+
+def _waiting_at_start(what: str, open_it: Callable[[], T], unavailable: type[Exception], backoff_max: float) -> T:
+    """``open_it()``, tried again with backoff while ``what`` is unavailable, for up to ``STARTUP_WAIT`` seconds."""
+    started, delay = time.monotonic(), 1.0
+    while True:
+        try:
+            return open_it()
+        except unavailable as error:
+            if time.monotonic() - started + delay > STARTUP_WAIT:
+                raise
+            log.warning("%s unavailable at start (%s); trying again in %.0f s", what, error, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, max(backoff_max, 1.0))
+
+
+async def _connect_waiting(queue: Broker, backoff_max: float) -> None:
+    started, delay = time.monotonic(), 1.0
+    while True:
+        try:
+            await queue.connect()
+            return
+        except BrokerUnavailable as error:
+            if time.monotonic() - started + delay > STARTUP_WAIT:
+                raise
+            log.warning("broker unavailable at start (%s); trying again in %.0f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max(backoff_max, 1.0))
 
 
 _deadline_set = threading.Event()

@@ -30,7 +30,6 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
 
-from extractor.errors import ConfigError
 from extractor.worker.broker import BrokerUnavailable, HandedBack, dead_letter_name, results_name
 from extractor.worker.messages import BadMessage, Delivery, envelope_count, envelope_text
 
@@ -59,13 +58,14 @@ class RabbitMQBroker:
     async def connect(self) -> None:
         try:
             connection = self._connection = await aio_pika.connect_robust(self.url, reconnect_interval=RECONNECT_INTERVAL)
-        except (AMQPError, OSError) as exc:
-            raise ConfigError(f"cannot reach RabbitMQ at {_public(self.url)} ({exc})") from None
-        channel = self._channel_or_none = await connection.channel(publisher_confirms=True)
-        await channel.set_qos(prefetch_count=self.prefetch)
-        self._queue_or_none = await channel.declare_queue(self.stream, durable=True, arguments={"x-queue-type": "quorum"})
-        for name in (results_name(self.stream), dead_letter_name(self.stream)):
-            await self._channel.declare_queue(name, durable=True)
+            channel = self._channel_or_none = await connection.channel(publisher_confirms=True)
+            await channel.set_qos(prefetch_count=self.prefetch)
+            self._queue_or_none = await channel.declare_queue(self.stream, durable=True, arguments={"x-queue-type": "quorum"})
+            for name in (results_name(self.stream), dead_letter_name(self.stream)):
+                await self._channel.declare_queue(name, durable=True)
+        except (AMQPError, ChannelInvalidStateError, OSError, TimeoutError) as exc:
+            await self.close()
+            raise BrokerUnavailable(f"cannot reach RabbitMQ at {_public(self.url)} ({exc})") from None
 
     @property
     def _channel(self) -> AbstractChannel:

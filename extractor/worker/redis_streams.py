@@ -30,7 +30,6 @@ from typing import Any
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
-from extractor.errors import ConfigError
 from extractor.worker.broker import BrokerUnavailable, dead_letter_name, results_name
 from extractor.worker.messages import BadMessage, Delivery, envelope_count, envelope_text
 
@@ -78,9 +77,9 @@ class RedisStreamsBroker:
         )
         try:
             await self._create_group()
-        except (RedisError, OSError) as exc:
+        except (RedisError, OSError, TimeoutError) as exc:
             await self.close()
-            raise ConfigError(f"cannot reach Redis at {_public(self.url)} ({exc})") from None
+            raise BrokerUnavailable(f"cannot reach Redis at {_public(self.url)} ({exc})") from None
 
     async def _create_group(self) -> None:
         try:
