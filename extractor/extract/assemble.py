@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.extract.background_scan import SITUATION_BEFORE, places_in, scan_background
+from extractor.extract.background_scan import NOT_A_MEETING_PLACE, places_in, scan_background
 from extractor.extract.country_pairs import meetings_named_by_countries
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
@@ -586,9 +586,10 @@ def _country(at: str, draft_country: str | None, city: str | None, drop, text: s
 
 
 def _only_where_something_else_happens(text: str, city: str) -> bool:
-    """Every mention of the city follows a situation noun: "the war in …", "a ceasefire in …"."""
+    """Every mention of the city follows a situation noun or a departure: "the war in …", "a
+    ceasefire in …", "who flew in from …"."""
     starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text)]
-    return bool(starts) and all(SITUATION_BEFORE.search(text, max(0, at - 60), at) for at in starts)
+    return bool(starts) and all(NOT_A_MEETING_PLACE.search(text, max(0, at - 60), at) for at in starts)
 
 
 def _named_as_a_place(text: str, first: Evidence | None) -> Evidence | None:
@@ -607,7 +608,14 @@ def _named_as_a_place(text: str, first: Evidence | None) -> Evidence | None:
 def _locate_date(text: str, date_text: str | None) -> Evidence | None:
     if not date_text or not date_text.strip():
         return None
-    return locate_phrase(text, date_text) or locate_phrase(text, _DATE_LEAD.sub("", date_text.strip()))
+    found = locate_phrase(text, date_text) or locate_phrase(text, _DATE_LEAD.sub("", date_text.strip()))
+    if found is None:
+        # The model wrapped the date in words of its own ("last met in March 2024" for "met in
+        # Lima in March 2024"): the date phrase inside them, where the article has it.
+        for start, end in sorted(find_date_phrases(date_text), key=lambda span: span[0] - span[1]):
+            if found := locate_phrase(text, date_text[start:end]):
+                break
+    return found
 
 
 def _widened_date(text: str, evidence: Evidence | None) -> Evidence | None:

@@ -30,6 +30,7 @@ from extractor.normalize.countries import major_city_country, to_alpha2
 from extractor.normalize.dates import Dateline, counted_from, dated_after_publication, find_date_phrases, find_span_shifts, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
+from extractor.normalize.venues import venue_city
 from schemas import Evidence, Location, Summit
 
 MEETING_WORDS = re.compile(
@@ -94,6 +95,11 @@ SITUATION_BEFORE = re.compile(
 )
 
 
+# Where someone came from is not where they met: "who flew in from Tirana", "arriving from Kyiv".
+_DEPARTED_FROM = r"\b(?:fl(?:ew|own|ying)|arriv(?:ed|ing|es)|came|com(?:es|ing)|return(?:ed|ing|s)|travel+(?:ed|ing)|head(?:ed|ing))\s+(?:\w+\s+)?from\s+(?:the\s+)?$"
+NOT_A_MEETING_PLACE = re.compile(rf"{SITUATION_BEFORE.pattern}|{_DEPARTED_FROM}", re.IGNORECASE)
+
+
 # A city named as a place: after a word that places ("in Busan", "visit to Tokyo", "hosted Lee
 # in Nara"), or before a meeting noun ("the Tokyo summit"). Without one, a capital is usually its
 # government ("the weight Tokyo attached to the visit", "Seoul and Tokyo agreed").
@@ -109,7 +115,11 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
     places: list[tuple[str, str, int, int]] = []
     for m in _PLACE_WORDS.finditer(sentence):
         name = m.group(0)
-        if fold_name(name) in excluded or _NOT_THE_VENUE.search(sentence, 0, m.start()) or SITUATION_BEFORE.search(sentence, 0, m.start()):
+        if (
+            fold_name(name) in excluded
+            or _NOT_THE_VENUE.search(sentence, 0, m.start())
+            or NOT_A_MEETING_PLACE.search(sentence, 0, m.start())
+        ):
             continue
         if not (_PLACED_BEFORE.search(sentence, 0, m.start()) or _MEETING_AFTER.match(sentence, m.end())):
             continue
@@ -117,7 +127,8 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
             continue  # "the Seoul-based news agency"
         if places and _NEAR.fullmatch(sentence, places[-1][3], m.start()):
             continue  # "the city of Yokosuka near Tokyo": a landmark for the place before it
-        country = major_city_country(name)
+        venue = venue_city(name)
+        country = venue[1] if venue else major_city_country(name)
         if country:
             places.append((name, country, m.start(), m.end()))
     return places
@@ -203,7 +214,8 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         evidence: list[Evidence] = []
         city = country = None
         if place:
-            city, country = place[0], place[1]
+            venue = venue_city(place[0])
+            city, country = (venue[0] if venue else place[0]), place[1]
             evidence.append(Evidence(quote=place[0], start=start + place[2], end=start + place[3]))
         elif named_country := country_placed_in(sentence, near=dates[0][0] if dates else None):
             # No city, but a country the meeting was in ("last met in Malaysia in November").

@@ -636,3 +636,12 @@ def test_the_known_roles_decide_the_kind_when_another_participants_role_is_not_g
     assert kind_from_roles("leaders_summit", ["Defence Minister", None]) == "ministerial_meeting"
     assert kind_from_roles("leaders_summit", ["President", None]) == "leaders_summit"
     assert kind_from_roles("leaders_summit", [None, None]) == "leaders_summit"
+
+
+def test_a_date_the_model_wrapped_in_words_of_its_own_is_found_by_its_date_phrase():
+    from extractor.extract.assemble import _locate_date
+
+    text = "Boric and Petro first met in Quito in March 2024, officials recalled."
+    found = _locate_date(text, "last met in March 2024")
+    assert found is not None and found.quote == "March 2024" and text[found.start : found.end] == "March 2024"
+    assert _locate_date(text, "in June") is None

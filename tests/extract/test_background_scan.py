@@ -205,3 +205,17 @@ def test_a_distance_too_vague_to_count_adds_no_meeting():
     )
     summits = assemble_records(primary_only(), text, "2026-01-27").summits
     assert [s.mention for s in summits] == ["primary"]
+
+
+def test_where_someone_flew_in_from_is_not_where_they_met():
+    from extractor.extract.background_scan import places_in
+
+    sentence = "Ramaphosa, who flew in from Lusaka, met Lula in Brasilia on Monday."
+    assert [place[0] for place in places_in(sentence, set())] == ["Brasilia"]
+
+
+def test_a_seat_of_government_is_a_place_in_its_capital():
+    from extractor.extract.background_scan import places_in
+
+    found = places_in("Orban held talks at the Kremlin in July.", set())
+    assert [(name, country) for name, country, _, _ in found] == [("Kremlin", "RU")]
