@@ -643,5 +643,5 @@ def test_a_date_the_model_wrapped_in_words_of_its_own_is_found_by_its_date_phras
 
     text = "Boric and Petro first met in Quito in March 2024, officials recalled."
     found = _locate_date(text, "last met in March 2024")
-    assert found is not None and found.quote == "March 2024" and text[found.start : found.end] == "March 2024"
+    assert found is not None and found.quote == "in March 2024" and text[found.start : found.end] == found.quote
     assert _locate_date(text, "in June") is None
