@@ -182,9 +182,18 @@ def agreed_areas(sentence: str, commitment: re.Match[str]) -> list[tuple[str, st
     return found
 
 
+# A clause that says where a statement comes from or what it followed, not what was agreed:
+# "according to a joint statement", "following talks between …", "which was a step towards …".
+_NOT_WHAT_WAS_AGREED = re.compile(
+    r"^\W*(?:according\s+to|following|after|before|which|who|whom|where|when|while|amid|during|said|says|told)\b", re.IGNORECASE
+)
+
+
 def _clause_domains(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for clause in _CLAUSE.split(_SETTING.sub(" ", text)):
+        if _NOT_WHAT_WAS_AGREED.match(clause):
+            continue
         domain = to_domain(clause)
         if domain != "other":
             found.append((clause, domain))

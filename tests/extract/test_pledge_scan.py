@@ -134,3 +134,12 @@ def test_a_pledge_spoken_of_in_general_is_not_one_made_but_one_made_or_signed_is
 def test_what_a_joint_statement_says_the_ministers_would_do_is_agreed():
     assert states_agreement("A joint statement said the ministers would pursue closer work in artificial intelligence.")
     assert not states_agreement("Officials said the ministers would discuss artificial intelligence.")
+
+
+def test_where_a_statement_comes_from_is_not_what_was_agreed():
+    from extractor.extract.pledge_scan import agreed_areas, agreement_in
+
+    sentence = "The two presidents agreed to a truce, according to a joint statement issued after talks in Nairobi."
+    commitment = agreement_in(sentence)
+    assert commitment is not None
+    assert [domain for _, domain in agreed_areas(sentence, commitment)] == ["regional_security"]
