@@ -41,7 +41,11 @@ _THE_PAIR = re.compile(
     r"the\s+pair|they|their|both)\b",
     re.IGNORECASE,
 )
-_PLACE_WORDS = re.compile(r"\b(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)\b")
+# A run of up to four capitalised words, accented letters and the particles of place names
+# included ("Brasília", "Rio de Janeiro", "The Hague"); the longest leading part that is a
+# city counts ("Lima Monday" is Lima).
+_CAP = r"[A-ZÀ-Þ][^\W\d_]+"
+_PLACE_WORDS = re.compile(rf"\b{_CAP}(?:(?:[\s-](?:de|do|da|del|dos|das|la|el|al|es|sur|upon))?[\s-]{_CAP}){{0,3}}\b")
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,10 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
     names, cities named as governments, and cities that are not where a meeting is ("officials in
     Seoul", "outside Seoul")."""
     places: list[tuple[str, str, int, int]] = []
-    for m in _PLACE_WORDS.finditer(sentence):
+    for run in _PLACE_WORDS.finditer(sentence):
+        m = _city_prefix(sentence, run)
+        if m is None:
+            continue
         name = m.group(0)
         if (
             fold_name(name) in excluded
@@ -132,6 +139,19 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
         if country:
             places.append((name, country, m.start(), m.end()))
     return places
+
+
+def _city_prefix(sentence: str, run: re.Match[str]) -> re.Match[str] | None:
+    """The longest leading part of a run of capitalised words that names a city or a venue."""
+    words = list(re.finditer(r"\S+", run.group(0)))
+    for n in range(len(words), 0, -1):
+        end = run.start() + words[n - 1].end()
+        candidate = sentence[run.start() : end]
+        if venue_city(candidate) or major_city_country(candidate):
+            if candidate.endswith(" City") and major_city_country(candidate[: -len(" City")]):
+                end -= len(" City")  # "New York City" is New York; "Mexico City" stays whole
+            return re.compile(re.escape(sentence[run.start() : end])).match(sentence, run.start(), end)
+    return None
 
 
 _NEAR = re.compile(r",?\s+(?:near|close\s+to|outside|south|north|east|west)(?:\s+of)?\s+", re.IGNORECASE)

@@ -219,3 +219,11 @@ def test_a_seat_of_government_is_a_place_in_its_capital():
 
     found = places_in("Orban held talks at the Kremlin in July.", set())
     assert [(name, country) for name, country, _, _ in found] == [("Kremlin", "RU")]
+
+
+def test_cities_with_accents_particles_or_three_words_are_places():
+    from extractor.extract.background_scan import places_in
+
+    assert [p[0] for p in places_in("Petro met Lula in Brasília Monday.", set())] == ["Brasília"]
+    assert [p[0] for p in places_in("They met in Rio de Janeiro in 2024.", set())] == ["Rio de Janeiro"]
+    assert [p[0] for p in places_in("They meet again in New York City.", set())] == ["New York"]
