@@ -19,8 +19,9 @@ dropped, malformed, off-schema, empty, HTML). While the articles go through, the
   which must be dead-lettered at once.
 
 Any other worker that exits is restarted and counted as a crash. At the end every worker gets
-SIGTERM. The run checks what an operator would: every good article stored exactly once (``lost``
-and ``duplicated`` from the database), every poison message dead-lettered and no good one,
+SIGTERM. The run checks what an operator would: every good article stored exactly once or, if
+the faults failed it ``--max-attempts`` times in a row, dead-lettered with the reason (``lost``:
+neither; ``duplicated``: stored twice, from the database), every poison message dead-lettered,
 the stored events equal to ``reconcile_events`` of the stored extractions, each worker's exit
 status, and the workers' logs for tracebacks. It exits 1 if any check fails.
 
@@ -129,6 +130,21 @@ def dead_letters(redis_url: str) -> list[dict]:
     return [{"error": fields[b"error"].decode(), "article": fields[b"article"]} for _id, fields in entries]
 
 
+def classify(letters: list[dict]) -> dict[str, set]:
+    """Dead letters by what they were: the poison messages are refused as bad messages, the
+    POISON articles fail their attempts, and a good article may fail all of its attempts too
+    (a run of faults in a row): by article id."""
+    found: dict[str, set] = {"poison messages": set(), "poison articles": set(), "good": set()}
+    for number, letter in enumerate(letters):
+        if letter["error"].startswith("bad message"):
+            found["poison messages"].add(number)
+        elif b"POISON" in letter["article"]:
+            found["poison articles"].add(number)
+        else:
+            found["good"].add(json.loads(letter["article"])["article_id"])
+    return found
+
+
 def run(args) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix="fleet-"))
     redis_server = PrivateRedis(scratch)
@@ -158,7 +174,7 @@ def run(args) -> dict:
                 sys.executable, "-m", "extractor.cli", "-v", "worker",
                 "--broker", redis_server.url, "--stream", STREAM, "--store", behind_proxy,
                 "--base-url", server.base_url, "--model", "fake-model",
-                "--concurrency", str(args.concurrency), "--timeout", "1", "--max-attempts", "3",
+                "--concurrency", str(args.concurrency), "--timeout", "1", "--max-attempts", str(args.max_attempts),
                 "--visibility-timeout", "10", "--backoff-max", "2", "--max-chars", str(MAX_CHARS),
             ]  # fmt: skip
             fleet = Fleet(command, scratch)
@@ -169,7 +185,7 @@ def run(args) -> dict:
             deadline = time.monotonic() + args.timeout
             while True:
                 stored = count(store_url, "SELECT count(DISTINCT article_id) FROM extractions")
-                dead = len(dead_letters(redis_server.url))
+                dead = classify(dead_letters(redis_server.url))
                 if steps and stored >= steps[0][0] * len(good):
                     _, step = steps.pop(0)
                     if step == "kill":
@@ -193,10 +209,11 @@ def run(args) -> dict:
                         proxy.restore()
                         note("PostgreSQL reachable again")
                 fleet.replace_the_dead(expected_dead)
-                if stored >= len(good) and dead >= 3 + len(poison) + 1:
+                settled = stored + len(dead["good"]) >= len(good)
+                if settled and len(dead["poison messages"]) >= len(poison) + 1 and len(dead["poison articles"]) >= 3:
                     break
                 if time.monotonic() > deadline:
-                    note(f"timed out: {stored} of {len(good)} stored, {dead} dead letters")
+                    note(f"timed out: {stored} of {len(good)} stored, {sum(map(len, dead.values()))} dead letters")
                     break
                 time.sleep(0.5)
             time.sleep(3)  # a duplicate or a late crash would show now
@@ -220,18 +237,19 @@ def run(args) -> dict:
         with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     reasons = Counter(letter["error"].split(" (")[0][:90] for letter in letters)
-    # The poison messages are refused as bad messages; any other dead letter must be a POISON article.
-    dead_good = sum(1 for letter in letters if not letter["error"].startswith("bad message") and b"POISON" not in letter["article"])
+    dead = classify(letters)
     return {
         "articles": len(good),
         "poison_articles": 3,
         "poison_messages": len(poison) + 1,
         "stored": len(stored_ids),
-        "lost": len(good - set(stored_ids)),
+        "lost": len(good - set(stored_ids) - dead["good"]),
         "duplicated": rows - len(stored_ids),
         "dead_letters": len(letters),
         "dead_letter_reasons": dict(reasons.most_common()),
-        "good_articles_dead_lettered": dead_good,
+        "poison_articles_dead_lettered": len(dead["poison articles"]),
+        "poison_messages_dead_lettered": len(dead["poison messages"]),
+        "good_articles_dead_lettered_after_their_attempts": len(dead["good"]),
         "events_equal_reconcile": consistent,
         "workers": args.workers,
         "killed_by_the_run": fleet.killed,
@@ -264,6 +282,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=4, help="articles in flight per worker")
+    parser.add_argument("--max-attempts", type=int, default=5, help="the workers' --max-attempts (their default)")
     parser.add_argument("--fault-rate", type=float, default=0.2, help="share of model requests answered with a fault")
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--latency", type=float, default=0.02, help="seconds the fake model takes per request")
@@ -286,8 +305,8 @@ def main() -> int:
         result["lost"] == 0
         and result["duplicated"] == 0
         and result["crashed"] == 0
-        and result["good_articles_dead_lettered"] == 0
-        and result["dead_letters"] == result["poison_articles"] + result["poison_messages"]
+        and result["poison_articles_dead_lettered"] == result["poison_articles"]
+        and result["poison_messages_dead_lettered"] == result["poison_messages"]
         and result["events_equal_reconcile"]
         and all(code == 0 for code in result["exit_codes_after_sigterm"])
         and not any(result["crash_signs_in_logs"].values())
