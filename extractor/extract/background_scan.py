@@ -229,6 +229,8 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         who = [p.canonical for p in people if named_in(sentence, p)]
         if len(who) < 2 and _THE_PAIR.search(sentence):
             who = list(dict.fromkeys(who + primary.participants))
+        if len(who) == 1 and (host := _host_visited(text, sentence, who[0], primary, place)):
+            who = [p for p in primary.participants if p in (who[0], host)]
         if len(who) < 2:
             continue
         evidence: list[Evidence] = []
@@ -283,6 +285,34 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
             continue
         found.append(summit)
     return found
+
+
+# One person's visit to a place: "X's state visit to Delhi", "X visited Canada", "a trip to Peru".
+_VISIT_TO = re.compile(r"\b(?:visit(?:ed|s|ing)?|trip|travel+(?:ed|ing)?|journey)\s+(?:to\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def _host_visited(text: str, sentence: str, visitor: str, primary: Summit, place: tuple[str, str, int, int] | None) -> str | None:
+    """The main meeting's other participant, when the sentence tells of ``visitor``'s visit to a
+    place in that person's country ("following Ruto's state visit to Beijing", with Xi the other
+    participant): a visit is a meeting with its host. None when that is not so, or not known."""
+    if len(primary.participants) != 2 or visitor not in primary.participants:
+        return None
+    host = next(p for p in primary.participants if p != visitor)
+    where = (place[1], place[2]) if place else None
+    if where is None and (country := country_placed_in(sentence)):
+        where = (country[0], country[2])
+    if where is None or not _VISIT_TO.search(sentence, 0, where[1]):
+        return None
+    host_country, visitor_country = _country_of(text, host), _country_of(text, visitor)
+    if host_country:
+        return host if host_country == where[0] else None
+    # The host's country unstated: a visit abroad by one of a bilateral pair is to the other's.
+    return host if visitor_country and visitor_country != where[0] else None
+
+
+def _country_of(text: str, person: str) -> str | None:
+    actor = known_actor(person)
+    return actor.country if actor else stated_title(text, name_mentions(text, person)).country
 
 
 def _day_of(summit: Summit) -> str | None:

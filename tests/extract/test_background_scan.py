@@ -227,3 +227,28 @@ def test_cities_with_accents_particles_or_three_words_are_places():
     assert [p[0] for p in places_in("Petro met Lula in Brasília Monday.", set())] == ["Brasília"]
     assert [p[0] for p in places_in("They met in Rio de Janeiro in 2024.", set())] == ["Rio de Janeiro"]
     assert [p[0] for p in places_in("They meet again in New York City.", set())] == ["New York"]
+
+
+def test_a_visit_by_one_of_the_pair_to_the_others_country_is_a_meeting_of_the_pair():
+    text = (
+        "Kenyan President Samuel Kiprono and Peruvian President Lucia Quispe met in Nairobi on Monday. "
+        "The talks build on Kiprono's state visit to Lima in March 2024, officials said."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "mention": "primary",
+                    "status": "held",
+                    "city": "Nairobi",
+                    "date_text": "on Monday",
+                    "participants": ["Samuel Kiprono", "Lucia Quispe"],
+                }
+            ]
+        }
+    )
+    summits = assemble_records(draft, text, "2025-06-04").summits
+    visit = [s for s in summits if s.mention == "background"]
+    assert [(s.participants, s.location.city, s.date, s.status) for s in visit] == [
+        (["Samuel Kiprono", "Lucia Quispe"], "Lima", "2024-03", "held")
+    ]
