@@ -25,7 +25,7 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|le|la|bin|binti|b
 # One capitalised word of a name ("Jae-myung", "O'Neill"), an initial ("S."), or an Arabic "al-" form.
 _NAME_WORD = r"(?:(?:al|el|ad|ash|as|at|az)-[A-Z][\w'’]+|[A-Z]\.|[A-Z][\w'’]*(?:[-\u2010\u2011][\w'’]+)*)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{1,3}}"
-_TITLED = re.compile(rf"{TITLED_PHRASE}\s+(?P<name>(?-i:{_NAME}))", re.IGNORECASE)
+_TITLED = re.compile(rf"{TITLED_PHRASE},?\s+(?P<name>(?-i:{_NAME}))", re.IGNORECASE)
 # Capitalised words that end a name when they follow it: days, months, sentence openers.
 _NOT_NAME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "

@@ -25,7 +25,7 @@ from schemas import Evidence
 # The last word(s) of a title: what the press writes right before a name or in an apposition.
 _TITLE_WORD = (
     r"(?:prime\s+minister|minister|premier|president|vice\s+president|chancellor|secretary|"
-    r"chairman|chairwoman|chair|leader|king|queen|emperor|crown\s+prince|ambassador|envoy|"
+    r"chairman|chairwoman|chair|leader|king|queen|emperor|crown\s+prince|ambassador|envoy|counterpart|"
     r"governor|mayor|general|admiral|chief|commander|spokes(?:person|man|woman)|advis[eo]r|"
     r"director|head|representative|speaker|senator|lawmaker|legislator|official|diplomat|negotiator)"
     # "Secretary of State", "Minister of National Defense", "Minister for Foreign Affairs"
@@ -36,7 +36,7 @@ _TITLE_WORD = (
 # reporters after meeting Prime Minister Lind" the title is "Prime Minister" alone.
 _WORD = (
     r"(?:(?-i:[A-Z])[\w.'’-]*|defen[cs]e|foreign|trade|finance|economy|interior|industry|unification|"
-    r"national|security|deputy|vice|chief|top|senior|cabinet|state|prime)"
+    r"national|security|deputy|vice|chief|top|senior|cabinet|state|prime|new|former|incoming|outgoing|acting|interim)"
 )
 # A whole title phrase as the press writes it before a name: "Kenyan Foreign Minister", "Vice Premier".
 TITLED_PHRASE = rf"(?:(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})"
@@ -63,11 +63,11 @@ def stated_title(text: str, mentions: list[Evidence]) -> StatedTitle:
     for mention in mentions:
         before = _PHRASE_BREAK.split(text[max(0, mention.start - _LOOK) : mention.start])[-1]
         after = text[mention.end : mention.end + _LOOK]
-        if (m := _BEFORE.search(before)) and (title := _split(m["phrase"])).role:
+        if (m := _BEFORE.search(before)) and ((title := _split(m["phrase"])).role or title.country):
             if title.country is None and (of := _OF_COUNTRY.match(after)):
                 return StatedTitle(title.role, country_leading(of["country"]))
             return title
-        if (m := _AFTER.match(after)) and (title := _split(m["phrase"])).role:
+        if (m := _AFTER.match(after)) and ((title := _split(m["phrase"])).role or title.country):
             return title
     return StatedTitle(None, None)
 
@@ -80,13 +80,18 @@ def _split(phrase: str) -> StatedTitle:
     parts = words.split()
     for n in range(len(parts) - 1, 0, -1):  # the longest country the phrase starts with
         if code := to_alpha2(_POSSESSIVE.sub("", " ".join(parts[:n]))):
-            return StatedTitle(" ".join(parts[n:]), code)
-    return StatedTitle(words or None, None)
+            return StatedTitle(_role(" ".join(parts[n:])), code)
+    return StatedTitle(_role(words), None)
+
+
+def _role(words: str) -> str | None:
+    """The title as a role; "counterpart" ("his Japanese counterpart X") tells the country, not the office."""
+    return None if not words or words.casefold() == "counterpart" else words
 
 
 # A title, then a name of two to four capitalised words: "Australian Prime Minister Anthony Albanese".
 _TITLED_NAME = re.compile(
-    rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+(?P<name>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){{1,3}})",
+    rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD}),?\s+(?P<name>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){{1,3}})",
     re.IGNORECASE,
 )
 

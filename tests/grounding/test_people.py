@@ -67,3 +67,15 @@ def test_a_name_given_by_one_word_is_the_full_name_the_article_titles():
     person = identify_person(text, "Mensah-Boateng")
     assert person is not None and person.canonical == "Kwame Mensah-Boateng"
     assert identify_person(text, "Okonjo") is None
+
+
+def test_a_counterpart_is_named_by_country_with_or_without_a_comma():
+    from extractor.grounding.titles import stated_title, titled_people
+
+    text = (
+        "Kenya's Defence Minister Amina Odhiambo and her Peruvian counterpart, Diego Huaman, met in Lima. "
+        "Chile's new Foreign Minister Rosa Ibarra joined them."
+    )
+    assert titled_people(text, "PE") == ["Diego Huaman"]
+    assert titled_people(text, "CL") == ["Rosa Ibarra"]  # "new" is part of the title phrase
+    assert stated_title(text, []).country is None
