@@ -72,9 +72,13 @@ def stated_title(text: str, mentions: list[Evidence]) -> StatedTitle:
     return StatedTitle(None, None)
 
 
+# A sentence's end inside a title phrase ("… in Lima. Chile's Foreign Minister"); "U.S." is none.
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?]\s+")
+
+
 def _split(phrase: str) -> StatedTitle:
     """ "South Korea's Defense Minister" -> role "Defense Minister", country KR."""
-    words = " ".join(phrase.split())
+    words = " ".join(_SENTENCE_END.split(phrase)[-1].split())
     while (trimmed := _LEADING_NOISE.sub("", words)) != words:
         words = trimmed
     parts = words.split()
