@@ -126,12 +126,15 @@ def status_of_the_reports(sentences: list[str]) -> Status | None:
             earlier = bool(EARLIER.search(clause)) or (earlier and _RELATIVE.fullmatch(opener.strip()) is not None)
             if _THIS_MEETING_HELD.search(clause):
                 held += not earlier
-            elif _PLANNED_CUE.search(clause) and _MEETING_WORD.search(clause):
+            elif _PLANNED_CUE.search(clause) and _MEETING_WORD.search(clause) and not _IN_PROGRESS.search(clause):
                 planned += 1
     return "planned" if planned and not held else None
 
 
 _RELATIVE = re.compile(r"where|which|when|who", re.IGNORECASE)
+# A meeting said to be in progress is no plan, whatever is hoped of it: "the ongoing visit will be
+# a milestone".
+_IN_PROGRESS = re.compile(r"\b(?:ongoing|under\s*way|current|present)\b", re.IGNORECASE)
 
 
 def clauses(sentence: str) -> list[tuple[int, str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.extract.assemble import assemble_records
-from extractor.grounding.tense import status_from_text
+from extractor.grounding.tense import status_from_text, status_of_the_reports
 from extractor.model.draft import DraftExtraction
 from schemas import Evidence
 
@@ -134,3 +134,8 @@ def test_the_next_leg_of_a_trip_is_planned_even_after_the_held_talks_in_its_sent
     text = "Berg met Lind in Oslo on his way to Paris, where he will see the president."
     at = text.index("Paris")
     assert status_from_text(text, [Evidence(quote="Paris", start=at, end=at + 5)]) == "planned"
+
+
+def test_a_visit_in_progress_is_no_plan_whatever_is_hoped_of_it():
+    sentences = ["President Kagame said the ongoing state visit by President Ruto will be a milestone for both countries."]
+    assert status_of_the_reports(sentences) is None
