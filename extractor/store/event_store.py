@@ -14,11 +14,17 @@ kept, so a message of the old kind still finds its key stored.
 
 One transaction holds the insert and that replacement, serialised across workers by
 ``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL: an extraction
-is stored *and* reconciled, or neither, and its message is acked only after. (A lock per blocking
-key would let disjoint components commit in parallel, but a component is only known once the
-newest extractions are read, and the whole step takes milliseconds: one lock, measured in the
-README, is simpler and not the bottleneck.) Each worker keeps the parsed extractions and the
-person index in memory and reads only rows committed since its last look.
+is stored *and* reconciled, or neither, and its message is acked only after. Each worker keeps
+the parsed extractions, the person index and which stored events each article is in (the
+component's events before the save, read rather than reconciled a second time) in memory, and
+reads only rows written since its last look.
+
+What a save costs is one reconcile of its component, and on data where a few people meet many
+others the component is most of the store (``bench/store_bench.py``: all of it on the
+reconciler benchmark's generator; 145 ms at 1,000 stored extractions, 310 ms at 2,000). A
+finer component (people in pairs, a time window) would be cheaper, but only exact while it
+covers everything the reconciler lets one mention influence (people matched by spelling, an
+article's story day, …): that contract has to come from the reconciler (docs/MEASUREMENTS.md).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,6 +52,8 @@ from schemas import SCHEMA_VERSION, ArticleExtraction, Event
 # The advisory lock every reconcile takes on PostgreSQL (any fixed number, distinct from the
 # migration lock).
 _RECONCILE_LOCK = 0x5245434F4E43  # "RECONC"
+# Ids per ``IN (…)`` list: under SQLite's limit of bound parameters (32,766), and PostgreSQL's.
+_IN_CHUNK = 5000
 
 
 def storage_key(
@@ -120,6 +129,11 @@ class EventStore:
         self._links: dict[int, set[tuple[str, str]]] = {}
         self._holders: dict[tuple[str, str], set[int]] = {}
         self._newest: dict[str, int] = {}  # article id → the row of its newest extraction
+        # Which stored events each article is in, read from the events table (revisions up to
+        # ``_events_up_to``): the component's events before a save, without reconciling it twice.
+        self._events_of: dict[str, set[str]] = {}
+        self._articles_of: dict[str, set[str]] = {}
+        self._events_up_to = 0
         try:
             if migrate:
                 upgrade_to_head(self.engine)
@@ -219,7 +233,8 @@ class EventStore:
                 self._learn({new_id: fresh[new_id]}, keep=replaced)
                 # Everything linked to the new extraction, or to the one it replaces (its events change too).
                 component = self._component({new_id} if replaced is None else {new_id, replaced})
-                before = reconcile_events(self._known[i] for i in component if i != new_id)
+                self._read_event_changes(connection)
+                before = {event_id for i in component if i != new_id for event_id in self._events_of.get(self._known[i].article_id, ())}
                 after = reconcile_events(self._known[i] for i in component if i != replaced)
                 self._replace_events(connection, before, after)
                 if replaced is not None:
@@ -287,6 +302,26 @@ class EventStore:
         self._holders.clear()
         self._newest.clear()
         self._known_up_to = 0
+        self._events_of.clear()
+        self._articles_of.clear()
+        self._events_up_to = 0
+
+    def _read_event_changes(self, connection: Connection) -> None:
+        """Bring the article → stored events index up to date: only events written since the last look."""
+        rows = connection.execute(
+            select(events_table.c.event_id, events_table.c.record, events_table.c.removed, events_table.c.revision).where(
+                events_table.c.revision > self._events_up_to
+            )
+        )
+        for row in rows:
+            for article_id in self._articles_of.pop(row.event_id, ()):
+                self._events_of.get(article_id, set()).discard(row.event_id)
+            if not row.removed:
+                articles = {mention["article_id"] for mention in json.loads(row.record)["mentions"]}
+                self._articles_of[row.event_id] = articles
+                for article_id in articles:
+                    self._events_of.setdefault(article_id, set()).add(row.event_id)
+            self._events_up_to = max(self._events_up_to, row.revision)
 
     def _component(self, start: set[int]) -> set[int]:
         """Every extraction linked to these through shared people or article ids."""
@@ -302,15 +337,15 @@ class EventStore:
                         todo.append(other)
         return seen
 
-    def _replace_events(self, connection: Connection, before: list[Event], after: list[Event]) -> None:
-        """Write the component's events as they are now; mark those merged away as removed."""
-        ids = {e.event_id for e in before} | {e.event_id for e in after}
-        stored = {
-            row.event_id: row
-            for row in connection.execute(
-                select(events_table.c.event_id, events_table.c.record, events_table.c.removed).where(events_table.c.event_id.in_(ids))
-            )
-        }
+    def _replace_events(self, connection: Connection, before: set[str], after: list[Event]) -> None:
+        """Write the component's events as they are now (``after``); mark those merged away as removed
+        (ids in ``before``, the component's stored events, that ``after`` no longer has)."""
+        ids = sorted(before | {e.event_id for e in after})
+        stored: dict[str, Any] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            query = select(events_table.c.event_id, events_table.c.record, events_table.c.removed).where(events_table.c.event_id.in_(chunk))
+            stored.update((row.event_id, row) for row in connection.execute(query))
         revision = connection.execute(select(func.coalesce(func.max(events_table.c.revision), 0))).scalar_one() + 1
         for event in after:
             line = event_line(event)
@@ -321,12 +356,10 @@ class EventStore:
             elif old.record != line or old.removed:
                 connection.execute(update(events_table).where(events_table.c.event_id == event.event_id).values(**values))
         current = {e.event_id for e in after}
-        for event in before:
-            old = stored.get(event.event_id)
-            if event.event_id not in current and old is not None and not old.removed:
-                connection.execute(
-                    update(events_table).where(events_table.c.event_id == event.event_id).values(removed=True, revision=revision)
-                )
+        for event_id in sorted(before - current):
+            old = stored.get(event_id)
+            if old is not None and not old.removed:
+                connection.execute(update(events_table).where(events_table.c.event_id == event_id).values(removed=True, revision=revision))
 
 
 def _order(row) -> tuple[str, str, str]:

@@ -1,0 +1,154 @@
+"""Benchmark of the event store: what one save costs as the store grows.
+
+    .venv/bin/python bench/store_bench.py                       # 1k, 2k, 5k, 10k stored extractions, SQLite
+    .venv/bin/python bench/store_bench.py --sizes 1000,2000 --saves 10
+    .venv/bin/python bench/store_bench.py --store postgresql    # a fresh database on 127.0.0.1:5432
+
+A store is filled with ``size`` extractions from the reconciler benchmark's generator
+(``bench/reconcile_bench.py``: many events of 3–5 mentions, people meeting in pairs, passing
+references in other articles), loaded in bulk (rows inserted, the events of one batch reconcile
+written), as a store that has grown to that size looks. Then ``--saves`` new extractions of the
+same generator are saved one by one through ``EventStore.save``, as a worker saves them, and each
+save is timed, in wall time and in the process's CPU time (which other load on the machine
+disturbs less); the first save, which reads and parses the whole store once per process, is
+reported apart. Also reported: how many stored extractions each save re-reconciled (its
+component), and whether the stored events still equal ``reconcile_events`` of the store.
+
+Writes ``bench/results/store.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from reconcile_bench import generate  # noqa: E402
+
+from extractor.reconcile import reconcile_events  # noqa: E402
+from extractor.store import EventStore  # noqa: E402
+from extractor.store.event_store import event_line  # noqa: E402
+from extractor.store.tables import events as events_table  # noqa: E402
+from extractor.store.tables import extractions as extractions_table  # noqa: E402
+
+MODEL = "bench|fake-model"
+POSTGRES_ADMIN = "postgresql://root@127.0.0.1:5432/test"
+
+
+def key(extraction) -> str:
+    return hashlib.sha256(f"{extraction.article_id}\x1f{MODEL}".encode()).hexdigest()
+
+
+def bulk_fill(url: str, extractions) -> None:
+    """The store as it is after ``extractions`` were saved: their rows, and one batch reconcile's events."""
+    with EventStore(url) as store, store.engine.begin() as connection:
+        rows = [
+            {
+                "storage_key": key(e),
+                "article_id": e.article_id,
+                "model": MODEL,
+                "prompt_version": "bench",
+                "schema_version": e.provenance.schema_version or "bench",
+                "record": e.model_dump_json(),
+            }
+            for e in extractions
+        ]
+        for start in range(0, len(rows), 1000):
+            connection.execute(extractions_table.insert(), rows[start : start + 1000])
+        events = [
+            {
+                "event_id": ev.event_id,
+                "record": event_line(ev),
+                "sort_date": ev.date or "",
+                "sort_title": ev.title,
+                "revision": 1,
+                "removed": False,
+            }
+            for ev in reconcile_events(extractions)
+        ]
+        for start in range(0, len(events), 1000):
+            connection.execute(events_table.insert(), events[start : start + 1000])
+
+
+def run(size: int, saves: int, url: str) -> dict:
+    extractions, _ = generate(int((size + saves) * 1.35), seed=20260628 + size)
+    fill, timed = extractions[:size], extractions[size : size + saves]
+    assert len(timed) == saves, "the generator made too few extractions"
+    bulk_fill(url, fill)
+    seconds, cpu, components = [], [], []
+    with EventStore(url) as store:
+        for extraction in timed:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            store.save(key(extraction), extraction, model_identity=MODEL)
+            seconds.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+            components.append(len(store._component({store._newest[extraction.article_id]})))
+        equal = store.event_lines() == [event_line(e) for e in reconcile_events(store.extractions())]
+    first, steady = seconds[0], seconds[1:]
+    result = {
+        "stored": size,
+        "saves": len(steady),
+        "first_save_s": round(first, 3),
+        "median_ms": round(statistics.median(steady) * 1000, 1),
+        "median_cpu_ms": round(statistics.median(cpu[1:]) * 1000, 1),
+        "p90_ms": round(sorted(steady)[int(0.9 * (len(steady) - 1))] * 1000, 1),
+        "saves_per_second": round(len(steady) / sum(steady), 2),
+        "component_median": int(statistics.median(components[1:])),
+        "component_share": round(statistics.median(components[1:]) / size, 3),
+        "events_equal_reconcile": equal,
+    }
+    print(json.dumps(result), file=sys.stderr)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,2000,5000,10000")
+    parser.add_argument("--saves", type=int, default=21, help="saves timed per size (the first is reported apart)")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--out", type=Path, default=RESULTS / "store.json")
+    args = parser.parse_args()
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as scratch:
+            if args.store == "sqlite":
+                results.append(run(size, args.saves, f"sqlite:///{Path(scratch) / 'events.sqlite3'}"))
+                continue
+            import psycopg
+
+            name = f"store_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                results.append(run(size, args.saves, f"postgresql+psycopg://root@127.0.0.1:5432/{name}"))
+            finally:
+                with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    document = {
+        "command": "python bench/store_bench.py " + " ".join(sys.argv[1:]),
+        "store": args.store,
+        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpu_count": os.cpu_count()},
+        "runs": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
