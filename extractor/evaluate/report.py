@@ -156,6 +156,15 @@ class ReconciliationScore(BaseModel):
         )
 
 
+class ModelSeconds(BaseModel):
+    """Seconds each article took to extract, over those the model really extracted (not cached)."""
+
+    articles: int = 0
+    median: float | None = None
+    p90: float | None = None
+    max: float | None = None
+
+
 class Report(BaseModel):
     gold_articles: int
     articles: list[ArticleScore] = Field(default_factory=list)
@@ -169,6 +178,7 @@ class Report(BaseModel):
     pledge_domains: Counts = Field(default_factory=Counts)
     errors: list[FieldError] = Field(default_factory=list)
     reconciliation: ReconciliationScore | None = None
+    seconds_per_article: ModelSeconds = Field(default_factory=ModelSeconds)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -201,6 +211,15 @@ def render_table(report: Report) -> str:
         rows.append((f"{name} acc", _num(acc.accuracy), f"{acc.correct}/{acc.total}"))
     rows.append(("participants P/R/F1", *_prf(report.participants)))
     rows.append(("pledge domains P/R/F1", *_prf(report.pledge_domains)))
+    timing = report.seconds_per_article
+    if timing.articles:
+        rows.append(
+            (
+                "seconds per article",
+                f"median {timing.median:.1f}",
+                f"p90 {timing.p90:.1f}, max {timing.max:.1f} ({timing.articles} extracted)",
+            )
+        )
     rec = report.reconciliation
     if rec is not None:
         value, counts = _prf(rec.pairwise)

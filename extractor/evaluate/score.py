@@ -9,13 +9,15 @@ Works on any ``summit-gold/1`` file: nothing here knows our articles, names or p
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Sequence
 
 from extractor.evaluate.compare import NameKeys, date_matches_gold, places_equal
 from extractor.evaluate.gold import GoldFile, GoldMention
 from extractor.evaluate.matching import match_files, match_mentions
 from extractor.evaluate.reconciliation import ScoredMention, score_reconciliation
-from extractor.evaluate.report import Accuracy, ArticleScore, Counts, FieldError, MentionPair, Report, render_table
+from extractor.evaluate.report import Accuracy, ArticleScore, Counts, FieldError, MentionPair, ModelSeconds, Report, render_table
 from schemas import ArticleExtraction, Event, Summit
 
 __all__ = ["Report", "render_table", "score_extractions"]
@@ -79,7 +81,21 @@ def score_extractions(gold: GoldFile, extractions: Sequence[ArticleExtraction], 
 
     if events is not None:
         report.reconciliation = score_reconciliation(gold, scored, events)
+    report.seconds_per_article = _model_seconds(extractions)
     return report
+
+
+def _model_seconds(extractions: Sequence[ArticleExtraction]) -> ModelSeconds:
+    seconds = sorted(e.provenance.seconds for e in extractions if not e.provenance.cached and e.provenance.seconds is not None)
+    if not seconds:
+        return ModelSeconds()
+    # The nearest-rank percentile: the p90 is an article's own time, never an interpolation.
+    return ModelSeconds(
+        articles=len(seconds),
+        median=round(statistics.median(seconds), 2),
+        p90=seconds[max(0, math.ceil(0.9 * len(seconds)) - 1)],
+        max=seconds[-1],
+    )
 
 
 def _score_fields(report: Report, file: str, summit: Summit, mention: GoldMention, names: NameKeys) -> None:

@@ -64,6 +64,8 @@ class Extractor:
                 ),
                 attempts=max(1, stats.http_requests),
                 seconds=round(time.monotonic() - started, 3),
+                # Every reply read back from the reply cache: no model time was spent on it.
+                cached=stats.model_replies > 0 and stats.replayed_replies >= stats.model_replies,
             ),
         )
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx2
 
 from extractor.errors import ConfigError
+from extractor.model.usage import count_replayed_reply
 
 _CHAT_PATH = "/chat/completions"
 
@@ -86,6 +87,7 @@ class CachingTransport(httpx2.BaseTransport):
         request.read()
         key = self._cache.key(request)
         if key is not None and (body := self._cache.get(key)) is not None:
+            count_replayed_reply()
             return _replayed(request, body)
         response = self._inner.handle_request(request)
         if key is None or response.status_code != 200:
@@ -112,6 +114,7 @@ class AsyncCachingTransport(httpx2.AsyncBaseTransport):
         await request.aread()
         key = self._cache.key(request)
         if key is not None and (body := self._cache.get(key)) is not None:
+            count_replayed_reply()
             return _replayed(request, body)
         response = await self._inner.handle_async_request(request)
         if key is None or response.status_code != 200:

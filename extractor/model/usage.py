@@ -17,6 +17,7 @@ from typing import Any
 class CallStats:
     http_requests: int = 0  # requests sent, transport retries included
     model_replies: int = 0  # replies parsed, validation re-asks included
+    replayed_replies: int = 0  # of those, answered from the reply cache (no model time)
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
@@ -48,6 +49,12 @@ def count_http_request() -> None:
     stats = current_stats.get()
     if stats is not None:
         stats.http_requests += 1
+
+
+def count_replayed_reply() -> None:
+    stats = current_stats.get()
+    if stats is not None:
+        stats.replayed_replies += 1
 
 
 def count_model_reply(response: Any) -> None:
