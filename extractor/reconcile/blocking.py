@@ -53,28 +53,41 @@ def register_keys(cluster: Cluster) -> list[Key]:
 class BlockIndex:
     """Block key → city (None for no city yet) → the events listed there, in creation order."""
 
-    __slots__ = ("_buckets", "_names", "_spellings")
+    __slots__ = ("_buckets", "_names", "_spelled", "_spellings")
 
     def __init__(self) -> None:
         self._buckets: dict[Key, dict[str | None, list[Cluster]]] = {}
         self._names: set[str] = set()  # every folded name listed so far
-        self._spellings: dict[tuple, list[str]] = {}  # identity.variant_keys → the names listed under it
+        self._spellings: dict[str, list[str]] = {}  # identity.variant_keys → the names listed under it
+        self._spelled: set[str] = set()  # listed names that can be another listed name's spelling
 
     def has_variant(self, row: MentionRow) -> bool:
         """Some name of the mention can be another spelling of a name listed already (identity.py)."""
         for name in row.persons:
-            for key in variant_keys(name):
-                if any(other != name and same_person(name, other) for other in self._spellings.get(key, ())):
-                    return True
+            if name in self._spelled:
+                return True
+            if name not in self._names and self._variants(name):
+                return True
         return False
+
+    def _variants(self, name: str) -> list[str]:
+        return [other for key in variant_keys(name) for other in self._spellings.get(key, ()) if other != name and same_person(name, other)]
+
+    def _list_name(self, name: str) -> None:
+        self._names.add(name)
+        variants = self._variants(name)
+        if variants:
+            self._spelled.add(name)
+            self._spelled.update(variants)
+        for key in variant_keys(name):
+            self._spellings.setdefault(key, []).append(name)
 
     def register(self, cluster: Cluster) -> None:
         """List the event under every key and city it now has (called again after it grows)."""
         keys = register_keys(cluster)
-        for name in cluster.persons - self._names:
-            self._names.add(name)
-            for key in variant_keys(name):
-                self._spellings.setdefault(key, []).append(name)
+        if not self._names.issuperset(cluster.persons):
+            for name in cluster.persons - self._names:
+                self._list_name(name)
         for city in cluster.cities or (None,):
             for key in keys:
                 if (key, city) in cluster.registered:
@@ -91,7 +104,7 @@ class BlockIndex:
         found: dict[int, Cluster] = {}
         keys = lookup_keys(row)
         if wider and len(row.persons) > 1 and self.has_variant(row):
-            keys += [("member", p) for p in sorted(row.persons)]
+            keys = keys + [("member", p) for p in sorted(row.persons)]
         for key in keys:
             by_city = self._buckets.get(key)
             if not by_city:

@@ -54,7 +54,7 @@ def pending_event(cluster: Cluster) -> PendingEvent:
     rows = sorted(cluster.rows, key=lambda r: (r.article_id, r.summit_index))
     # Kept only when someone is spelled two ways: otherwise each folded name is a person (and
     # a million pending events need not hold a dict each).
-    person_of = cluster.person_of if len(cluster.person_of) > len(cluster.people) else _EACH_NAME_A_PERSON
+    person_of = cluster.spelled if cluster.spelled is not None else _EACH_NAME_A_PERSON
     return PendingEvent(rows, resolve_date(rows), resolve_title(rows), event_id([(r.article_id, r.summit_index) for r in rows]), person_of)
 
 

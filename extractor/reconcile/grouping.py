@@ -56,9 +56,14 @@ def _recent(row: MentionRow, clusters: list[Cluster]) -> Cluster | None:
     return recent[0] if len(recent) == 1 else None
 
 
-def _best(row: MentionRow, candidates: list[Cluster], spellings: bool) -> tuple[Cluster | None, tuple | None]:
-    """The one best-fitting event (None when none fits or several fit equally), and the best fit."""
-    best_fit, best = None, []
+def _best(
+    row: MentionRow, candidates: list[Cluster], spellings: bool, best_fit: tuple | None = None, best: list[Cluster] | None = None
+) -> tuple[tuple | None, list[Cluster]]:
+    """The best fit and the events that fit that well (several: the mention cannot say which).
+
+    ``best_fit`` and ``best``: the best found so far among other candidates, to continue from.
+    """
+    best = list(best or ())
     for cluster in candidates:
         score = fit(row, cluster, spellings)
         if score is None:
@@ -67,17 +72,25 @@ def _best(row: MentionRow, candidates: list[Cluster], spellings: bool) -> tuple[
             best_fit, best = score, [cluster]
         elif score == best_fit:
             best.append(cluster)
-    if len(best) > 1:
-        return _recent(row, best), best_fit
-    return (best[0] if best else None), best_fit
+    return best_fit, best
 
 
 def _anchored(row: MentionRow, index: BlockIndex) -> tuple[Cluster | None, tuple | None]:
-    chosen, best_fit = _best(row, index.candidates(row), spellings=False)
+    """The one event the mention fits best (None when none does, or several equally), and that fit."""
+    first = index.candidates(row)
+    best_fit, best = _best(row, first, spellings=False)
     if best_fit is None or not best_fit[0]:
         # Nothing fits cleanly: the event may be in another city, or spell a person otherwise.
-        chosen, best_fit = _best(row, index.candidates(row, wider=True), spellings=True)
-    return chosen, best_fit
+        if len(row.persons) > 1 and index.has_variant(row):
+            best_fit, best = _best(row, index.candidates(row, wider=True), spellings=True)
+        elif row.city_key is not None:
+            seen = {cluster.id for cluster in first}  # names as written either way: fitted already
+            others = [cluster for cluster in index.candidates(row, wider=True) if cluster.id not in seen]
+            best_fit, best = _best(row, others, spellings=True, best_fit=best_fit, best=best)
+            best.sort(key=lambda cluster: cluster.id)
+    if len(best) > 1:
+        return _recent(row, best), best_fit
+    return (best[0] if best else None), best_fit
 
 
 def _unanchored(row: MentionRow, index: BlockIndex) -> Cluster | None:

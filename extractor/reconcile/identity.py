@@ -41,15 +41,18 @@ _CLASS_OF.update(dict.fromkeys("aeiouy", ""))
 _CONSONANT_CLASS = re.compile("[" + "".join(_CLASS_OF) + "]")
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def name_tokens(folded: str) -> tuple[str, ...]:
-    """The words of a folded name, diacritics and punctuation dropped ("h. kameyama" → h, kameyama)."""
+def _plain_words(folded: str) -> tuple[str, ...]:
     decomposed = unicodedata.normalize("NFKD", folded)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return tuple(_NOT_A_LETTER.sub(" ", plain).split())
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def name_tokens(folded: str) -> tuple[str, ...]:
+    """The words of a folded name, diacritics and punctuation dropped ("h. kameyama" → h, kameyama)."""
+    return _plain_words(folded)
+
+
 def skeleton(token: str) -> str:
     for old, new in _SKELETON_STEPS:
         token = token.replace(old, new)
@@ -140,16 +143,15 @@ def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(t for t in tokens if any(ch.isdigit() for ch in t)))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def variant_keys(folded: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+def variant_keys(folded: str) -> list[str]:
     """Keys under which a spelling of this name is listed: each of its words (skeleton), with its numbers.
 
     Two names ``same_person`` can match share one, but for a few transliterations of a whole
     one-word name ("Tokaev"); the numbers make names that differ by a number never meet.
     """
-    tokens = name_tokens(folded)
-    numbers = _numbers(tokens)
-    return tuple(sorted({(numbers, skeleton(t)) for t in tokens if len(t) > 1 and not t.isdigit()}))
+    tokens = _plain_words(folded)
+    numbers = ",".join(sorted(t for t in tokens if any(ch.isdigit() for ch in t)))
+    return sorted({f"{skeleton(t)}#{numbers}" for t in tokens if len(t) > 1 and not t.isdigit()})
 
 
 def countries_differ(a: str | None, b: str | None) -> bool:

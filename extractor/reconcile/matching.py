@@ -49,121 +49,180 @@ last whether some article is about the event (see ``fit``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractor.normalize.partial_dates import DateParts, parts_agree, shared_components
+from extractor.normalize.partial_dates import DateParts, parts_agree, shared_components, to_calendar
 from extractor.reconcile.identity import match_names
 from extractor.reconcile.mentions import MentionRow
 from extractor.reconcile.timeline import planned_after_held, reported_by, within_one_visit
+from schemas.vocab import SUMMIT_KINDS
 
 # Status stages that exclude each other: a cancelled meeting did not take place.
-_EXCLUSIVE_STATUS = {frozenset({"cancelled", "held"}), frozenset({"cancelled", "ongoing"})}
+_EXCLUDES = {"cancelled": frozenset({"held", "ongoing"}), "held": frozenset({"cancelled"}), "ongoing": frozenset({"cancelled"})}
 _LEADER_KINDS = frozenset({"leaders_summit", "state_visit"})
 _HELD = frozenset({"held", "ongoing"})
+_PLANNED = frozenset({"planned"})
 
 
 @dataclass(slots=True, eq=False)
 class Cluster:
-    """An event being built: its mentions and the aggregates every comparison needs."""
+    """An event being built: its mentions and the aggregates every comparison needs.
+
+    Small collections are tuples (most events have one city, one kind, one status): a million
+    mentions make hundreds of thousands of these.
+    """
 
     id: int
     rows: list[MentionRow] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
     persons: frozenset[str] = frozenset()  # every folded spelling of its people (blocking keys)
-    people: list[set[str]] = field(default_factory=list)  # one set of folded spellings per person
-    person_of: dict[str, int] = field(default_factory=dict)  # folded spelling → index in people
-    country_of: dict[str, str] = field(default_factory=dict)  # folded spelling → actor country, where known
-    person_sets: set[frozenset[int]] = field(default_factory=set)  # each member's own people
+    name_sets: set[frozenset[str]] = field(default_factory=set)  # each member's own folded names
+    # Folded spelling → person (0, 1, ...), once someone is spelled two ways; until then (None),
+    # each folded name is a person of its own: most events never need the dict.
+    spelled: dict[str, int] | None = None
+    country_of: dict[str, str] | None = None  # folded spelling → actor country, where some record gives one
     city_key: str | None = None  # the first city: where blocking lists it first
-    cities: set[str] = field(default_factory=set)
-    planned_cities: set[str] = field(default_factory=set)  # cities of the reports calling it planned
-    held_cities: set[str] = field(default_factory=set)  # cities of the reports calling it held or under way
-    countries: set[str] = field(default_factory=set)
-    kinds: set[str] = field(default_factory=set)
-    statuses: set[str] = field(default_factory=set)
+    cities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
     primaries: int = 0  # how many members come from an article about this meeting
     dates: dict[DateParts, bool] = field(default_factory=dict)  # distinct dates → any strong report
-    days: set[date] = field(default_factory=set)  # the calendar days members give
     held_by: date | None = None  # the earliest day by which some report says it was held
     planned_published: date | None = None  # the latest publication of a report calling it planned
     registered: set[tuple] = field(default_factory=set)  # (block key, city) buckets it is listed in
 
     @property
     def country(self) -> str | None:
-        return min(self.countries) if len(self.countries) == 1 else None
+        return self.countries[0] if len(self.countries) == 1 else None
+
+    @property
+    def days(self) -> list[date]:
+        """The calendar days its members give (worked out when asked: a weekday or a window to check)."""
+        return [day for day in map(to_calendar, self.dates) if day is not None]
+
+    def cities_reported(self, statuses: frozenset[str]) -> set[str]:
+        """The cities of the members reporting it at these stages."""
+        return {row.city_key for row in self.rows if row.city_key is not None and row.summit.status in statuses}
+
+    @property
+    def spelled_two_ways(self) -> bool:
+        return self.spelled is not None
+
+    @property
+    def person_of(self) -> dict[str, int]:
+        """Folded spelling → person (0, 1, ...)."""
+        if self.spelled is not None:
+            return self.spelled
+        return {name: number for number, name in enumerate(sorted(self.persons))}
+
+    @property
+    def people(self) -> int:
+        return len(set(self.spelled.values())) if self.spelled is not None else len(self.persons)
+
+    def spellings(self) -> list[set[str]]:
+        """Each person's folded spellings, by person."""
+        found: list[set[str]] = [set() for _ in range(self.people)]
+        for name, person in self.person_of.items():
+            found[person].add(name)
+        return found
 
     def add(self, row: MentionRow) -> None:
-        own: set[int] = set()
-        for name, index in zip(sorted(row.persons), _person_indices(row, self)):
-            if index < 0:
-                index = len(self.people)
-                self.people.append(set())
-            self.people[index].add(name)
-            self.person_of[name] = index
-            country = row.country_of.get(name)
-            if country is not None:
+        persons = row.persons
+        if not self.persons >= persons:
+            if self.persons:
+                person_of = self.person_of
+                people = self.people
+                matched_by_spelling = False
+                for name, index in zip(sorted(persons), _person_indices(row, self)):
+                    if name not in person_of:
+                        if index < 0:
+                            index, people = people, people + 1
+                        else:
+                            matched_by_spelling = True
+                        person_of[name] = index
+                if matched_by_spelling or self.spelled is not None:
+                    self.spelled = person_of
+            self.persons = self.persons | persons
+        if row.country_of:
+            if self.country_of is None:
+                self.country_of = {}
+            for name, country in row.country_of.items():
                 self.country_of.setdefault(name, country)
-            own.add(index)
         self.rows.append(row)
         self.articles.add(row.article_id)
-        self.persons = self.persons | row.persons
-        self.person_sets.add(frozenset(own))
-        self.city_key = self.city_key or row.city_key
-        if row.city_key is not None:
-            self.cities.add(row.city_key)
-            if row.summit.status == "planned":
-                self.planned_cities.add(row.city_key)
-            elif row.summit.status in _HELD:
-                self.held_cities.add(row.city_key)
-        if row.country is not None:
-            self.countries.add(row.country)
-        self.kinds.add(row.summit.kind)
-        self.statuses.add(row.summit.status)
+        self.name_sets.add(persons)
+        summit = row.summit
+        status, city = summit.status, row.city_key
+        if city is not None:
+            self.city_key = self.city_key or city
+            if city not in self.cities:
+                self.cities += (city,)
+        if row.country is not None and row.country not in self.countries:
+            self.countries += (row.country,)
+        if summit.kind not in self.kinds:
+            self.kinds += (summit.kind,)
+        if status not in self.statuses:
+            self.statuses += (status,)
         self.primaries += row.primary
-        if row.date[1] is not None or row.date[0] is not None:
-            self.dates[row.date] = self.dates.get(row.date, False) or is_strong_date(row)
-        if row.day is not None:
-            self.days.add(row.day)
-        held = held_by(row)
-        if held is not None and (self.held_by is None or held < self.held_by):
-            self.held_by = held
-        planned = row.published_day if row.summit.status == "planned" else None
-        if planned is not None and (self.planned_published is None or planned > self.planned_published):
-            self.planned_published = planned
+        parts = row.date
+        if parts[1] is not None or parts[0] is not None:
+            self.dates[parts] = self.dates.get(parts, False) or is_strong_date(row)
+        if status in _HELD:
+            held = held_by(row)
+            if held is not None and (self.held_by is None or held < self.held_by):
+                self.held_by = held
+        elif status == "planned":
+            planned = row.published_day
+            if planned is not None and (self.planned_published is None or planned > self.planned_published):
+                self.planned_published = planned
 
 
 def _person_indices(row: MentionRow, cluster: Cluster) -> list[int]:
-    """The event's person index of each of the row's names, in sorted order; negative for nobody of the event."""
+    """The event's person of each of the row's names, in sorted order; negative for nobody of the event."""
+    known = cluster.country_of or {}
 
     def country_of(name: str) -> str | None:
-        return row.country_of.get(name) or cluster.country_of.get(name)
+        return row.country_of.get(name) or known.get(name)
 
-    found = match_names(sorted(row.persons), cluster.person_of, cluster.people, country_of)
+    found = match_names(sorted(row.persons), cluster.person_of, cluster.spellings(), country_of)
     return [index if index is not None else -1 - n for n, index in enumerate(found)]
 
 
-def people_of(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple[frozenset[int], bool]:
-    """The row's people as the event's person indices (a name matching nobody: a new negative index),
-    and whether any name was matched by its spelling rather than found as written.
+def people_of(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple[frozenset, frozenset, Iterable[frozenset], bool]:
+    """The row's people, the event's and each member's, comparable as sets; and whether a name was
+    matched by its spelling rather than found as written.
 
-    ``spellings=False``: names as written only (the first, cheap search; grouping.py).
+    When nobody of the event is spelled two ways and the row's names are found as written (or
+    ``spellings=False``: the first, cheap search), they are the folded names themselves.
+    Otherwise people are the event's person numbers, a name matching nobody a new negative one.
     """
+    known = cluster.persons >= row.persons
+    if not cluster.spelled_two_ways and (known or not spellings):
+        return row.persons, cluster.persons, cluster.name_sets, False
     person_of = cluster.person_of
-    if all(name in person_of for name in row.persons):
-        return frozenset(person_of[name] for name in row.persons), False
-    if not spellings:
-        return frozenset(person_of.get(name, -1 - n) for n, name in enumerate(sorted(row.persons))), False
-    indices = _person_indices(row, cluster)
-    return frozenset(indices), any(index >= 0 and name not in person_of for name, index in zip(sorted(row.persons), indices))
+    if known or not spellings:
+        persons = frozenset(person_of.get(name, -1 - n) for n, name in enumerate(sorted(row.persons)))
+        by_spelling = False
+    else:
+        indices = _person_indices(row, cluster)
+        persons = frozenset(indices)
+        by_spelling = any(index >= 0 and name not in person_of for name, index in zip(sorted(row.persons), indices))
+    members = [frozenset(person_of[name] for name in names) for names in cluster.name_sets]
+    return persons, frozenset(range(cluster.people)), members, by_spelling
 
 
 def held_by(row: MentionRow) -> date | None:
     """The day by which this report says the meeting was held: its publication, or its own strong day."""
     if row.summit.status not in _HELD:
         return None
-    bounds = [d for d in (reported_by(row.published_day, row.story_day), row.day if is_strong_date(row) else None) if d is not None]
-    return min(bounds) if bounds else None
+    reported = reported_by(row.published_day, row.story_day)
+    day = row.day if is_strong_date(row) else None
+    if reported is None or day is None:
+        return reported or day
+    return min(reported, day)
 
 
 def is_strong_date(row: MentionRow) -> bool:
@@ -183,10 +242,9 @@ def same_day(row: MentionRow, cluster: Cluster) -> bool:
 
 
 def same_month(row: MentionRow, cluster: Cluster) -> bool:
-    """The mention's date and one of the event's agree on two components at least (year and month, or month and day)."""
-    return row.date[1] is not None and any(
-        parts_agree(row.date, parts) and shared_components(row.date, parts) >= 1 for parts in cluster.dates
-    )
+    """The mention's date and one of the event's agree, both giving the month."""
+    month = row.date[1]
+    return month is not None and any(parts[1] == month and parts_agree(row.date, parts) for parts in cluster.dates)
 
 
 def one_visit(row: MentionRow, cluster: Cluster) -> bool:
@@ -196,22 +254,29 @@ def one_visit(row: MentionRow, cluster: Cluster) -> bool:
 
 def weekday_contradicts(row: MentionRow, cluster: Cluster) -> bool:
     """The mention names a weekday, and no day the event is dated on falls on it."""
-    return row.weekday is not None and bool(cluster.days) and all(day.weekday() != row.weekday for day in cluster.days)
+    if row.weekday is None:
+        return False
+    days = cluster.days
+    return bool(days) and all(day.weekday() != row.weekday for day in days)
 
 
 def outside_window(row: MentionRow, cluster: Cluster) -> bool:
     """The days the mention means, read from its publication, hold none of the event's days."""
-    if row.window is None or not cluster.days:
+    if row.window is None:
         return False
+    days = cluster.days
     start, end = row.window
-    return all(not start <= day <= end for day in cluster.days)
+    return bool(days) and all(not start <= day <= end for day in days)
 
 
 def kinds_compatible(a: str, b: str) -> bool:
     return a == b or "other_meeting" in (a, b) or (a in _LEADER_KINDS and b in _LEADER_KINDS)
 
 
-def _people_fit(persons: frozenset[int], other: frozenset[int], row_kind: str, cluster: Cluster, pinned: bool) -> int | None:
+_COMPATIBLE = {kind: frozenset(other for other in SUMMIT_KINDS if kinds_compatible(kind, other)) for kind in SUMMIT_KINDS}
+
+
+def _people_fit(persons: frozenset, other: frozenset, row_kind: str, cluster: Cluster, pinned: bool) -> int | None:
     if persons == other:
         return 2
     if not (persons <= other or other <= persons) or not persons & other:
@@ -227,11 +292,14 @@ def _people_fit(persons: frozenset[int], other: frozenset[int], row_kind: str, c
     return None
 
 
-def participants_fit(persons: frozenset[int], row_kind: str, cluster: Cluster, pinned: bool = False) -> int | None:
+def participants_fit(
+    persons: frozenset, everyone: frozenset, members: Iterable[frozenset], row_kind: str, cluster: Cluster, pinned: bool = False
+) -> int | None:
     """None when the people cannot be the same meeting's; 2 for the same set, 1 for a subset.
 
-    ``persons``: the mention's people as the event's person indices (``people_of``). ``pinned``:
-    the mention and the event share a city and a day (one shared person is then enough).
+    ``persons``, ``everyone``, ``members``: the mention's people, the event's and each member's
+    (``people_of``). ``pinned``: the mention and the event share a city and a date (one shared
+    person is then enough).
 
     Checked against the union AND each member: a three-way mention ("Lee, Takaichi and Xi at
     APEC") nests both the Lee–Xi and the Lee–Takaichi pairs, but the two pairs do not nest in
@@ -239,20 +307,25 @@ def participants_fit(persons: frozenset[int], row_kind: str, cluster: Cluster, p
     naming one person (a lone visitor, a report that lost a name) is not checked on its own: it
     says only that this person was there, which the union says too.
     """
-    everyone = frozenset(range(len(cluster.people)))
-    fits = [_people_fit(persons, everyone, row_kind, cluster, pinned)]
-    fits += [_people_fit(persons, member, row_kind, cluster, pinned) for member in cluster.person_sets if len(member) > 1]
-    if any(f is None for f in fits):
-        return None
-    return min(f for f in fits if f is not None)
+    found = _people_fit(persons, everyone, row_kind, cluster, pinned)
+    for member in members:
+        if found is None:
+            break
+        if len(member) > 1:
+            fits = _people_fit(persons, member, row_kind, cluster, pinned)
+            found = None if fits is None else min(found, fits)
+    return found
 
 
 def _status_fits(row: MentionRow, cluster: Cluster) -> bool:
     status = row.summit.status
-    if any(frozenset((status, s)) in _EXCLUSIVE_STATUS for s in cluster.statuses):
+    excluded = _EXCLUDES.get(status)
+    if excluded is not None and not excluded.isdisjoint(cluster.statuses):
         return False
     if status == "planned" and planned_after_held(row.published_day, cluster.held_by):
         return False
+    if cluster.planned_published is None:
+        return True
     held = held_by(row)
     return not (held is not None and planned_after_held(cluster.planned_published, held))
 
@@ -260,8 +333,8 @@ def _status_fits(row: MentionRow, cluster: Cluster) -> bool:
 def same_people_and_kind(row: MentionRow, cluster: Cluster) -> bool:
     """Could be the same meeting judging by who met and what kind of meeting, ignoring when and where."""
     kind = row.summit.kind
-    persons, _ = people_of(row, cluster)
-    return participants_fit(persons, kind, cluster) is not None and all(kinds_compatible(kind, k) for k in cluster.kinds)
+    persons, everyone, members, _ = people_of(row, cluster)
+    return participants_fit(persons, everyone, members, kind, cluster) is not None and _COMPATIBLE[kind].issuperset(cluster.kinds)
 
 
 def plausible_without_a_place(row: MentionRow, cluster: Cluster) -> bool:
@@ -302,9 +375,9 @@ def _place_may_differ(row: MentionRow, cluster: Cluster, exact_people: bool, day
         return True  # one visit: a nearby city named for the venue
     status = row.summit.status
     if status == "planned":
-        announced = bool(cluster.held_cities)  # announced here, reported held there
+        announced = bool(cluster.cities_reported(_HELD))  # announced here, reported held there
     else:
-        announced = status in _HELD and bool(cluster.planned_cities) and not cluster.held_cities
+        announced = status in _HELD and bool(cluster.cities_reported(_PLANNED)) and not cluster.cities_reported(_HELD)
     months_agree = any(parts_agree(row.date, parts) and shared_components(row.date, parts) >= 2 for parts in cluster.dates)
     return announced and months_agree
 
@@ -323,21 +396,30 @@ def fit(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple | No
     if row.article_id in cluster.articles:
         return None
     summit = row.summit
-    day = same_day(row, cluster)
+    if not _COMPATIBLE[summit.kind].issuperset(cluster.kinds) or not _status_fits(row, cluster):
+        return None
     same_city = row.city_key is not None and row.city_key in cluster.cities
-    persons, by_spelling = people_of(row, cluster, spellings)
-    people = participants_fit(persons, summit.kind, cluster, pinned=same_city and same_month(row, cluster))
+    if cluster.spelled_two_ways or (spellings and not cluster.persons >= row.persons):
+        persons, everyone, members, by_spelling = people_of(row, cluster, spellings)
+    else:  # nobody spelled two ways, every name as written: the names themselves (people_of)
+        persons, everyone, members, by_spelling = row.persons, cluster.persons, cluster.name_sets, False
+    people = participants_fit(persons, everyone, members, summit.kind, cluster, pinned=same_city and same_month(row, cluster))
     if people is None:
         return None
-    if not all(kinds_compatible(summit.kind, k) for k in cluster.kinds):
-        return None
-    if not _status_fits(row, cluster):
-        return None
+    day = same_day(row, cluster)
     other_city = row.city_key is not None and bool(cluster.cities) and not same_city
     other_country = row.country is not None and bool(cluster.countries) and row.country not in cluster.countries
-    visit = not day and people == 2 and one_visit(row, cluster)
     misplaced = other_city or other_country
-    if misplaced and not _place_may_differ(row, cluster, people == 2, day, visit, other_country):
+    exact = people == 2
+    visit = None  # days of one visit: worked out only when a place or a date disagrees
+
+    def one_visit_apart() -> bool:
+        nonlocal visit
+        if visit is None:
+            visit = not day and exact and one_visit(row, cluster)
+        return visit
+
+    if misplaced and not _place_may_differ(row, cluster, exact, day, one_visit_apart(), other_country):
         return None
 
     soft, shared = weekday_contradicts(row, cluster), 0
@@ -346,7 +428,7 @@ def fit(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple | No
         for parts, parts_strong in cluster.dates.items():
             if parts_agree(row.date, parts):
                 shared = max(shared, shared_components(row.date, parts))
-            elif people == 2 and within_one_visit(row.date, parts) and not other_country:
+            elif exact and not other_country and within_one_visit(row.date, parts):
                 soft = True  # another day of one visit
             elif date_contradiction_is_hard(row.date, strong, parts, parts_strong):
                 return None
@@ -356,9 +438,9 @@ def fit(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple | No
     if row.anchored and not row.primary and not cluster.primaries and not (same_city or shared):
         return None
     # A weak date may be wrong only where the place agrees; a place only where the date agrees.
-    if soft and misplaced and not (visit and not other_country):
+    if soft and misplaced and not (one_visit_apart() and not other_country):
         return None
-    if soft and not same_city and not visit:
+    if soft and not same_city and not one_visit_apart():
         return None
     return (
         not (soft or misplaced),

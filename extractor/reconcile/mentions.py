@@ -23,6 +23,12 @@ _NO_COUNTRIES: dict[str, str] = {}  # shared by every row whose actors give no c
 _DATE_RANK = {(True, True, True): 5, (False, True, True): 4, (True, True, False): 3, (False, True, False): 2}
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _day(published: str | None) -> Day | None:
+    """A publication date as a calendar day (cached: an article's rows, and articles of one day, share it)."""
+    return parse_iso_day(published)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def fold_person(name: str) -> str:
     """The comparison key of a person's name (cached: the same names recur across articles)."""
@@ -48,14 +54,21 @@ class MentionRow:
     date: DateParts
     date_rank: int
     anchored: bool  # has a place or a date at month precision or better
-    day: Day | None  # the date as a calendar day, when it gives year, month and day
     weekday: int | None  # the weekday its own words name (0 = Monday), when its date names no day
-    published_day: Day | None
     country_of: dict[str, str]  # folded participant → the country its actor record gives, where it gives one
     window: tuple[Day, Day] | None  # the days it can mean, read from its publication (timeline.report_window)
     # For an article with no publication date: the day of the meeting it is about, once known
     # (grouping.py sets it; timeline.py, "the lifecycle").
     story_day: Day | None = None
+
+    @property
+    def published_day(self) -> Day | None:
+        return _day(self.published)
+
+    @property
+    def day(self) -> Day | None:
+        """The date as a calendar day, when it gives year, month and day."""
+        return to_calendar(self.date) if self.date[2] is not None else None
 
     @property
     def weight(self) -> float:
@@ -80,19 +93,19 @@ def _actor_index(actors: list[Actor]) -> dict[str, Actor]:
     return index
 
 
-def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict[str, Actor]) -> MentionRow:
+def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict[str, Actor], published: Day | None) -> MentionRow:
     parts = date_parts(summit.date)
     city = summit.location.city
     city_key = fold_place(city) if city and city.strip() else None
     date_rank = _DATE_RANK.get((parts[0] is not None, parts[1] is not None, parts[2] is not None), 1 if parts[0] else 0)
     source = extraction.source
     named = tuple((fold_person(p), p) for p in summit.participants if p.strip())
-    published = parse_iso_day(source.published)
     country_of = {}
     for key, _ in named:
         actor = actors.get(key)
         if actor is not None and actor.country is not None:
             country_of[key] = actor.country
+    primary = summit.mention == "primary"
     return MentionRow(
         article_id=extraction.article_id,
         summit_index=index,
@@ -101,7 +114,7 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
         published=source.published,
         summit=summit,
         actors=actors,
-        primary=summit.mention == "primary",
+        primary=primary,
         named=named,
         persons=frozenset(key for key, _ in named),
         city_key=city_key,
@@ -109,11 +122,9 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
         date=parts,
         date_rank=date_rank,
         anchored=city_key is not None or parts[1] is not None,
-        day=to_calendar(parts),
-        weekday=named_weekday(summit.date_text) if parts[2] is None else None,
-        published_day=published,
+        weekday=named_weekday(summit.date_text) if parts[2] is None and summit.date_text else None,
         country_of=country_of or _NO_COUNTRIES,
-        window=report_window(parts, summit.status, summit.mention == "primary", published),
+        window=report_window(parts, summit.status, primary, published) if published is not None and parts[0] is None else None,
     )
 
 
@@ -131,6 +142,7 @@ def flatten(extractions: Iterable[ArticleExtraction]) -> list[MentionRow]:
     rows = []
     for extraction in by_id.values():
         actors = _actor_index(extraction.actors)
-        rows.extend(_row(extraction, i, s, actors) for i, s in enumerate(extraction.summits))
+        published = _day(extraction.source.published)
+        rows.extend(_row(extraction, i, s, actors, published) for i, s in enumerate(extraction.summits))
     rows.sort(key=MentionRow.order_key)
     return rows

@@ -26,7 +26,7 @@ from rapidfuzz.utils import default_process
 from extractor.reconcile.mentions import MentionRow, fold_person
 
 PLEDGE_SIMILARITY = 80
-PAIRWISE_UP_TO = 64  # distinct wordings of a domain up to which every pair is compared
+PAIRWISE_UP_TO = 64  # wordings of a domain up to which every pair is compared
 
 
 def _most_common(counts: dict[str, set[str]]) -> str | None:
@@ -51,22 +51,38 @@ def _core(words: list[str]) -> list[str]:
     return core
 
 
+def _group_pairwise(texts: Sequence[str]) -> list[int]:
+    """``_group_wordings`` for a few wordings: each compared with every member of the earlier groups."""
+    groups: list[list[str]] = []
+    group_of = []
+    for text in texts:
+        for number, members in enumerate(groups):
+            if text in members or any(token_set_ratio(text, other) >= PLEDGE_SIMILARITY for other in members):
+                members.append(text)
+                group_of.append(number)
+                break
+        else:
+            group_of.append(len(groups))
+            groups.append([text])
+    return group_of
+
+
 def _group_wordings(texts: Sequence[str]) -> list[int]:
     """The group of each wording (folded, in sorted order): the first group with a member it is similar to.
 
-    Single linkage. Up to ``PAIRWISE_UP_TO`` distinct wordings every pair is compared. Beyond,
+    Single linkage. Up to ``PAIRWISE_UP_TO`` wordings every pair is compared. Beyond,
     a wording is compared only with the groups whose members share a core word with it (``_core``),
     groups visited first to last and each left at its first similar member: one meeting reported
     in thousands of wordings merges in about linear time, and only wordings alike letter by
     letter rather than word by word ("research", "search") may go unmatched there.
     """
+    if len(texts) <= PAIRWISE_UP_TO:
+        return _group_pairwise(texts)
     frequency = Counter(word for text in set(texts) for word in set(text.split()))
     group_of: list[int] = []
     first_of: dict[str, int] = {}  # an identical wording joins the first one's group at once
     by_word: dict[str, dict[int, list[int]]] = {}  # word → group → earlier wordings using it
     by_core: dict[str, dict[int, list[int]]] = {}  # word → group → earlier wordings with it as a core word
-    members_of: dict[int, list[int]] = {}
-    few = len(frequency) and len(set(texts)) <= PAIRWISE_UP_TO  # a normal event: every pair compared
     groups = 0
     for index, text in enumerate(texts):
         same = first_of.get(text)
@@ -77,10 +93,7 @@ def _group_wordings(texts: Sequence[str]) -> list[int]:
         words = sorted(set(text.split()), key=lambda w: (frequency[w], w))
         core = _core(words)
         found: dict[int, list[list[int]]] = {}
-        if few:
-            for group, members in members_of.items():
-                found[group] = [members]
-        for lookups, table in ((() if few else core, by_word), (() if few else words, by_core)):
+        for lookups, table in ((core, by_word), (words, by_core)):
             for word in lookups:
                 for group, members in table.get(word, {}).items():
                     found.setdefault(group, []).append(members)
@@ -91,7 +104,6 @@ def _group_wordings(texts: Sequence[str]) -> list[int]:
         if chosen is None:
             chosen, groups = groups, groups + 1
         group_of.append(chosen)
-        members_of.setdefault(chosen, []).append(index)
         for lookups, table in ((words, by_word), (core, by_core)):
             for word in lookups:
                 table.setdefault(word, {}).setdefault(chosen, []).append(index)
@@ -105,9 +117,11 @@ def merge_pledges(rows: Sequence[MentionRow], display: dict[str, str]) -> list[d
             # Compared lower-cased, punctuation as spaces ("search-and-rescue" = "search and rescue").
             items.append((pledge.domain, default_process(pledge.description), pledge.description, row.article_id, pledge))
     items.sort(key=lambda i: i[:4])
+    by_domain: dict[str, list[tuple]] = {}
+    for item in items:
+        by_domain.setdefault(item[0], []).append(item)
     groups: dict[tuple[str, int], list[tuple]] = {}
-    for domain in sorted({item[0] for item in items}):
-        in_domain = [item for item in items if item[0] == domain]
+    for domain, in_domain in by_domain.items():
         for item, group in zip(in_domain, _group_wordings([item[1] for item in in_domain])):
             groups.setdefault((domain, group), []).append(item)
 

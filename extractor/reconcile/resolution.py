@@ -47,7 +47,7 @@ from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
 
-from extractor.normalize.partial_dates import DateParts, date_parts, parse_iso_day, parts_agree, specificity, to_calendar
+from extractor.normalize.partial_dates import DateParts, date_parts, parts_agree, specificity, to_calendar
 from extractor.reconcile.identity import fuller
 from extractor.reconcile.mentions import MentionRow, fold_person
 
@@ -120,13 +120,13 @@ def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) ->
         if key is not None:
             by_key.setdefault(key, []).append(row)
     articles = {k: {row.article_id for row in by_key[k]} for k in keys}
-    peers = sorted(keys, key=lambda k: (-len(articles[k]), str(k)))[:AGREEING_PEERS]
+    peers = keys if len(keys) <= AGREEING_PEERS else sorted(keys, key=lambda k: (-len(articles[k]), str(k)))[:AGREEING_PEERS]
 
     def agreeing_articles(k: Any) -> int:
-        found = set(articles[k])
+        found = articles[k]
         for other in peers:
             if other != k and rule.agree(other, k):
-                found |= articles[other]
+                found = found | articles[other]
         return len(found)
 
     # Each rule as a score per candidate (higher is preferred), computed once.
@@ -228,7 +228,7 @@ def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
 
 
 def _date_near_publication(parts: DateParts, row: MentionRow) -> bool:
-    published = parse_iso_day(row.published)
+    published = row.published_day
     if published is None:
         return False
     day = to_calendar(parts)
@@ -281,7 +281,7 @@ def resolve_title(rows: Sequence[MentionRow]) -> Resolution:
 
 def _held_before_the_day(row: MentionRow, day: date | None) -> bool:
     """A "held" report published before the meeting's day: it cannot have seen the meeting."""
-    published = parse_iso_day(row.published)
+    published = row.published_day
     return row.summit.status == "held" and day is not None and published is not None and published < day
 
 
@@ -343,6 +343,22 @@ def resolve_participants(rows: Sequence[MentionRow], person_of: Mapping[str, int
     and "Haruto Kameyama" are one person). A person's spelling is the one that gives most of the
     name (an initial or a bare surname gives less), then the one most articles use.
     """
+    sets = [(sorted(row.summit.participants), None, row, None) for row in rows]
+    values = seen_values([(tuple(v), k, r, q) for v, k, r, q in sets])
+    for value in values:
+        value["value"] = list(value["value"])
+    total = sum(r.weight for r in rows)
+    if not person_of:  # one folded name per person: its spellings differ in case and hyphens only
+        by_key: dict[str, dict[str, set[str]]] = {}
+        for row in rows:
+            for key, name in row.named:
+                by_key.setdefault(key, {}).setdefault(name, set()).add(row.article_id)
+        display = {key: min(seen, key=lambda s: (-len(seen[s]), s)) for key, seen in by_key.items()}
+        rule = "only_value" if len({row.persons for row in rows}) == 1 else "union"
+        shares = [sum(r.weight for r in rows if key in r.persons) / total for key in display]
+        conf = round(sum(shares) / len(shares), 4) if shares else 0.0
+        return Resolution(sorted(display.values()), rule, conf, values), display
+
     spellings: dict[int | str, dict[str, set[str]]] = {}
     for row in rows:
         for key, name in row.named:
@@ -351,13 +367,9 @@ def resolve_participants(rows: Sequence[MentionRow], person_of: Mapping[str, int
     shown = {person: min(seen, key=lambda s: (-fuller([fold_person(s)]), -len(seen[s]), s)) for person, seen in spellings.items()}
     display = {fold_person(name): shown[person] for person, seen in spellings.items() for name in seen}
     chosen = sorted(set(shown.values()))
-    sets = [(sorted(row.summit.participants), None, row, None) for row in rows]
-    values = seen_values([(tuple(v), k, r, q) for v, k, r, q in sets])
-    for value in values:
-        value["value"] = list(value["value"])
     distinct = {frozenset(person_of.get(key, key) for key in row.persons) for row in rows}
     rule = "only_value" if len(distinct) == 1 else "union"
-    total = sum(r.weight for r in rows)
-    shares = [sum(r.weight for r in rows if any(display.get(key) == name for key in r.persons)) / total for name in chosen]
+    named_by = [{display[key] for key in r.persons if key in display} for r in rows]
+    shares = [sum(r.weight for r, names in zip(rows, named_by) if name in names) / total for name in chosen]
     conf = round(sum(shares) / len(shares), 4) if shares else 0.0
     return Resolution(chosen, rule, conf, values), display

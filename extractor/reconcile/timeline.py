@@ -80,6 +80,12 @@ def _calendar(parts: DateParts, year: int) -> date | None:
 
 def within_one_visit(a: DateParts, b: DateParts) -> bool:
     """Two different days close enough to be days of one visit."""
+    if a[2] is None or b[2] is None or a[1] is None or b[1] is None:
+        return False
+    if a[1] == b[1] and (a[0] is None or b[0] is None or a[0] == b[0]):
+        return 0 < abs(a[2] - b[2]) <= VISIT_SPAN_DAYS  # the common case, without calendar arithmetic
+    if (b[1] - a[1]) % 12 not in (1, 11):
+        return False  # neither the same month nor the next
     apart = days_apart(a, b)
     return apart is not None and 0 < apart <= VISIT_SPAN_DAYS
 
