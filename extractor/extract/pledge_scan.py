@@ -164,12 +164,26 @@ _PHRASE_START = re.compile(r"a|an|the|this|that|these|those|their|its|his|her|ou
 _MAX_DESCRIPTION = 100
 
 
+# What one side restates of its own stance: "reaffirmed Kenya's consistent foreign policy" (not "its
+# defence commitments to …", a pledge to the others).
+_OWN_STANCE = re.compile(
+    r"\s+(?:\w+['’]s|his|her|its|their\s+own)\s+(?:[\w-]+\s+){0,3}?(?:policy|policies|stance|position|principles?|doctrine|line)\b",
+    re.IGNORECASE,
+)
+# A noun phrase that names only the meeting ("Saturday's talks and agreements"): no area agreed.
+_ONLY_THE_MEETING = re.compile(
+    r"^\W*(?:[\w’']+['’]s\s+)?(?:\w+\s+)?(?:talks|meetings?|summits?|visits?|discussions)(?:\s+and)?\W*$", re.IGNORECASE
+)
+
+
 def agreed_areas(sentence: str, commitment: re.Match[str]) -> list[tuple[str, str]]:
     """(clause, domain) for each area the sentence says was agreed, in the sentence's order.
 
     What was agreed follows the commitment word; where nothing follows it ("a customs
     agreement was signed"), the noun phrase that ends at the commitment word is read instead.
     """
+    if _OWN_STANCE.match(sentence, commitment.end()) and re.match(r"reaffirm", commitment.group(0), re.IGNORECASE):
+        return []  # "reaffirmed Chile's policy of …": one side restating its own stance, not an agreement
     found = _clause_domains(sentence[commitment.end() :])
     if not found:
         starts = [m.end() for m in _CLAUSE_START.finditer(sentence, 0, commitment.start())]
@@ -178,7 +192,7 @@ def agreed_areas(sentence: str, commitment: re.Match[str]) -> list[tuple[str, st
             if _PHRASE_START.fullmatch(word):
                 break
             phrase.insert(0, word)
-        found = _clause_domains(" ".join(phrase))
+        found = [(clause, domain) for clause, domain in _clause_domains(" ".join(phrase)) if not _ONLY_THE_MEETING.match(clause)]
     return found
 
 

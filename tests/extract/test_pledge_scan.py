@@ -143,3 +143,15 @@ def test_where_a_statement_comes_from_is_not_what_was_agreed():
     commitment = agreement_in(sentence)
     assert commitment is not None
     assert [domain for _, domain in agreed_areas(sentence, commitment)] == ["regional_security"]
+
+
+def test_one_side_restating_its_own_policy_or_a_phrase_naming_the_meeting_is_no_pledge():
+    from extractor.extract.pledge_scan import agreed_areas, agreement_in
+
+    for sentence in (
+        "President Boric reaffirmed Chile's consistent policy of peace and multilateral cooperation.",
+        "Monday's talks and agreements are seen as progress on the bilateral agenda.",
+    ):
+        commitment = agreement_in(sentence)
+        assert commitment is not None
+        assert agreed_areas(sentence, commitment) == []
