@@ -79,3 +79,11 @@ def test_a_counterpart_is_named_by_country_with_or_without_a_comma():
     assert titled_people(text, "PE") == ["Diego Huaman"]
     assert titled_people(text, "CL") == ["Rosa Ibarra"]  # "new" is part of the title phrase
     assert stated_title(text, []).country is None
+
+
+def test_a_one_word_name_written_without_its_accents_is_still_the_person():
+    from extractor.grounding.evidence import identify_person
+
+    text = "Turkish President Ayşe Kılıç hosted Spanish Prime Minister Inés Peñalver in Ankara. Kılıç said the talks were warm."
+    found = identify_person(text, "Penalver")
+    assert found is not None and found.canonical == "Inés Peñalver"
