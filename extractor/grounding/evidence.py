@@ -283,6 +283,10 @@ def identify_person(text: str, name: str) -> PersonMatch | None:
         # A name given by one word ("Netanyahu") that the article writes in full after a title
         # ("Israeli Prime Minister Benjamin Netanyahu"), and for no one else: that person.
         return identify_person(text, full)
+    if len(words) >= 2 and (full := full_name_for(text, name)) is not None and len(fold_name(full)) > len(fold_name(name)):
+        # A shortened form ("Sheikh Tamim") of the one full name the article titles ("Emir Sheikh
+        # Tamim bin Hamad Al Thani"): that person, by the full name.
+        return identify_person(text, full)
     mentions = _mentions(text, name)
     if mentions:
         spellings = list(dict.fromkeys(ev.quote for ev, titled in mentions.values() if not titled))

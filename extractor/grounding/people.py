@@ -18,14 +18,14 @@ import functools
 import re
 import unicodedata
 
-from extractor.grounding.titles import TITLED_PHRASE
+from extractor.grounding.titles import TITLE_WORD, TITLED_PHRASE
 from extractor.normalize.names import clean_name, fold_name
 
 # Particles that stand inside a name in lower case: Dutch, German, Romance, Arabic, Malay usage.
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|le|la|bin|binti|bint|ibn|abu|ben|al|el)"
 # One capitalised word of a name ("Jae-myung", "O'Neill"), an initial ("S."), or an Arabic "al-" form.
 _NAME_WORD = r"(?:(?:al|el|ad|ash|as|at|az)-[A-Z][\w'’]+|[A-Z]\.|[A-Z][\w'’]*(?:[-\u2010\u2011][\w'’]+)*)"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{1,3}}"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{1,5}}"
 _TITLED = re.compile(rf"{TITLED_PHRASE},?\s+(?P<name>(?-i:{_NAME}))", re.IGNORECASE)
 # Capitalised words that end a name when they follow it: days, months, sentence openers.
 _NOT_NAME_WORDS = frozenset(
@@ -34,6 +34,9 @@ _NOT_NAME_WORDS = frozenset(
     "when while said says told met meets during since".split()
 )
 
+
+# Honorifics the press puts before a name, after the title: "Chief Adviser Professor Amina Diallo".
+_HONORIFIC = r"(?:professor|prof\.?|dr\.?|doctor|mr\.?|mrs\.?|ms\.?|sir|dame|lord|lady|hon\.?|honourable|honorable|excellency)"
 
 # Words that make a capitalised phrase a body or a place, not a person ("People's Republic").
 _NOT_PERSON = frozenset(
@@ -47,8 +50,10 @@ def _trimmed(name: str) -> str | None:
     """The name up to the first word that is not a name part; None when less than two words remain
     or when the phrase names a body or a place."""
     words = name.split()
-    while words and words[0].isupper() and len(words[0].rstrip(".")) > 1:
-        words = words[1:]  # a leading acronym is a title ("NSA Ajit Doval")
+    while words and (
+        (words[0].isupper() and len(words[0].rstrip(".")) > 1) or re.fullmatch(rf"(?:{TITLE_WORD}|{_HONORIFIC})", words[0], re.IGNORECASE)
+    ):
+        words = words[1:]  # a leading acronym or title word is a title ("NSA Ajit Doval", "Adviser Professor …")
     if any(re.sub(r"['’]s$", "", word).casefold() in _NOT_PERSON for word in words):
         return None
     for i, word in enumerate(words):

@@ -25,7 +25,7 @@ from schemas import Evidence
 # The last word(s) of a title: what the press writes right before a name or in an apposition.
 _TITLE_WORD = (
     r"(?:prime\s+minister|minister|premier|president|vice\s+president|chancellor|secretary|"
-    r"chairman|chairwoman|chair|leader|king|queen|emperor|crown\s+prince|ambassador|envoy|counterpart|"
+    r"chairman|chairwoman|chair|leader|king|queen|emperor|emir|amir|sultan|crown\s+prince|prince|pope|ambassador|envoy|counterpart|"
     r"governor|mayor|general|admiral|chief|commander|spokes(?:person|man|woman)|advis[eo]r|"
     r"director|head|representative|speaker|senator|lawmaker|legislator|official|diplomat|negotiator)"
     # "Secretary of State", "Minister of National Defense", "Minister for Foreign Affairs"
@@ -38,6 +38,7 @@ _WORD = (
     r"(?:(?-i:[A-Z])[\w.'’-]*|defen[cs]e|foreign|trade|finance|economy|interior|industry|unification|"
     r"national|security|deputy|vice|chief|top|senior|cabinet|state|prime|new|former|incoming|outgoing|acting|interim)"
 )
+TITLE_WORD = _TITLE_WORD  # the last word(s) of a title, for the people finder (grounding.people)
 # A whole title phrase as the press writes it before a name: "Kenyan Foreign Minister", "Vice Premier".
 TITLED_PHRASE = rf"(?:(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})"
 _BEFORE = re.compile(rf"(?P<phrase>(?:{_WORD}\s+){{0,4}}?{_TITLE_WORD})\s+$", re.IGNORECASE)

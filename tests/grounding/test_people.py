@@ -87,3 +87,11 @@ def test_a_one_word_name_written_without_its_accents_is_still_the_person():
     text = "Turkish President Ayşe Kılıç hosted Spanish Prime Minister Inés Peñalver in Ankara. Kılıç said the talks were warm."
     found = identify_person(text, "Penalver")
     assert found is not None and found.canonical == "Inés Peñalver"
+
+
+def test_a_shortened_name_is_the_full_name_the_article_titles():
+    from extractor.grounding.evidence import identify_person
+
+    text = "Oman's Sultan Haitham bin Tariq Al Said received Chief Adviser Professor Amina Diallo in Muscat."
+    assert identify_person(text, "Haitham bin Tariq").canonical == "Haitham bin Tariq Al Said"
+    assert titled_names(text) == ("Haitham bin Tariq Al Said", "Amina Diallo")  # title words and honorifics are no name
