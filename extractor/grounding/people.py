@@ -33,6 +33,8 @@ _NOT_NAME_WORDS = frozenset(
     "august september october november december the a an and but on in at of for to with as after before "
     "when while said says told met meets during since".split()
 )
+# Of those, the ones that may stand capitalised after a name without being a name ("Said" may be one).
+_AFTER_A_NAME = _NOT_NAME_WORDS - {"said", "says", "told", "met", "meets"}
 
 
 # Honorifics the press puts before a name, after the title: "Chief Adviser Professor Amina Diallo".
@@ -57,7 +59,7 @@ def _trimmed(name: str) -> str | None:
     if any(re.sub(r"['’]s$", "", word).casefold() in _NOT_PERSON for word in words):
         return None
     for i, word in enumerate(words):
-        if word.casefold().rstrip(".,") in _NOT_NAME_WORDS and not re.fullmatch(_PARTICLE, word):
+        if word.casefold().rstrip(".,") in _AFTER_A_NAME and not re.fullmatch(_PARTICLE, word):
             words = words[:i]
             break
     while words and re.fullmatch(_PARTICLE, words[-1]):
