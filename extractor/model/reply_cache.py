@@ -5,7 +5,8 @@ after the model invalidates it. The model's reply to a given request does not ch
 this cache keeps each chat completion the server answered, keyed by the model's identity and the
 exact request body, so a re-run after a rule change asks the model only what is new (a re-ask
 the new rules provoke, a changed prompt). Only deterministic requests are kept (temperature 0),
-and only successful replies. The key is a hash: no prompt, article or credential is stored in it,
+and only successful replies that hold no secret (a reply that echoed the API key is not kept).
+The key is a hash: no prompt, article or credential is stored in it,
 and the URL's query string (where a key may travel) is never part of it.
 
 SQLite beside the extraction cache; safe for several processes (WAL, short transactions).
@@ -22,6 +23,7 @@ from pathlib import Path
 import httpx2
 
 from extractor.errors import ConfigError
+from extractor.logs import redact
 from extractor.model.usage import count_replayed_reply
 
 _CHAT_PATH = "/chat/completions"
@@ -30,8 +32,9 @@ _CHAT_PATH = "/chat/completions"
 class ReplyCache:
     """Chat-completion bodies by request key."""
 
-    def __init__(self, path: Path, model_identity: str):
+    def __init__(self, path: Path, model_identity: str, secret: str | None = None):
         self.model_identity = model_identity
+        self._secret = secret  # the API key: a reply that echoes it is never kept
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +65,9 @@ class ReplyCache:
         return bytes(row[0]) if row else None
 
     def put(self, key: str, body: bytes) -> None:
+        text = body.decode("utf-8", "replace")
+        if redact(text, self._secret) != text:
+            return  # the reply holds a key, a query token or something shaped like one: not kept on disk
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO replies (key, body) VALUES (?, ?)", (key, body))
 

@@ -79,7 +79,11 @@ class ExtractionSession:
         self._prompt_identity = prompt_identity(settings, self.prompt)
         self._cache = ExtractionCache(settings.cache_dir / "extractions.sqlite3") if settings.use_cache else None
         # The model's replies, kept under the records: after a rule change only new requests cost model time.
-        self._replies = ReplyCache(settings.cache_dir / "replies.sqlite3", self._model_identity) if settings.use_cache else None
+        self._replies = (
+            ReplyCache(settings.cache_dir / "replies.sqlite3", self._model_identity, secret=settings.api_key)
+            if settings.use_cache
+            else None
+        )
         self._cache_lock = threading.Lock()
         self._start_lock = threading.Lock()
         self._resources = contextlib.ExitStack()
