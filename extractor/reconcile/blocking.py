@@ -53,25 +53,39 @@ def register_keys(cluster: Cluster) -> list[Key]:
 class BlockIndex:
     """Block key → city (None for no city yet) → the events listed there, in creation order."""
 
-    __slots__ = ("_buckets", "_names", "_spelled", "_spellings")
+    __slots__ = ("_buckets", "_keys", "_names", "_spelled", "_spellings")
 
     def __init__(self) -> None:
         self._buckets: dict[Key, dict[str | None, list[Cluster]]] = {}
         self._names: set[str] = set()  # every folded name listed so far
-        self._spellings: dict[str, list[str]] = {}  # identity.variant_keys → the names listed under it
+        # identity.variant_keys → the names listed under it (one name as itself: most keys have one)
+        self._spellings: dict[str, str | list[str]] = {}
         self._spelled: set[str] = set()  # listed names that can be another listed name's spelling
+        self._keys: dict[str, list[str]] = {}  # name → its identity.variant_keys, worked out once
 
     def has_variant(self, row: MentionRow) -> bool:
         """Some name of the mention can be another spelling of a name listed already (identity.py)."""
-        for name in row.persons:
-            if name in self._spelled:
-                return True
-            if name not in self._names and self._variants(name):
-                return True
-        return False
+        persons = row.persons
+        if not self._spelled.isdisjoint(persons):
+            return True
+        if self._names.issuperset(persons):
+            return False
+        return any(self._variants(name) for name in persons - self._names)
+
+    def _variant_keys(self, name: str) -> list[str]:
+        keys = self._keys.get(name)
+        if keys is None:
+            keys = self._keys[name] = variant_keys(name)
+        return keys
 
     def _variants(self, name: str) -> list[str]:
-        return [other for key in variant_keys(name) for other in self._spellings.get(key, ()) if other != name and same_person(name, other)]
+        found = []
+        for key in self._variant_keys(name):
+            listed = self._spellings.get(key, ())
+            for other in (listed,) if isinstance(listed, str) else listed:
+                if other != name and same_person(name, other):
+                    found.append(other)
+        return found
 
     def _list_name(self, name: str) -> None:
         self._names.add(name)
@@ -79,8 +93,14 @@ class BlockIndex:
         if variants:
             self._spelled.add(name)
             self._spelled.update(variants)
-        for key in variant_keys(name):
-            self._spellings.setdefault(key, []).append(name)
+        for key in self._variant_keys(name):
+            listed = self._spellings.get(key)
+            if listed is None:
+                self._spellings[key] = name
+            elif isinstance(listed, str):
+                self._spellings[key] = [listed, name]
+            else:
+                listed.append(name)
 
     def register(self, cluster: Cluster) -> None:
         """List the event under every key and city it now has (called again after it grows)."""

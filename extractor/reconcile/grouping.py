@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from extractor.reconcile.blocking import BlockIndex
-from extractor.reconcile.matching import Cluster, fit, outside_window, plausible_without_a_place
+from extractor.reconcile.matching import Cluster, fit, one_visit, outside_window, plausible_without_a_place, same_month
 from extractor.reconcile.mentions import MentionRow
 from extractor.reconcile.timeline import falls_within, recent_window
 
@@ -83,9 +83,16 @@ def _anchored(row: MentionRow, index: BlockIndex) -> tuple[Cluster | None, tuple
         # Nothing fits cleanly: the event may be in another city, or spell a person otherwise.
         if len(row.persons) > 1 and index.has_variant(row):
             best_fit, best = _best(row, index.candidates(row, wider=True), spellings=True)
-        elif row.city_key is not None:
-            seen = {cluster.id for cluster in first}  # names as written either way: fitted already
-            others = [cluster for cluster in index.candidates(row, wider=True) if cluster.id not in seen]
+        elif row.city_key is not None and row.date[1] is not None:
+            # Another city fits only on the same people in the same month, or on days of one
+            # visit (matching.py, "Place"): a cheap test first. Names as written either way, so
+            # the events of the first search are fitted already.
+            seen = {cluster.id for cluster in first}
+            others = [
+                cluster
+                for cluster in index.candidates(row, wider=True)
+                if cluster.id not in seen and (same_month(row, cluster) or one_visit(row, cluster))
+            ]
             best_fit, best = _best(row, others, spellings=True, best_fit=best_fit, best=best)
             best.sort(key=lambda cluster: cluster.id)
     if len(best) > 1:
@@ -111,7 +118,7 @@ def group_mentions(rows: Iterable[MentionRow]) -> list[Cluster]:
 
     def dated(row: MentionRow) -> MentionRow:
         """The row with its story's day, when its article gives no publication date (timeline.py)."""
-        if row.published_day is None and not row.primary and row.article_id in story:
+        if not row.primary and row.article_id in story and (row.published is None or row.published_day is None):
             days = story[row.article_id].days
             row.story_day = max(days) if days else None
         return row
@@ -120,7 +127,7 @@ def group_mentions(rows: Iterable[MentionRow]) -> list[Cluster]:
         if chosen is None:
             chosen = Cluster(id=len(clusters))
             clusters.append(chosen)
-        chosen.add(row)
+        chosen.add(row, spellings=index.has_variant(row))
         if row.primary:
             story.setdefault(row.article_id, chosen)
         if row.persons:

@@ -8,9 +8,8 @@ reach all of them:
 * **surname only** — "Kameyama" against "Haruto Kameyama"; an initial for a given name
   ("H. Kameyama");
 * **transliteration** — "Volkonsky", "Volkonskiy", "Volkonskii"; "Mohammed" and "Muhammad";
-  given names romanised with other vowels or consonants ("Min-seok", "Min-suk"; "Gyu-back",
-  "Kyu-baek"); diacritics written or not
-  ("Nguyễn" and "Nguyen").
+  given names romanised with other vowels or consonants ("Ji-hoon", "Ji-hun"; "Gwang-su",
+  "Kwang-soo"); diacritics written or not ("Nguyễn" and "Nguyen").
 
 ``same_person`` says whether two folded names *can* be one person. It is deliberately generous,
 because it is never the only evidence: the reconciler asks it only about people of an event that
@@ -28,6 +27,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import permutations
 
 from rapidfuzz.distance import Levenshtein
 
@@ -41,7 +41,7 @@ _CLASS_OF.update(dict.fromkeys("aeiouy", ""))
 _CONSONANT_CLASS = re.compile("[" + "".join(_CLASS_OF) + "]")
 
 
-def _plain_words(folded: str) -> tuple[str, ...]:
+def plain_words(folded: str) -> tuple[str, ...]:
     decomposed = unicodedata.normalize("NFKD", folded)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return tuple(_NOT_A_LETTER.sub(" ", plain).split())
@@ -50,13 +50,15 @@ def _plain_words(folded: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 16)
 def name_tokens(folded: str) -> tuple[str, ...]:
     """The words of a folded name, diacritics and punctuation dropped ("h. kameyama" → h, kameyama)."""
-    return _plain_words(folded)
+    return plain_words(folded)
 
 
 def skeleton(token: str) -> str:
+    """The word as transliterations agree on it; its first letter kept ("Yi" stays "yi")."""
+    head, rest = token[:1], token[1:]
     for old, new in _SKELETON_STEPS:
-        token = token.replace(old, new)
-    return _DOUBLED.sub(r"\1", token)
+        rest = rest.replace(old, new)
+    return _DOUBLED.sub(r"\1", head + rest)
 
 
 def _close(a: str, b: str) -> bool:
@@ -104,21 +106,23 @@ def _compact_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             continue
         words_a = [t for t in a if t != word]
         words_b = [t for t in b if t != word]
-        rest_a, rest_b = "".join(words_a), "".join(words_b)
-        if not rest_a or not rest_b or any(ch.isdigit() for ch in rest_a + rest_b):
+        if not words_a or not words_b or len(words_a) > 3 or len(words_b) > 3 or any(ch.isdigit() for ch in "".join(words_a + words_b)):
             continue
-        if skeleton(rest_a) == skeleton(rest_b) or _close(rest_a, rest_b):
-            return True
-        # A given name of syllables ("Min-seok", "Suk-yeol") romanised with other vowels ("Min-suk").
+        # The rest in any order: keys hold a name's words sorted (mentions.fold_person).
         syllables = max(len(words_a), len(words_b)) >= 2
-        if syllables and min(len(rest_a), len(rest_b)) >= 5 and _consonants(rest_a) == _consonants(rest_b):
-            return True
+        for rest_a in {"".join(p) for p in permutations(words_a)}:
+            for rest_b in {"".join(p) for p in permutations(words_b)}:
+                if skeleton(rest_a) == skeleton(rest_b) or _close(rest_a, rest_b):
+                    return True
+                # A given name of syllables ("Ji-hoon", "Gwang-su") romanised otherwise ("Ji-hun", "Kwang-soo").
+                if syllables and min(len(rest_a), len(rest_b)) >= 5 and _consonants(rest_a) == _consonants(rest_b):
+                    return True
     return False
 
 
 def _consonants(word: str) -> str:
     """A word's consonants, voiced and voiceless alike: romanisations of one syllable differ in
-    vowels ("seok", "suk") and in g/k, d/t, b/p, j/ch, r/l ("Gyu", "Kyu")."""
+    vowels ("hoon", "hun") and in g/k, d/t, b/p, j/ch, r/l ("Gwang", "Kwang")."""
     classes = _CONSONANT_CLASS.sub(lambda m: _CLASS_OF[m.group(0)], skeleton(word.replace("ch", "j").replace("sh", "s")))
     return _DOUBLED.sub(r"\1", classes)
 
@@ -133,7 +137,9 @@ def same_person(a: str, b: str) -> bool:
         return False
     if ta == tb or "".join(ta) == "".join(tb) or sorted(ta) == sorted(tb):
         return True
-    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(ta) == len(tb):
+        return _aligned(ta, tb) or _aligned(tb, ta) or _compact_match(ta, tb)
+    short, long = (ta, tb) if len(ta) < len(tb) else (tb, ta)
     return _aligned(short, long) or _compact_match(ta, tb)
 
 
@@ -149,7 +155,7 @@ def variant_keys(folded: str) -> list[str]:
     Two names ``same_person`` can match share one, but for a few transliterations of a whole
     one-word name ("Tokaev"); the numbers make names that differ by a number never meet.
     """
-    tokens = _plain_words(folded)
+    tokens = plain_words(folded)
     numbers = ",".join(sorted(t for t in tokens if any(ch.isdigit() for ch in t)))
     return sorted({f"{skeleton(t)}#{numbers}" for t in tokens if len(t) > 1 and not t.isdigit()})
 

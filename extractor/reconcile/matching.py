@@ -82,7 +82,6 @@ class Cluster:
     # Folded spelling → person (0, 1, ...), once someone is spelled two ways; until then (None),
     # each folded name is a person of its own: most events never need the dict.
     spelled: dict[str, int] | None = None
-    country_of: dict[str, str] | None = None  # folded spelling → actor country, where some record gives one
     city_key: str | None = None  # the first city: where blocking lists it first
     cities: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
@@ -90,13 +89,22 @@ class Cluster:
     statuses: tuple[str, ...] = ()
     primaries: int = 0  # how many members come from an article about this meeting
     dates: dict[DateParts, bool] = field(default_factory=dict)  # distinct dates → any strong report
-    held_by: date | None = None  # the earliest day by which some report says it was held
     planned_published: date | None = None  # the latest publication of a report calling it planned
+    held_since_asked: bool = True  # a held report joined since ``held_by`` was last worked out
+    held_day: date | None = None  # ``held_by`` as last worked out
     registered: set[tuple] = field(default_factory=set)  # (block key, city) buckets it is listed in
 
     @property
     def country(self) -> str | None:
         return self.countries[0] if len(self.countries) == 1 else None
+
+    @property
+    def held_by(self) -> date | None:
+        """The earliest day by which some member says it was held (worked out when a plan is compared)."""
+        if self.held_since_asked:
+            days = [day for day in map(held_by, self.rows) if day is not None]
+            self.held_day, self.held_since_asked = (min(days) if days else None), False
+        return self.held_day
 
     @property
     def days(self) -> list[date]:
@@ -129,10 +137,12 @@ class Cluster:
             found[person].add(name)
         return found
 
-    def add(self, row: MentionRow) -> None:
+    def add(self, row: MentionRow, spellings: bool = True) -> None:
+        """Add a member. ``spellings=False``: none of its names can be another spelling of one
+        listed anywhere (blocking.BlockIndex.has_variant), so a new name is a new person."""
         persons = row.persons
         if not self.persons >= persons:
-            if self.persons:
+            if self.persons and (spellings or self.spelled is not None):
                 person_of = self.person_of
                 people = self.people
                 matched_by_spelling = False
@@ -146,11 +156,6 @@ class Cluster:
                 if matched_by_spelling or self.spelled is not None:
                     self.spelled = person_of
             self.persons = self.persons | persons
-        if row.country_of:
-            if self.country_of is None:
-                self.country_of = {}
-            for name, country in row.country_of.items():
-                self.country_of.setdefault(name, country)
         self.rows.append(row)
         self.articles.add(row.article_id)
         self.name_sets.add(persons)
@@ -171,9 +176,7 @@ class Cluster:
         if parts[1] is not None or parts[0] is not None:
             self.dates[parts] = self.dates.get(parts, False) or is_strong_date(row)
         if status in _HELD:
-            held = held_by(row)
-            if held is not None and (self.held_by is None or held < self.held_by):
-                self.held_by = held
+            self.held_since_asked = True
         elif status == "planned":
             planned = row.published_day
             if planned is not None and (self.planned_published is None or planned > self.planned_published):
@@ -182,10 +185,10 @@ class Cluster:
 
 def _person_indices(row: MentionRow, cluster: Cluster) -> list[int]:
     """The event's person of each of the row's names, in sorted order; negative for nobody of the event."""
-    known = cluster.country_of or {}
 
     def country_of(name: str) -> str | None:
-        return row.country_of.get(name) or known.get(name)
+        """The country an actor record gives for the name: the mention's article's, else a member's."""
+        return row.country_of(name) or next((c for member in cluster.rows if (c := member.country_of(name)) is not None), None)
 
     found = match_names(sorted(row.persons), cluster.person_of, cluster.spellings(), country_of)
     return [index if index is not None else -1 - n for n, index in enumerate(found)]
@@ -322,7 +325,7 @@ def _status_fits(row: MentionRow, cluster: Cluster) -> bool:
     excluded = _EXCLUDES.get(status)
     if excluded is not None and not excluded.isdisjoint(cluster.statuses):
         return False
-    if status == "planned" and planned_after_held(row.published_day, cluster.held_by):
+    if status == "planned" and not _HELD.isdisjoint(cluster.statuses) and planned_after_held(row.published_day, cluster.held_by):
         return False
     if cluster.planned_published is None:
         return True
@@ -403,7 +406,9 @@ def fit(row: MentionRow, cluster: Cluster, spellings: bool = True) -> tuple | No
         persons, everyone, members, by_spelling = people_of(row, cluster, spellings)
     else:  # nobody spelled two ways, every name as written: the names themselves (people_of)
         persons, everyone, members, by_spelling = row.persons, cluster.persons, cluster.name_sets, False
-    people = participants_fit(persons, everyone, members, summit.kind, cluster, pinned=same_city and same_month(row, cluster))
+    # Pinned (one shared person is then enough): worked out only where it can matter.
+    pinned = same_city and len(persons & everyone) == 1 and same_month(row, cluster)
+    people = participants_fit(persons, everyone, members, summit.kind, cluster, pinned=pinned)
     if people is None:
         return None
     day = same_day(row, cluster)

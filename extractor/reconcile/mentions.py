@@ -8,16 +8,15 @@ folded city, date components) is computed once here instead of at each compariso
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Day  # not "date": a row's ``date`` field would shadow it in annotations
 
 from extractor.normalize.names import fold_name, fold_place
 from extractor.normalize.partial_dates import DateParts, date_parts, parse_iso_day, to_calendar
+from extractor.reconcile.identity import plain_words, skeleton
 from extractor.reconcile.timeline import named_weekday, report_window
 from schemas import Actor, ArticleExtraction, Summit
-
-_NO_COUNTRIES: dict[str, str] = {}  # shared by every row whose actors give no country (never written to)
 
 # Processing-order ranks of a date: a full day says most, a weekday or nothing says nothing.
 _DATE_RANK = {(True, True, True): 5, (False, True, True): 4, (True, True, False): 3, (False, True, False): 2}
@@ -29,10 +28,24 @@ def _day(published: str | None) -> Day | None:
     return parse_iso_day(published)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def fold_person(name: str) -> str:
-    """The comparison key of a person's name (cached: the same names recur across articles)."""
-    return fold_name(name)
+    """The comparison key of a person's name (``fold_name`` and the key are cached: names recur).
+
+    Beyond ``fold_name`` (case, hyphens, spaces): diacritics and punctuation dropped, the words in
+    sorted order and in their transliteration skeleton (identity.py), so "Kameyama Haruto" and
+    "Haruto Kameyama", "Dmitriy Volkonskiy" and "Dmitri Volkonsky" are one key. A key is a
+    function of the name alone: extractions that share a person share the key, which is what
+    the event store links them by (store/event_store.py).
+    """
+    return _person_key(fold_name(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _person_key(folded: str) -> str:
+    # Cached apart from fold_person: the spellings that fold alike share one key string.
+    words = plain_words(folded)
+    key = " ".join(sorted(skeleton(word) for word in words)) if words else folded
+    return folded if key == folded else key
 
 
 @dataclass(slots=True)
@@ -54,16 +67,17 @@ class MentionRow:
     date: DateParts
     date_rank: int
     anchored: bool  # has a place or a date at month precision or better
+    published_day: Day | None  # shared by the article's rows
     weekday: int | None  # the weekday its own words name (0 = Monday), when its date names no day
-    country_of: dict[str, str]  # folded participant → the country its actor record gives, where it gives one
     window: tuple[Day, Day] | None  # the days it can mean, read from its publication (timeline.report_window)
     # For an article with no publication date: the day of the meeting it is about, once known
     # (grouping.py sets it; timeline.py, "the lifecycle").
     story_day: Day | None = None
 
-    @property
-    def published_day(self) -> Day | None:
-        return _day(self.published)
+    def country_of(self, name: str) -> str | None:
+        """The country the article's actor record gives for a (folded) participant, if any."""
+        actor = self.actors.get(name)
+        return actor.country if actor is not None else None
 
     @property
     def day(self) -> Day | None:
@@ -84,27 +98,24 @@ class MentionRow:
         return (not self.anchored, not self.primary, -self.date_rank, self.city_key is None, self.article_id, self.summit_index)
 
 
-def _actor_index(actors: list[Actor]) -> dict[str, Actor]:
+def _actor_index(actors: list[Actor], key: Callable[[str], str]) -> dict[str, Actor]:
     """Every folded spelling of each actor → the actor; on a clash the first by canonical name wins."""
     index: dict[str, Actor] = {}
     for actor in sorted(actors, key=lambda a: (a.canonical_name, a.name)):
         for spelling in (actor.canonical_name, actor.name, *actor.spellings):
-            index.setdefault(fold_person(spelling), actor)
+            index.setdefault(key(spelling), actor)
     return index
 
 
-def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict[str, Actor], published: Day | None) -> MentionRow:
+def _row(
+    extraction: ArticleExtraction, index: int, summit: Summit, actors: dict[str, Actor], published: Day | None, key: Callable[[str], str]
+) -> MentionRow:
     parts = date_parts(summit.date)
     city = summit.location.city
     city_key = fold_place(city) if city and city.strip() else None
     date_rank = _DATE_RANK.get((parts[0] is not None, parts[1] is not None, parts[2] is not None), 1 if parts[0] else 0)
     source = extraction.source
-    named = tuple((fold_person(p), p) for p in summit.participants if p.strip())
-    country_of = {}
-    for key, _ in named:
-        actor = actors.get(key)
-        if actor is not None and actor.country is not None:
-            country_of[key] = actor.country
+    named = tuple((key(p), p) for p in summit.participants if p.strip())
     primary = summit.mention == "primary"
     return MentionRow(
         article_id=extraction.article_id,
@@ -122,8 +133,8 @@ def _row(extraction: ArticleExtraction, index: int, summit: Summit, actors: dict
         date=parts,
         date_rank=date_rank,
         anchored=city_key is not None or parts[1] is not None,
+        published_day=published,
         weekday=named_weekday(summit.date_text) if parts[2] is None and summit.date_text else None,
-        country_of=country_of or _NO_COUNTRIES,
         window=report_window(parts, summit.status, primary, published) if published is not None and parts[0] is None else None,
     )
 
@@ -139,10 +150,20 @@ def flatten(extractions: Iterable[ArticleExtraction]) -> list[MentionRow]:
         kept = by_id.get(extraction.article_id)
         if kept is None or (kept is not extraction and extraction.model_dump_json() < kept.model_dump_json()):
             by_id[extraction.article_id] = extraction
+    # Names recur across articles: each spelling's key is worked out once here (a dict freed with
+    # this call, not a cache that outlives it).
+    keys: dict[str, str] = {}
+
+    def key(name: str) -> str:
+        found = keys.get(name)
+        if found is None:
+            found = keys[name] = fold_person(name)
+        return found
+
     rows = []
     for extraction in by_id.values():
-        actors = _actor_index(extraction.actors)
+        actors = _actor_index(extraction.actors, key)
         published = _day(extraction.source.published)
-        rows.extend(_row(extraction, i, s, actors, published) for i, s in enumerate(extraction.summits))
+        rows.extend(_row(extraction, i, s, actors, published, key) for i, s in enumerate(extraction.summits))
     rows.sort(key=MentionRow.order_key)
     return rows

@@ -46,6 +46,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.utils import default_process
 
 from extractor.normalize.partial_dates import DateParts, date_parts, parts_agree, specificity, to_calendar
 from extractor.reconcile.identity import fuller
@@ -90,10 +91,15 @@ def seen_values(obs: Sequence[Obs]) -> list[dict]:
     """Each distinct value (nulls included, so a reader sees who gave none) with sources and quotes."""
     grouped: dict[Any, tuple[set[str], set[str]]] = {}
     for value, _, row, quote in obs:
-        sources, quotes = grouped.setdefault(value, (set(), set()))
-        sources.add(row.article_id)
+        found = grouped.get(value)
+        if found is None:
+            found = grouped[value] = (set(), set())
+        found[0].add(row.article_id)
         if quote:
-            quotes.add(quote)
+            found[1].add(quote)
+    if len(grouped) == 1:  # the common case: every mention gives one value
+        [(value, (sources, quotes))] = grouped.items()
+        return [{"value": value, "sources": sorted(sources), "quotes": sorted(quotes)}]
     ordered = sorted(grouped.items(), key=lambda kv: (kv[0] is None, -len(kv[1][0]), str(kv[0])))
     return [{"value": v, "sources": sorted(s), "quotes": sorted(q)} for v, (s, q) in ordered]
 
@@ -107,8 +113,8 @@ def _display(obs: Sequence[Obs], key: Any) -> Any:
     return min(counts, key=lambda v: (-len(counts[v]), str(v)))
 
 
-def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) -> tuple[Any, str, list[str]]:
-    """(chosen key, deciding rule, every rule that on its own would prefer the chosen key).
+def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) -> tuple[Any, str, Callable[[], list[str]]]:
+    """(chosen key, deciding rule, and the rules that on their own would prefer the chosen key, when asked).
 
     Linear in the observations: each rule's score per key comes from the observations grouped by
     key once. ``agreeing_sources`` compares each key with the ``AGREEING_PEERS`` keys most articles
@@ -129,33 +135,46 @@ def _cascade(rule: FieldRule, keys: list, obs: Sequence[Obs], agreeing: bool) ->
                 found = found | articles[other]
         return len(found)
 
-    # Each rule as a score per candidate (higher is preferred), computed once.
-    scores: dict[str, dict[Any, int]] = {
-        "primary_mention": {k: int(any(row.primary for row in by_key[k])) for k in keys},
-        "agreeing_sources": {k: agreeing_articles(k) for k in keys},
+    # Each rule as a score per candidate (higher is preferred), worked out when first needed.
+    rules: dict[str, Callable[[Any], int]] = {
+        "primary_mention": lambda k: int(any(row.primary for row in by_key[k])),
+        "agreeing_sources": agreeing_articles,
     }
     if rule.held_report:
-        scores["held_report"] = {k: int(any(row.summit.status in _HELD for row in by_key[k])) for k in keys}
+        rules["held_report"] = lambda k: int(any(row.summit.status in _HELD for row in by_key[k]))
     near = rule.near_publication
     if near is not None:
-        scores["near_publication"] = {k: int(any(near(k, row) for row in by_key[k])) for k in keys}
-    if rule.specificity is not None:
-        scores["more_precise"] = {k: rule.specificity(k) for k in keys}
+        rules["near_publication"] = lambda k: int(any(near(k, row) for row in by_key[k]))
+    specificity = rule.specificity
+    if specificity is not None:
+        rules["more_precise"] = specificity
     order = ["primary_mention", "held_report", "near_publication", "more_precise", "agreeing_sources"]
     if agreeing:
         order.insert(0, order.pop(order.index("more_precise")))
-    order = [name for name in order if name in scores]
+    order = [name for name in order if name in rules]
+    scores: dict[str, dict[Any, int]] = {}
+
+    def score(name: str) -> dict[Any, int]:
+        found = scores.get(name)
+        if found is None:
+            found = scores[name] = {k: rules[name](k) for k in keys}
+        return found
 
     candidates = sorted(keys, key=str)
     decided = None
     for name in order:
-        top = max(scores[name][k] for k in candidates)
-        candidates = [k for k in candidates if scores[name][k] == top]
+        by = score(name)
+        top = max(by[k] for k in candidates)
+        candidates = [k for k in candidates if by[k] == top]
         if len(candidates) == 1:
             decided = name
             break
     chosen = candidates[0]  # the first in sort order when nothing decided: the tie-break
-    support = [name for name in order if scores[name][chosen] > max((v for k, v in scores[name].items() if k != chosen), default=-1)]
+
+    def support() -> list[str]:
+        """Every rule that on its own would prefer the chosen key (for the conflict's words)."""
+        return [name for name in order if score(name)[chosen] > max((v for k, v in score(name).items() if k != chosen), default=-1)]
+
     return chosen, decided or "tie_break", support
 
 
@@ -205,7 +224,7 @@ def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
         return Resolution(None, "no_value", 0.0, values)
     has_null = any(o[1] is None for o in obs)
     if len(keys) == 1:
-        key, name, support, agreeing = keys[0], ("more_precise" if has_null else "only_value"), [], True
+        key, name, support, agreeing = keys[0], ("more_precise" if has_null else "only_value"), list, True
     else:
         # A field that is never disputed (titles) skips the pairwise check.
         agreeing = not rule.conflicts or all(rule.agree(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
@@ -219,7 +238,7 @@ def resolve(rule: FieldRule, obs: Sequence[Obs]) -> Resolution:
             "values": disputed,
             "chosen": chosen,
             "rule": name,
-            "why": _why(rule.name, disputed, obs, chosen, name, support),
+            "why": _why(rule.name, disputed, obs, chosen, name, support()),
         }
     return result
 
@@ -276,7 +295,12 @@ def resolve_kind(rows: Sequence[MentionRow]) -> Resolution:
 
 
 def resolve_title(rows: Sequence[MentionRow]) -> Resolution:
-    return resolve(TITLE, [(r.summit.title, " ".join(r.summit.title.casefold().split()), r, None) for r in rows])
+    # Compared as words: case, hyphens and punctuation aside ("Kim–Ito talks" = "Kim-Ito talks").
+    return resolve(TITLE, [(r.summit.title, _title_key(r.summit.title), r, None) for r in rows])
+
+
+def _title_key(title: str) -> str:
+    return " ".join(default_process(title).split())
 
 
 def _held_before_the_day(row: MentionRow, day: date | None) -> bool:
