@@ -71,4 +71,20 @@ def reconcile_events(extractions: Iterable[ArticleExtraction]) -> list[Event]:
         return list(iter_events(extractions))
 
 
-__all__ = ["PairwiseScores", "event_id", "iter_events", "pairwise_scores", "reconcile_events"]
+def link_keys(extraction: ArticleExtraction) -> set[tuple[str, str]]:
+    """The keys through which this extraction's mentions can meet other extractions' at all.
+
+    The contract an incremental store relies on: group extractions that share a key (directly or
+    through others); reconciling one group alone gives exactly the events the whole batch gives
+    for it. A mention is compared only with events listed under the person keys of its own
+    names (mentions.fold_person: word order and transliteration already folded); every rule
+    that links on other evidence (spellings, a nearby city, the lifecycle, recency, an undated
+    article's story) looks only at those events or at its own article's. Held by
+    tests/reconcile/test_locality.py.
+    """
+    keys = {("article", extraction.article_id)}
+    keys.update(("person", person) for row in flatten([extraction]) for person in row.persons)
+    return keys
+
+
+__all__ = ["PairwiseScores", "event_id", "iter_events", "link_keys", "pairwise_scores", "reconcile_events"]

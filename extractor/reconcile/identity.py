@@ -15,9 +15,10 @@ reach all of them:
 because it is never the only evidence: the reconciler asks it only about people of an event that
 the mention already fits on its other people, its place and its time, and a name that could be
 two people of the event (a bare "Kim" in an event of two Kims) is left unmatched (``match_names``).
-What it refuses is as important: tokens with digits must be equal, short words (three letters or
-fewer) must be equal or an initial, and every word of the shorter name must find its own word in
-the longer one. Countries from the articles' actor records, where both are known and differ,
+What it refuses is as important: the two must share a word (in its transliteration skeleton:
+``variant_keys``, what blocking finds variants by), tokens with digits must be equal, short words
+(three letters or fewer) must be equal or an initial, and every word of the shorter name must find
+its own word in the longer one. Countries from the articles' actor records, where both are known and differ,
 make two names two people (``countries_differ``).
 """
 
@@ -134,6 +135,10 @@ def same_person(a: str, b: str) -> bool:
         return True
     ta, tb = name_tokens(a), name_tokens(b)
     if not ta or not tb or _numbers(ta) != _numbers(tb):
+        return False
+    # Two spellings share a word (in its skeleton): the key blocking finds variants by, so no match
+    # is made that the search for variants could not have found (see BlockIndex.has_variant).
+    if set(variant_keys(a)).isdisjoint(variant_keys(b)):
         return False
     if ta == tb or "".join(ta) == "".join(tb) or sorted(ta) == sorted(tb):
         return True

@@ -425,7 +425,7 @@ def test_events_are_sorted_by_date_title_and_id(gold):
 
 
 def test_public_surface():
-    assert sorted(reconcile.__all__) == ["PairwiseScores", "event_id", "iter_events", "pairwise_scores", "reconcile_events"]
+    assert sorted(reconcile.__all__) == ["PairwiseScores", "event_id", "iter_events", "link_keys", "pairwise_scores", "reconcile_events"]
 
 
 def test_streamed_events_are_the_listed_events_in_their_sorted_order():
