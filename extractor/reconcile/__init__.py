@@ -3,9 +3,11 @@
 The stages, one module each:
 
 * ``mentions`` — flatten extractions into slotted rows with comparison keys, in canonical order;
+* ``identity`` — when two spellings can name one person (word order, surname only, transliteration);
+* ``timeline`` — time as evidence: days of one visit, the planned → held lifecycle, weekdays, recency;
 * ``blocking`` — list events under participant-pair keys so a mention meets only a few of them;
 * ``matching`` — the compatibility decision and how well a mention fits an event;
-* ``grouping`` — the greedy pass that puts each mention in an event;
+* ``grouping`` — the greedy pass (clean fits, then soft ones, then unanchored mentions);
 * ``resolution`` — the named rules that settle each field, with confidence and conflicts;
 * ``merge`` — pledges and actors merged across articles;
 * ``events`` — one validated ``Event`` per group; ``scoring`` — pairwise P/R/F1 of a grouping.
