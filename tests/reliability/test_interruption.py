@@ -114,8 +114,11 @@ def test_an_interrupted_batch_leaves_whole_lines_an_intact_cache_and_a_cheap_rer
     assert rerun.returncode == 0, rerun.stderr.decode()
     records = json_lines(rerun.stdout, rerun.stderr)
     assert len(records) == ARTICLES and len({r["article_id"] for r in records}) == ARTICLES
-    assert sum(r["provenance"]["cached"] for r in records) == cached
-    assert asked == ARTICLES - cached, "the rerun asked the model again for articles already in the cache"
+    # Served without model time: every record in the cache, and any article whose reply was kept
+    # (the reply cache) though the kill came before its record was.
+    served = sum(r["provenance"]["cached"] for r in records)
+    assert served >= cached
+    assert asked == ARTICLES - served, "the rerun asked the model again for articles already in the cache"
     first_ids = {r["article_id"] for r in printed}
     assert all(r["provenance"]["cached"] for r in records if r["article_id"] in first_ids)
     assert cache_rows(tmp_path / "cache") == ARTICLES
