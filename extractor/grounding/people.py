@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from extractor.grounding.titles import TITLE_WORD, TITLED_PHRASE
-from extractor.normalize.names import clean_name, fold_name
+from extractor.normalize.names import clean_name, fold_name, fold_place
 
 # Particles that stand inside a name in lower case: Dutch, German, Romance, Arabic, Malay usage.
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|le|la|bin|binti|bint|ibn|abu|ben|al|el)"
@@ -134,14 +133,9 @@ def short_name(text: str, name: str) -> str | None:
     return None
 
 
-def _plain(name: str) -> str:
-    """A name folded and without diacritics: the model often writes "Erdogan" for "Erdoğan"."""
-    decomposed = unicodedata.normalize("NFKD", fold_name(name))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def full_name_for(text: str, word: str) -> str | None:
-    """The one full name, among those the article titles, of which ``word`` is a part (accents aside)."""
-    folded = _plain(word)
-    matches = [name for name in titled_names(text) if f" {folded} " in f" {_plain(name)} "]
+    """The one full name, among those the article titles, of which ``word`` is a part (accents
+    aside: the model often writes "Erdogan" for "Erdoğan")."""
+    folded = fold_place(word)
+    matches = [name for name in titled_names(text) if f" {folded} " in f" {fold_place(name)} "]
     return matches[0] if len(matches) == 1 else None

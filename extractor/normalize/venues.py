@@ -10,7 +10,8 @@ country, not a list drawn from any article.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from extractor.normalize.names import fold_place
 
 # Venue (as the press writes it, without "the") -> (city, ISO alpha-2).
 _VENUES: dict[str, tuple[str, str]] = {
@@ -71,10 +72,7 @@ _VENUES: dict[str, tuple[str, str]] = {
 
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"^the\s+", "", " ".join(text.replace("’", "'").split()))
-    return text
+    return re.sub(r"^the\s+", "", fold_place(name.replace("’", "'")))
 
 
 _INDEX = {_key(name): place for name, place in _VENUES.items()}
