@@ -102,7 +102,7 @@ def test_the_sample_report_shows_events_a_conflict_and_quotes(browser, sample_re
     assert not panel.is_displayed()
     other[0].find_element(By.CSS_SELECTOR, "button.value").click()
     assert panel.is_displayed()
-    assert browser.find_element(By.CSS_SELECTOR, "#ev-text mark.current").text == "September"
+    assert browser.find_element(By.CSS_SELECTOR, "#ev-text mark.current").text == "in September"  # the source's date words
     chosen.find_element(By.CSS_SELECTOR, "button.value").click()
     mark = browser.find_element(By.CSS_SELECTOR, "#ev-text mark.current")
     # Both reports that date the meeting 2026-06-28 say so in their own words: "on June 28" in

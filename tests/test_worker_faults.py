@@ -341,10 +341,11 @@ def test_a_worker_started_while_its_broker_and_store_are_down_waits_for_them(tmp
         behind_proxy = postgres_store.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
         fleet = fleet_factory(private_redis.url, "articles", behind_proxy, server.base_url)
         worker = fleet.start()
-        time.sleep(2.5)
+        # Waited for, not slept: a loaded machine takes seconds just to start the worker's Python.
+        wait_until(lambda: "event store unavailable at start" in fleet.log_text(), 60, "the store waited for", fleet)
         assert worker.poll() is None, fleet.log_text()
         proxy.restore()  # the store first; then the broker
-        time.sleep(1.5)
+        wait_until(lambda: "broker unavailable at start" in fleet.log_text(), 60, "the broker waited for", fleet)
         assert worker.poll() is None, fleet.log_text()
         private_redis.start()
         wait_until(lambda: len(stored_ids(postgres_store)) == 6, 60, "all 6 stored", fleet)
