@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--poll", type=int, default=50, help="how hard idle threads spin for work, 0-100 (llama.cpp's --poll)")
     parser.add_argument("--state-dir", default=None, help="where slot states are saved and restored (llama.cpp's /slots API)")
     parser.add_argument("--draft-ngram", type=int, default=0, help="prompt-lookup speculative decoding: max draft tokens (0: off)")
     parser.add_argument("--draft-lookup", type=int, default=4, help="prompt-lookup speculative decoding: n-gram length to look up")
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> None:
     params.n_parallel = args.parallel
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
+    params.cpuparams.poll = args.poll
+    params.cpuparams_batch.poll = args.poll
     params.cache_prompt = True  # reuse the KV cache of the fixed prompt prefix across requests
     params.warmup = True
     params.endpoint_metrics = True

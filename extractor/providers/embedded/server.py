@@ -61,6 +61,20 @@ def free_port() -> int:
         return port
 
 
+def idle_cores() -> int:
+    """The threads to give llama.cpp: ``SUMMIT_THREADS`` if set, else the cores this process may
+    use that other work is not already keeping busy (the 1-minute load average), at least one.
+
+    llama.cpp's threads wait for each other at every step: with 2 threads on 2 cores and a third
+    busy process, one thread is often descheduled and generation falls from ~29 to ~1 token/s,
+    while one thread keeps ~6 (bench/contention_bench.py)."""
+    if (wanted := os.environ.get("SUMMIT_THREADS", "").strip()).isdigit() and int(wanted) > 0:
+        return int(wanted)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    busy = int(os.getloadavg()[0] + 0.5) if hasattr(os, "getloadavg") else 0
+    return max(1, cores - busy)
+
+
 class LocalModelServer:
     """``with LocalModelServer(gguf) as server: server.base_url`` — a running server, then none."""
 
@@ -81,7 +95,7 @@ class LocalModelServer:
         self.model_path = model_path
         self.model_alias = model_alias
         self.context_size = context_size
-        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.threads = threads or idle_cores()
         self.startup_timeout = startup_timeout
         self.log_path = log_path or model_path.parent / "llama-server.log"
         self.port: int | None = None
