@@ -58,7 +58,7 @@ from extractor.grounding.roles import is_briefer
 from extractor.grounding.tense import status_from_text
 from extractor.grounding.titles import stated_title, titled_people
 from extractor.model.draft import DraftExtraction, DraftParticipant, DraftSummit
-from extractor.normalize.countries import city_in_country, country_name, country_of_city, to_alpha2, usual_case
+from extractor.normalize.countries import city_in_country, country_by_region, country_name, country_of_city, to_alpha2, usual_case
 from extractor.normalize.dates import (
     Dateline,
     dated_after_publication,
@@ -360,7 +360,7 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     if city and (venue := venue_city(city)):
         # "at the White House": the venue's city (normalize.venues), grounded by the venue's name.
         city, draft_country = venue
-    elif city and country_of_city(city) is None:
+    elif city and country_of_city(city) is None and country_by_region(facts, city) is None:
         # A venue, a country or a phrase ("Blue House", "Japan", "Korean residents in Japan"):
         # not a city. A country stands as the meeting's country if the draft gave none.
         drop(f"{at}.city", draft.city, "not a known city")
@@ -574,7 +574,8 @@ def _country(at: str, draft_country: str | None, city: str | None, drop, text: s
         drop(f"{at}.country", draft_country, "not a recognised country")
     if city is not None and stated and city_in_country(city, stated):
         return stated
-    of_city = country_of_city(city) if city is not None else None
+    # "Palm Beach, Fla.": the region the article names after the city decides between namesakes.
+    of_city = (country_by_region(text, city) or country_of_city(city)) if city is not None else None
     if stated and of_city and of_city != stated:
         drop(f"{at}.country", draft_country, f"conflicts with the country of {city} ({of_city})")
     if of_city:

@@ -26,7 +26,7 @@ from extractor.grounding.lifecycle import lifecycle_status
 from extractor.grounding.people import short_name, titled_names
 from extractor.grounding.tense import EARLIER, clauses, recalls_an_earlier_meeting, status_from_text
 from extractor.grounding.titles import stated_title
-from extractor.normalize.countries import major_city_country, to_alpha2
+from extractor.normalize.countries import country_by_region, major_city_country, to_alpha2
 from extractor.normalize.dates import Dateline, counted_from, dated_after_publication, find_date_phrases, find_span_shifts, resolve_date
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
@@ -34,7 +34,8 @@ from extractor.normalize.venues import venue_city
 from schemas import Evidence, Location, Summit
 
 MEETING_WORDS = re.compile(
-    r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|hosted|sat\s+down|conference|encounter)\b", re.IGNORECASE
+    r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|host(?:s|ed|ing)?|sat\s+down|conference|encounter)\b",
+    re.IGNORECASE,
 )
 _THE_PAIR = re.compile(
     r"\b(?:the\s+two\s+(?:leaders|presidents|prime\s+ministers|premiers|heads\s+of\s+state|ministers|envoys|sides|men|women)|"
@@ -42,10 +43,12 @@ _THE_PAIR = re.compile(
     re.IGNORECASE,
 )
 # A run of up to four capitalised words, accented letters and the particles of place names
-# included ("Brasília", "Rio de Janeiro", "The Hague"); the longest leading part that is a
+# included ("Brasília", "Rio de Janeiro", "The Hague", "St. Petersburg"); the longest leading part that is a
 # city counts ("Lima Monday" is Lima).
 _CAP = r"[A-ZÀ-Þ][^\W\d_]+"
-_PLACE_WORDS = re.compile(rf"\b{_CAP}(?:(?:[\s-](?:de|do|da|del|dos|das|la|el|al|es|sur|upon))?[\s-]{_CAP}){{0,3}}\b")
+_PLACE_WORDS = re.compile(
+    rf"\b(?:(?:St|Ste|Mt|Ft)\.\s)?{_CAP}(?:(?:[\s-](?:de|do|da|del|dos|das|la|el|al|es|sur|upon))?[\s-]{_CAP}){{0,3}}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def places_in(sentence: str, excluded: set[str]) -> list[tuple[str, str, int, in
         if places and _NEAR.fullmatch(sentence, places[-1][3], m.start()):
             continue  # "the city of Yokosuka near Tokyo": a landmark for the place before it
         venue = venue_city(name)
-        country = venue[1] if venue else major_city_country(name)
+        country = venue[1] if venue else country_by_region(sentence, name) or major_city_country(name)
         if country:
             places.append((name, country, m.start(), m.end()))
     return places
@@ -173,7 +176,8 @@ def country_placed_in(sentence: str, near: int | None = None) -> tuple[str, str,
         # The longest leading run of words that names a country: "South Korea", not "South".
         for size in range(len(words), 0, -1):
             name = " ".join(words[:size]).rstrip(".")
-            code = to_alpha2(name)
+            # A code is written in capitals ("the US"); "St" of "St. Petersburg" is no country.
+            code = to_alpha2(name) if len(name) > 3 or name.isupper() else None
             if code:
                 found.append((code, name, m.start(1), m.start(1) + len(name)))
                 break
@@ -221,74 +225,116 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         spans = find_span_shifts(sentence) if not places and not dates else []
         if not places and not dates and not spans:
             continue
-        # With several places and dates in one sentence, a date goes with the place nearest it
-        # ("met in Yokosuka, after talks in Kuala Lumpur last year").
-        place = places[0] if places else None
-        if places and dates:
-            place = min(places, key=lambda pl: min(abs(d[0] - pl[3]) for d in dates))
-        who = [p.canonical for p in people if named_in(sentence, p)]
-        if len(who) < 2 and _THE_PAIR.search(sentence):
-            who = list(dict.fromkeys(who + primary.participants))
-        if len(who) == 1 and (host := _host_visited(text, sentence, who[0], primary, place)):
-            who = [p for p in primary.participants if p in (who[0], host)]
-        if len(who) < 2:
-            continue
-        evidence: list[Evidence] = []
-        city = country = None
-        if place:
-            venue = venue_city(place[0])
-            city, country = (venue[0] if venue else place[0]), place[1]
-            evidence.append(Evidence(quote=place[0], start=start + place[2], end=start + place[3]))
-        elif named_country := country_placed_in(sentence, near=dates[0][0] if dates else None):
-            # No city, but a country the meeting was in ("last met in Malaysia in November").
-            country = named_country[0]
-            evidence.append(Evidence(quote=named_country[1], start=start + named_country[2], end=start + named_country[3]))
-        date_text = None
-        if dates or spans:
-            # The date nearest the place, else the sentence's first; else the span counted from the main meeting.
-            d_start, d_end = min(dates, key=lambda d: abs(d[0] - place[2]) if place else d[0]) if dates else spans[0]
-            date_text = sentence[d_start:d_end]
-            evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
-        if spans and date_text:
-            resolved = counted_from(date_text, _day_of(primary) or published)
-            # "after": the other meeting came first, so it was held; "before": it is still to come
-            # when the main one is.
-            status = "planned" if "before" in date_text.lower() and primary.status == "planned" else "held"
-        else:
-            status = status_from_text(text, evidence, date_text) or "held"
-            resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
-        if lifecycle_status(text, evidence) == "cancelled":
-            status = "cancelled"
-        if resolved.precision == "unknown" and city is None:
-            continue
-        if status == "held" and dated_after_publication(resolved, published):
-            status = "planned"
-        summit = Summit(
-            title=f"{'–'.join(surname_of(p) or p for p in who[:3])} meeting" + (f" in {city}" if city else ""),
-            kind=_kind(text, who),
-            status=status,
-            date=resolved.date,
-            date_precision=resolved.precision,
-            date_text=resolved.text,
-            location=Location(city=city, country=country),
-            participants=who,
-            pledges=[],
-            mention="background",
-            evidence=sorted(evidence, key=lambda e: e.start),
-        )
-        # A meeting recalled by a clause of the main meeting's own sentence, or recalled as an
-        # earlier one while the main meeting is still to come ("they last met in Malaysia in
-        # November"), is by its words not the main meeting.
-        earlier = bool(evidence) and recalls_an_earlier_meeting(text, min(evidence, key=lambda e: e.start))
-        others = [s for s in summits if not (s is primary and (recalled or (earlier and primary.status == "planned")))]
-        if any(_same(summit, other) for other in [*others, *found]):
-            continue
-        found.append(summit)
+        # With several places and dates in one sentence, each date is a meeting at the place
+        # nearest it ("met in Yokosuka, after talks in Kuala Lumpur last year"; "will host her in
+        # Hamburg on Friday, and the two travel to Kyiv next month"); the passage check
+        # (extract.passages) then keeps those whose own clause reports a meeting.
+        for place, date in _places_with_dates(places, dates):
+            who = [p.canonical for p in people if named_in(sentence, p)]
+            if len(who) < 2 and _THE_PAIR.search(sentence):
+                who = list(dict.fromkeys(who + primary.participants))
+            if len(who) == 1 and _PRONOUN_SUBJECT.match(sentence) and (subject := _previous_subject(text, start, people)):
+                # "She met X in Brasilia in March": she is whom the sentence before was about.
+                who = list(dict.fromkeys([subject, *who]))
+            if len(who) == 1 and (host := _host_visited(text, sentence, who[0], primary, place)):
+                who = [p for p in primary.participants if p in (who[0], host)]
+            if len(who) < 2:
+                continue
+            evidence: list[Evidence] = []
+            city = country = None
+            if place:
+                venue = venue_city(place[0])
+                city, country = (venue[0] if venue else place[0]), place[1]
+                evidence.append(Evidence(quote=place[0], start=start + place[2], end=start + place[3]))
+            elif named_country := country_placed_in(sentence, near=dates[0][0] if dates else None):
+                # No city, but a country the meeting was in ("last met in Malaysia in November").
+                country = named_country[0]
+                evidence.append(Evidence(quote=named_country[1], start=start + named_country[2], end=start + named_country[3]))
+            date_text = None
+            if date or spans:
+                # The date nearest the place, else the span counted from the main meeting.
+                d_start, d_end = date or spans[0]
+                date_text = sentence[d_start:d_end]
+                evidence.append(Evidence(quote=date_text, start=start + d_start, end=start + d_end))
+            if spans and date_text:
+                resolved = counted_from(date_text, _day_of(primary) or published)
+                # "after": the other meeting came first, so it was held; "before": it is still to come
+                # when the main one is.
+                status = "planned" if "before" in date_text.lower() and primary.status == "planned" else "held"
+            else:
+                status = status_from_text(text, evidence, date_text) or "held"
+                resolved = resolve_date(date_text, published, upcoming=status == "planned", dateline=dateline)
+            if lifecycle_status(text, evidence) == "cancelled":
+                status = "cancelled"
+            if resolved.precision == "unknown" and city is None:
+                continue
+            if status == "held" and dated_after_publication(resolved, published):
+                status = "planned"
+            summit = Summit(
+                title=f"{'–'.join(surname_of(p) or p for p in who[:3])} meeting" + (f" in {city}" if city else ""),
+                kind=_kind(text, who),
+                status=status,
+                date=resolved.date,
+                date_precision=resolved.precision,
+                date_text=resolved.text,
+                location=Location(city=city, country=country),
+                participants=who,
+                pledges=[],
+                mention="background",
+                evidence=sorted(evidence, key=lambda e: e.start),
+            )
+            # A meeting recalled by a clause of the main meeting's own sentence, or recalled as an
+            # earlier one while the main meeting is still to come ("they last met in Malaysia in
+            # November"), is by its words not the main meeting.
+            earlier = bool(evidence) and recalls_an_earlier_meeting(text, min(evidence, key=lambda e: e.start))
+            others = [s for s in summits if not (s is primary and (recalled or (earlier and primary.status == "planned")))]
+            if any(_same(summit, other) for other in [*others, *found]):
+                continue
+            found.append(summit)
     return found
 
 
 # One person's visit to a place: "X's state visit to Delhi", "X visited Canada", "a trip to Peru".
 _VISIT_TO = re.compile(r"\b(?:visit(?:ed|s|ing)?|trip|travel+(?:ed|ing)?|journey)\s+(?:to\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+# A sentence whose subject is a pronoun: "She met …", "He later held talks …".
+_PRONOUN_SUBJECT = re.compile(r"\s*(?:He|She)\b")
+
+
+def _previous_subject(text: str, start: int, people: list[Person]) -> str | None:
+    """The first person named in the sentence before ``start``: whom a following "he" or "she"
+    most often refers to in news prose."""
+    before = [(s, e) for s, e in sentence_spans(text) if e <= start]
+    if not before:
+        return None
+    sentence = text[before[-1][0] : before[-1][1]]
+    named = [
+        (m.start(), p.canonical)
+        for p in people
+        for spelling in p.names
+        for m in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", sentence)
+    ]
+    return min(named)[1] if named else None
+
+
+def _places_with_dates(
+    places: list[tuple[str, str, int, int]], dates: list[tuple[int, int]]
+) -> list[tuple[tuple[str, str, int, int] | None, tuple[int, int] | None]]:
+    """(place, date) of each meeting a sentence may tell: every date with the place nearest it
+    (a place once, with its nearest date); with no date, the first place; with no place, the first date."""
+    if not dates:
+        return [(places[0], None)] if places else [(None, None)]
+    if not places:
+        return [(None, dates[0])]
+    pairs: dict[int, tuple[tuple[str, str, int, int], tuple[int, int]]] = {}
+    for date in dates:
+        place = min(places, key=lambda pl: min(abs(date[0] - pl[3]), abs(pl[2] - date[1])))
+        distance = min(abs(date[0] - place[3]), abs(place[2] - date[1]))
+        kept = pairs.get(place[2])
+        if kept is None or distance < min(abs(kept[1][0] - place[3]), abs(place[2] - kept[1][1])):
+            pairs[place[2]] = (place, date)
+    return [pairs[at] for at in sorted(pairs)]
 
 
 def _host_visited(text: str, sentence: str, visitor: str, primary: Summit, place: tuple[str, str, int, int] | None) -> str | None:

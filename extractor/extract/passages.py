@@ -181,7 +181,21 @@ def _clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
         if len(re.findall(r"[^\W\d_]{2,}", rest)) >= 2:
             break
         hi = later
+    starts = [0] + [m.end() for m in splits if m.end() <= start]
+    while not _LOWER_WORD.search(sentence[lo:start] + sentence[end:hi]) and len(starts) > 1:
+        # Still only the date and names, at the sentence's end: it dates the clause before it
+        # ("met in Anchorage, Alaska, on Aug. 15").
+        starts.pop()
+        lo = starts[-1]
+    if hi < len(sentence) and (where := _WHERE_AFTER.match(sentence, hi)):
+        # "took her to Paris in March, where she met X": the meeting is told in the clause that
+        # says what happened there and then.
+        hi = next((m.start() for m in splits if m.start() >= where.end()), len(sentence))
     return lo, hi
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+_WHERE_AFTER = re.compile(r",?\s*(?:where|when)\b", re.IGNORECASE)
 
 
 def _clause_people(summit: Summit, people: list[Person], in_clause: list[str], before: str) -> list[str]:

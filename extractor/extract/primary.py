@@ -360,10 +360,17 @@ def only_looked_forward_to(text: str, primary: Summit, published: str | None) ->
     if date and published and not date.startswith("-") and date[:10] < published[: len(date[:10])]:
         return False  # dated before the article (at the date's own precision: "2026-01" is not before 21 January): it has taken place
     surnames = [surname_of(p) or p for p in primary.participants]
+    # The sentences that place or date it report it too, whatever their verb ("X received Y in Riyadh").
     reports = [
         sentence
         for start, end in sentence_spans(text)
-        if MEETING_WORDS.search(sentence := text[start:end])
-        and (_THE_PAIR.search(sentence) or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sentence) for n in surnames))
+        if (sentence := text[start:end])
+        and (
+            any(start <= e.start < end for e in primary.evidence)
+            or (
+                MEETING_WORDS.search(sentence)
+                and (_THE_PAIR.search(sentence) or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sentence) for n in surnames))
+            )
+        )
     ]
     return status_of_the_reports(reports) == "planned"

@@ -52,7 +52,12 @@ def _trimmed(name: str) -> str | None:
     or when the phrase names a body or a place."""
     words = name.split()
     while words and (
-        (words[0].isupper() and len(words[0].rstrip(".")) > 1) or re.fullmatch(rf"(?:{TITLE_WORD}|{_HONORIFIC})", words[0], re.IGNORECASE)
+        (words[0].isupper() and len(words[0].rstrip(".")) > 1)
+        or (
+            re.fullmatch(rf"(?:{TITLE_WORD}|{_HONORIFIC})", words[0], re.IGNORECASE)
+            # A title word before a particle is a given name: "Crown Prince Sultan bin Fahd".
+            and not (len(words) > 1 and re.fullmatch(_PARTICLE, words[1]))
+        )
     ):
         words = words[1:]  # a leading acronym or title word is a title ("NSA Ajit Doval", "Adviser Professor …")
     if any(re.sub(r"['’]s$", "", word).casefold() in _NOT_PERSON for word in words):

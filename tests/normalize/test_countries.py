@@ -82,3 +82,16 @@ def test_country_name_uses_press_names():
 )
 def test_a_place_comes_out_in_its_usual_case(written, usual):
     assert usual_case(written) == usual
+
+
+def test_the_region_after_a_city_decides_its_country():
+    from extractor.normalize.countries import country_by_region
+
+    assert country_by_region("PALM BEACH, Fla. - The president", "Palm Beach") == "US"  # not Australia's Palm Beach
+    assert country_by_region("leaders met in Banff, Alberta, on Sunday", "Banff") == "CA"
+    assert country_by_region("talks in Hyderabad, Sindh, ended", "Hyderabad") == "PK"  # not India's
+    assert country_by_region("the summit in Perth on Monday", "Perth") is None  # no region named
+    # A country after the city is no region (Cameroon has a region called "South").
+    assert country_by_region("they met in Seoul, South Korea, in May", "Seoul") is None
+    # A region's name that opens a phrase of its own ("Massachusetts officials") is not where the city is.
+    assert country_by_region("In Cambridge, Massachusetts officials said", "Cambridge") is None
