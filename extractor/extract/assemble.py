@@ -40,7 +40,7 @@ from extractor.extract.country_pairs import meetings_named_by_countries
 from extractor.extract.kinds import kind_from_roles
 from extractor.extract.passages import check_background
 from extractor.extract.pledge_scan import dated_before, scan_pledges, states_agreement
-from extractor.extract.primary import settle_primary
+from extractor.extract.primary import settle_primary, where_the_reporter_is
 from extractor.grounding.countries import locate_country
 from extractor.grounding.date_words import date_in_meeting_sentence, resolve_words, with_gloss
 from extractor.grounding.evidence import (
@@ -175,6 +175,7 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None, g
     kept = _without_echoes(kept, records)
     records.summits = [g.summit for g in kept]
     kept = _checked_against_passages(kept, facts, records)
+    kept = _not_placed_by_the_dateline(kept, facts, records)
     records.summits = [g.summit for g in kept]
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
@@ -460,6 +461,29 @@ def _checked_against_passages(kept: list[_GroundedSummit], facts: str, records: 
             continue
         if check.summit is not grounded.summit:
             grounded.summit = _retitled(check.summit)
+        result.append(grounded)
+    return result
+
+
+def _not_placed_by_the_dateline(kept: list[_GroundedSummit], facts: str, records: AssembledRecords) -> list[_GroundedSummit]:
+    """Background meetings whose city the article names only in its dateline ("BEIJING: Xi will
+    attend a summit in Astana …"): that is where the reporter is. The city goes; a meeting left
+    with neither a place nor a date is no meeting the article places."""
+    result = []
+    for grounded in kept:
+        summit = grounded.summit
+        if summit.mention != "background" or not where_the_reporter_is(facts, summit, capitals=True):
+            result.append(grounded)
+            continue
+        city = summit.location.city or ""
+        records.dropped.append(
+            DroppedValue(path=f"{grounded.path}.city", value=city, reason="named only in the dateline or as a government")
+        )
+        if summit.date is None:
+            records.dropped.append(DroppedValue(path=grounded.path, value=summit.title, reason="neither a place nor a date of its own"))
+            continue
+        evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
+        grounded.summit = _retitled(summit.model_copy(update={"location": Location(city=None, country=None), "evidence": evidence}))
         result.append(grounded)
     return result
 

@@ -199,13 +199,16 @@ _ITS_INSTITUTION = re.compile(
 )
 
 
-def where_the_reporter_is(text: str, primary: Summit) -> bool:
+def where_the_reporter_is(text: str, primary: Summit, *, capitals: bool = False) -> bool:
     """Whether the main meeting's city is named only where a story opens (a dateline) or as a
-    government ("Seoul: … Seoul's defence ministry said"), never as where anyone met."""
+    government ("Seoul: … Seoul's defence ministry said"), never as where anyone met.
+
+    ``capitals``: count the city written in capitals too ("BEIJING: …"). For the main meeting a
+    capitals dateline usually is where it happens; for another meeting it never says so."""
     city = primary.location.city
     if not city:
         return False
-    mentions = list(re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text))
+    mentions = list(re.finditer(rf"(?<!\w){re.escape(city)}(?!\w)", text, re.IGNORECASE if capitals else 0))
     if not mentions:
         return False
     stamp = _DATE_STAMP.match(text)

@@ -669,3 +669,24 @@ def test_a_place_that_no_table_lists_stands_when_the_article_names_its_region():
     )
     [summit] = assemble_records(draft, text, "2026-06-15").summits
     assert (summit.location.city, summit.location.country, summit.date) == ("Lake Louise", "CA", "2026-06-14")
+
+
+def test_a_background_meeting_placed_only_by_the_dateline_is_not_placed_there():
+    from extractor.extract.assemble import assemble_records
+    from extractor.model.draft import DraftExtraction
+
+    text = (
+        "NAIROBI: President Wanjiru Kamau will attend a regional summit in Kigali from June 16 to 18 at the "
+        "invitation of President Eric Mugisha, her office said on Friday."
+    )
+    draft = DraftExtraction.model_validate(
+        {
+            "summits": [
+                {"status": "planned", "city": "Kigali", "date_text": "June 16 to 18", "participants": ["Wanjiru Kamau", "Eric Mugisha"]},
+                {"status": "planned", "city": "Nairobi", "participants": ["Wanjiru Kamau", "Eric Mugisha"]},
+            ]
+        }
+    )
+    records = assemble_records(draft, text, "2026-06-12")
+    assert [(s.location.city, s.date) for s in records.summits] == [("Kigali", "2026-06-16")]
+    assert any(d.value == "Nairobi" and "dateline" in d.reason for d in records.dropped)
