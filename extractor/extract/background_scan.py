@@ -34,7 +34,8 @@ from extractor.normalize.venues import venue_city
 from schemas import Evidence, Location, Summit
 
 MEETING_WORDS = re.compile(
-    r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|host(?:s|ed|ing)?|sat\s+down|conference|encounter)\b",
+    r"\b(?:summits?|talks|met|meets?|meeting|visit(?:ed|s|ing)?|trip|held|host(?:s|ed|ing)?|sat\s+down|conference|encounter|"
+    r"(?:first|second|third|fourth|fifth|next|new|another|latest|previous|last)\s+round)\b",
     re.IGNORECASE,
 )
 _THE_PAIR = re.compile(
@@ -86,7 +87,10 @@ def named_in(sentence: str, person: Person) -> bool:
 _NOT_THE_VENUE = re.compile(
     r"\b(?:(?:officials?|diplomats?|sources?|analysts?|observers?|experts?|people|residents?|reporters?|"
     r"journalists?|government|embassy|media)\s+(?:in|from)|outside|beyond|away\s+from|far\s+from|instead\s+of|"
-    r"rather\s+than)\s+(?:the\s+)?$",
+    r"rather\s+than|"
+    # A landmark that says where the venue is: "a mountain resort west of Calgary", "40 km north of Doha".
+    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of|(?:miles|kilometres|kilometers|km)\s+from)"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -231,7 +235,8 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
         # (extract.passages) then keeps those whose own clause reports a meeting.
         for place, date in _places_with_dates(places, dates):
             who = [p.canonical for p in people if named_in(sentence, p)]
-            if len(who) < 2 and _THE_PAIR.search(sentence):
+            if len(who) < 2 and (_THE_PAIR.search(sentence) or (not who and _CONTINUATION.search(sentence))):
+                # "the two leaders", "they"; or, naming nobody, the next round of the same talks.
                 who = list(dict.fromkeys(who + primary.participants))
             if len(who) == 1 and _PRONOUN_SUBJECT.match(sentence) and (subject := _previous_subject(text, start, people)):
                 # "She met X in Brasilia in March": she is whom the sentence before was about.
@@ -296,6 +301,14 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
 
 # One person's visit to a place: "X's state visit to Delhi", "X visited Canada", "a trip to Peru".
 _VISIT_TO = re.compile(r"\b(?:visit(?:ed|s|ing)?|trip|travel+(?:ed|ing)?|journey)\s+(?:to\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+# The same talks continued: "a second round is expected in …", "the next meeting", "talks will resume".
+_CONTINUATION = re.compile(
+    r"\b(?:(?:second|third|fourth|next|new|another|follow-up)\s+(?:round|meeting|session)|"
+    r"talks\s+(?:will|would|are\s+(?:due|expected)\s+to)\s+resume|resume\s+(?:the\s+)?(?:talks|negotiations))\b",
+    re.IGNORECASE,
+)
 
 
 # A sentence whose subject is a pronoun: "She met …", "He later held talks …".

@@ -325,3 +325,20 @@ def test_he_or_she_opening_a_sentence_is_the_person_the_sentence_before_was_abou
     )
     found = _background(text, "Rome", ["Giulia Ferri", "Tomas Ibarra"], "2026-06-09")
     assert found == [("Brasilia", "2026-03", "held", ["Giulia Ferri", "Joaquim Ferreira"])]
+
+
+def test_a_city_named_as_a_landmark_for_the_venue_is_not_where_they_met():
+    from extractor.extract.background_scan import places_in
+
+    assert places_in("The leaders gathered in a mountain resort west of Calgary for the summit.", set()) == []
+    assert places_in("The talks were held at a palace 40 km north of Riyadh.", set()) == []
+    assert [p[0] for p in places_in("They met in Lusail, north of Doha, on Monday.", set())] == ["Lusail"]
+
+
+def test_another_round_of_talks_is_a_meeting():
+    text = (
+        "Special envoy Mark Delaney and Deputy Foreign Minister Arkady Belousov held talks in Geneva on Monday. "
+        "A second round is expected in Istanbul later this month."
+    )
+    found = _background(text, "Geneva", ["Mark Delaney", "Arkady Belousov"], "2026-03-10")
+    assert found == [("Istanbul", "2026-03", "planned", ["Mark Delaney", "Arkady Belousov"])]
