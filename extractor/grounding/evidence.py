@@ -145,6 +145,36 @@ def locate_phrase(text: str, phrase: str | None) -> Evidence | None:
     return _evidence(text, m.start(), m.end()) if m else None
 
 
+# A capitalised word (any case: datelines write places in capitals).
+_PLACE_WORD = re.compile(r"\b[A-ZÀ-Þ][^\W\d_]+\b")
+# A lower-case word other than a name's particle ("de", "al"): a run across it is two names.
+_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def locate_misspelt_place(text: str, phrase: str | None, *, min_score: float = 85.0) -> Evidence | None:
+    """Where the text names the place the model misspelt ("Kanaskis" for the article's
+    "Kananaskis"): the capitalised run of the same first letter and about the same length that is
+    closest to it (rapidfuzz ratio ≥ ``min_score``), as the article writes it; None if none is close.
+    Only names of five letters or more: a short name is too easily close to another word."""
+    name = (phrase or "").split(",")[0].strip()
+    if len(name) < 5:
+        return None
+    wanted = name.casefold()
+    words = list(_PLACE_WORD.finditer(text))
+    best: tuple[float, int, int] | None = None
+    for i, first in enumerate(words):
+        for last in words[i : i + 3]:  # runs of one to three words, "Rio de Janeiro" too
+            found = text[first.start() : last.end()]
+            if "\n" in found or _LOWER_WORD.search(found) or found[0].casefold() != wanted[0] or abs(len(found) - len(wanted)) > 3:
+                continue
+            score = fuzz.ratio(wanted, found.casefold())
+            if score >= min_score and (best is None or score > best[0]):
+                best = (score, first.start(), last.end())
+    if best is None:
+        return None
+    return _evidence(text, best[1], best[2], alignment="fuzzy", score=round(best[0] / 100, 3))
+
+
 def _spellings(name: str) -> list[str]:
     """The name without its titles, its canonical form and, for a known person, every alias."""
     spellings = [clean_name(name), canonical_name(name)]

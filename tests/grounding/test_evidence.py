@@ -158,3 +158,15 @@ def test_sentences_glued_without_a_space_are_two_sentences():
         "The ministers will meet in Graz.",
         "Berg and Lind last met in Malaysia, near a U.S.Navy base.",
     ]
+
+
+def test_a_place_the_model_misspelt_is_found_as_the_article_spells_it():
+    from extractor.grounding.evidence import locate_misspelt_place
+
+    text = "BANFF, Alberta - The leaders met at Lake Minnewanka near Banff on Sunday; talks in Limassol follow."
+    found = locate_misspelt_place(text, "Minewanka, Alberta")
+    assert found is not None and (found.quote, found.alignment) == ("Minnewanka", "fuzzy")
+    assert text[found.start : found.end] == found.quote
+    assert locate_misspelt_place(text, "Limasol").quote == "Limassol"
+    assert locate_misspelt_place(text, "Nicosia") is None  # nothing like it in the text
+    assert locate_misspelt_place(text, "Bnff") is None  # too short to guess at
