@@ -1,25 +1,26 @@
 """Benchmark of the event store: what one save costs as the store grows.
 
-    .venv/bin/python bench/store_bench.py                       # 1k, 2k, 5k, 10k stored extractions, SQLite
+    .venv/bin/python bench/store_bench.py                       # 1k, 10k, 100k stored extractions, SQLite
     .venv/bin/python bench/store_bench.py --sizes 1000,2000 --saves 10
     .venv/bin/python bench/store_bench.py --store postgresql    # a fresh database on 127.0.0.1:5432
 
 A store is filled with ``size`` extractions from the reconciler benchmark's generator
 (``bench/reconcile_bench.py``: many events of 3–5 mentions, people meeting in pairs, passing
 references in other articles), loaded in bulk (rows inserted, the events of one batch reconcile
-written), as a store that has grown to that size looks. Then ``--saves`` new extractions of the
-same generator are saved one by one through ``EventStore.save``, as a worker saves them, and each
-save is timed, in wall time and in the process's CPU time (which other load on the machine
-disturbs less); the first save, which reads and parses the whole store once per process, is
-reported apart. Also reported: how many stored extractions each save re-reconciled (its
-component), and whether the stored events still equal ``reconcile_events`` of the store.
+written with their index), as a store that has grown to that size looks. Then ``--saves`` new
+extractions of the same generator are saved one by one through ``EventStore.save``, as a worker
+saves them, and each save is timed, in wall time and in the process's CPU time (which other load
+on the machine disturbs less); the first save of the process is reported apart. Also reported:
+the region each save reconciled again (stored events and mentions, rounds: store/incremental.py),
+and whether the stored events still equal ``reconcile_events`` of the store.
 
-Writes ``bench/results/store.json``.
+Writes ``bench/results/store.json`` and, when matplotlib is importable, ``store.png``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -42,7 +43,8 @@ from reconcile_bench import generate  # noqa: E402
 from extractor.reconcile import reconcile_events  # noqa: E402
 from extractor.store import EventStore  # noqa: E402
 from extractor.store.event_store import event_line  # noqa: E402
-from extractor.store.tables import events as events_table  # noqa: E402
+from extractor.store.incremental import all_records  # noqa: E402
+from extractor.store.index import write_events  # noqa: E402
 from extractor.store.tables import extractions as extractions_table  # noqa: E402
 
 MODEL = "bench|fake-model"
@@ -54,7 +56,7 @@ def key(extraction) -> str:
 
 
 def bulk_fill(url: str, extractions) -> None:
-    """The store as it is after ``extractions`` were saved: their rows, and one batch reconcile's events."""
+    """The store as it is after ``extractions`` were saved: their rows, and one batch reconcile's events and index."""
     with EventStore(url) as store, store.engine.begin() as connection:
         rows = [
             {
@@ -69,19 +71,7 @@ def bulk_fill(url: str, extractions) -> None:
         ]
         for start in range(0, len(rows), 1000):
             connection.execute(extractions_table.insert(), rows[start : start + 1000])
-        events = [
-            {
-                "event_id": ev.event_id,
-                "record": event_line(ev),
-                "sort_date": ev.date or "",
-                "sort_title": ev.title,
-                "revision": 1,
-                "removed": False,
-            }
-            for ev in reconcile_events(extractions)
-        ]
-        for start in range(0, len(events), 1000):
-            connection.execute(events_table.insert(), events[start : start + 1000])
+        write_events(connection, (), all_records(extractions))
 
 
 def run(size: int, saves: int, url: str) -> dict:
@@ -89,14 +79,20 @@ def run(size: int, saves: int, url: str) -> dict:
     fill, timed = extractions[:size], extractions[size : size + saves]
     assert len(timed) == saves, "the generator made too few extractions"
     bulk_fill(url, fill)
-    seconds, cpu, components = [], [], []
+    # The generated extractions live as long as the run: frozen, so that a collection triggered
+    # inside a save does not walk them (a worker's heap holds no such data set).
+    gc.collect()
+    gc.freeze()
+    seconds, cpu, regions = [], [], []
     with EventStore(url) as store:
         for extraction in timed:
             started, started_cpu = time.perf_counter(), time.process_time()
             store.save(key(extraction), extraction, model_identity=MODEL)
             seconds.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
-            components.append(len(store._component({store._newest[extraction.article_id]})))
+            plan = store.last_plan
+            regions.append((plan.region_events, plan.region_mentions, plan.rounds) if plan else (size, size, 0))
+        gc.unfreeze()
         equal = store.event_lines() == [event_line(e) for e in reconcile_events(store.extractions())]
     first, steady = seconds[0], seconds[1:]
     result = {
@@ -107,8 +103,13 @@ def run(size: int, saves: int, url: str) -> dict:
         "median_cpu_ms": round(statistics.median(cpu[1:]) * 1000, 1),
         "p90_ms": round(sorted(steady)[int(0.9 * (len(steady) - 1))] * 1000, 1),
         "saves_per_second": round(len(steady) / sum(steady), 2),
-        "component_median": int(statistics.median(components[1:])),
-        "component_share": round(statistics.median(components[1:]) / size, 3),
+        "saves_per_cpu_second": round(len(cpu[1:]) / sum(cpu[1:]), 2),
+        "region_events_median": int(statistics.median(r[0] for r in regions[1:])),
+        "region_mentions_median": int(statistics.median(r[1] for r in regions[1:])),
+        "region_mentions_mean": round(statistics.mean(r[1] for r in regions[1:]), 1),
+        "region_mentions_max": max(r[1] for r in regions[1:]),
+        "rounds_max": max(r[2] for r in regions[1:]),
+        "reconciled_everything": sum(r[2] == 0 for r in regions),
         "events_equal_reconcile": equal,
     }
     print(json.dumps(result), file=sys.stderr)
@@ -117,8 +118,8 @@ def run(size: int, saves: int, url: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,2000,5000,10000")
-    parser.add_argument("--saves", type=int, default=21, help="saves timed per size (the first is reported apart)")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--saves", type=int, default=301, help="saves timed per size (the first is reported apart)")
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--out", type=Path, default=RESULTS / "store.json")
     args = parser.parse_args()
@@ -147,7 +148,44 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
+    if _plot(document, args.out.with_suffix(".png")):
+        print(f"wrote {args.out.with_suffix('.png')}", file=sys.stderr)
     return 0
+
+
+def _plot(document: dict, path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    runs = document["runs"]
+    stored = [r["stored"] for r in runs]
+    fig, axis = plt.subplots(figsize=(6, 4))
+    axis.plot(stored, [r["saves_per_second"] for r in runs], "o-", label="saves per second (wall)")
+    axis.plot(stored, [r["saves_per_cpu_second"] for r in runs], "s--", label="saves per CPU second")
+    for r in runs:
+        axis.annotate(
+            f"{r['median_ms']:.0f} ms, region {r['region_mentions_median']} mentions",
+            (r["stored"], r["saves_per_second"]),
+            textcoords="offset points",
+            xytext=(-40, 8),
+            fontsize=8,
+        )
+    axis.set(
+        xscale="log",
+        xlabel="stored extractions",
+        ylabel="saves per second, one process",
+        title=f"Event store saves ({document['store']})",
+        ylim=(0, None),
+    )
+    axis.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
 
 
 if __name__ == "__main__":

@@ -1,59 +1,56 @@
 """Store each extraction once, and keep the stored events equal to ``reconcile_events`` of them.
 
-Incremental, and exact. The reconciler compares a mention only with events that share one of its
-people (its blocking keys are built from folded participant names), and an article's summits
-are flattened together; so extractions fall into independent *components*: linked when they
-share a person or an article id. Reconciling one component alone gives exactly the events the
-whole batch gives for it. A new extraction therefore re-reconciles only its component (which it
-may join to others): the events of the component without it are replaced by those with it.
+Incremental, and exact: a save reconciles the new extraction again with the stored events it can
+touch, a region found through an index of the events' person keys and mentions (store/index.py),
+grown until the change is confined to it (store/incremental.py). Its cost depends on how many
+events the extraction's people and their counterparts have, not on the size of the store.
 
 An article extracted again under another key (new rules or another model: the storage key holds
 the code's hash) replaces its earlier extraction in the events: the events are those of the
 newest extraction of each article, which is what ``extractions()`` returns. The earlier rows are
 kept, so a message of the old kind still finds its key stored.
 
-One transaction holds the insert and that replacement, serialised across workers by
-``BEGIN IMMEDIATE`` on SQLite and a transaction-scoped advisory lock on PostgreSQL: an extraction
-is stored *and* reconciled, or neither, and its message is acked only after. Each worker keeps
-the parsed extractions, the person index and which stored events each article is in (the
-component's events before the save, read rather than reconciled a second time) in memory, and
-reads only rows written since its last look.
-
-What a save costs is one reconcile of its component, and on data where a few people meet many
-others the component is most of the store (``bench/store_bench.py``: all of it on the
-reconciler benchmark's generator; 145 ms at 1,000 stored extractions, 310 ms at 2,000). A
-finer component (people in pairs, a time window) would be cheaper, but only exact while it
-covers everything the reconciler lets one mention influence (people matched by spelling, an
-article's story day, …): that contract has to come from the reconciler (docs/MEASUREMENTS.md).
+One transaction holds the insert and that replacement: an extraction is stored *and* reconciled,
+or neither, and its message is acked only after. Saves exclude each other only where their
+regions meet. On PostgreSQL, each save holds a transaction-scoped advisory lock on every person
+(and article) through which it read the store, taken before reading (``_BlockLocks``); a save
+that changes an event locks all of that event's people, so two saves whose regions share an
+event wait for each other and saves elsewhere run side by side. Only the final writes are
+serialised (the revision counter orders them for readers paging with ``--since``). On SQLite
+the transaction begins ``IMMEDIATE``, which excludes every other writer (one machine).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
-from collections.abc import Iterator
+import itertools
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from extractor.errors import ConfigError
-from extractor.reconcile import reconcile_events
-from extractor.reconcile.mentions import flatten
 from extractor.store.engine import make_engine
+from extractor.store.incremental import RegionTooLarge, SavePlan, all_records, plan_save
+from extractor.store.index import EventRecord, Guard, NoGuard, StoreIndex, event_line, live_event_ids, newest_extractions, write_events
 from extractor.store.migrate import upgrade_to_head
 from extractor.store.tables import events as events_table
 from extractor.store.tables import extractions as extractions_table
-from schemas import SCHEMA_VERSION, ArticleExtraction, Event
+from schemas import SCHEMA_VERSION, ArticleExtraction
 
-# The advisory lock every reconcile takes on PostgreSQL (any fixed number, distinct from the
-# migration lock).
-_RECONCILE_LOCK = 0x5245434F4E43  # "RECONC"
-# Ids per ``IN (…)`` list: under SQLite's limit of bound parameters (32,766), and PostgreSQL's.
-_IN_CHUNK = 5000
+# PostgreSQL advisory locks (any fixed numbers, distinct from the migration lock). Every save
+# holds the store lock shared; a save that reconciles everything holds it alone. The revision
+# lock orders the final writes. Block locks are two-key locks (a key space apart from these).
+_STORE_LOCK = 0x5245434F4E43  # "RECONC"
+_REVISION_LOCK = 0x5245564953  # "REVIS"
+_BLOCK_SPACE = 0x424C4B  # "BLK"
+# Attempts of a save whose block locks were taken by others meanwhile, before it takes the store alone.
+_MAX_ATTEMPTS = 8
+
+__all__ = ["EventChange", "EventStore", "StoreUnavailable", "StoredExtraction", "event_line", "storage_key"]
 
 
 def storage_key(
@@ -76,11 +73,6 @@ def storage_key(
         parts += [mode, code]
     raw = "\x1f".join(parts)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def event_line(event: Event) -> str:
-    """An event as ``summit-extract reconcile`` prints it: stored and printed byte for byte."""
-    return json.dumps(event.model_dump(mode="json"), ensure_ascii=False)
 
 
 class StoreUnavailable(ConfigError):
@@ -122,18 +114,9 @@ class EventStore:
         self.url = url
         self.engine = make_engine(url)
         self._dialect = self.engine.dialect.name
-        # Extractions already parsed, by row id: a reconcile reads only rows committed since.
-        self._known: dict[int, ArticleExtraction] = {}
-        self._known_up_to = 0
-        # Which extractions share a person or an article id (see the module docstring).
-        self._links: dict[int, set[tuple[str, str]]] = {}
-        self._holders: dict[tuple[str, str], set[int]] = {}
-        self._newest: dict[str, int] = {}  # article id → the row of its newest extraction
-        # Which stored events each article is in, read from the events table (revisions up to
-        # ``_events_up_to``): the component's events before a save, without reconciling it twice.
-        self._events_of: dict[str, set[str]] = {}
-        self._articles_of: dict[str, set[str]] = {}
-        self._events_up_to = 0
+        # The region the last save reconciled again (None: it changed no events, or reconciled
+        # every extraction); what bench/store_bench.py reports.
+        self.last_plan: SavePlan | None = None
         try:
             if migrate:
                 upgrade_to_head(self.engine)
@@ -170,10 +153,8 @@ class EventStore:
 
     def extractions(self) -> list[ArticleExtraction]:
         """The newest extraction of each article, in the order they were stored: what the events are made of."""
-        newest = select(func.max(extractions_table.c.id)).group_by(extractions_table.c.article_id)
-        query = select(extractions_table.c.record).where(extractions_table.c.id.in_(newest)).order_by(extractions_table.c.id)
         with self.engine.connect() as connection:
-            return [ArticleExtraction.model_validate_json(row.record) for row in connection.execute(query)]
+            return newest_extractions(connection)
 
     def event_lines(self) -> list[str]:
         """The current events, in ``reconcile_events`` order, as JSON lines."""
@@ -204,7 +185,7 @@ class EventStore:
     # -- writes --------------------------------------------------------------------------------
 
     def save(self, key: str, extraction: ArticleExtraction, *, model_identity: str) -> StoredExtraction:
-        """Store the extraction unless its key is stored already; if new, re-reconcile the events.
+        """Store the extraction unless its key is stored already; if new, re-reconcile the events it touches.
 
         Returns once committed: the caller may ack the message then, and not before.
         """
@@ -216,41 +197,54 @@ class EventStore:
             "schema_version": extraction.provenance.schema_version,
             "record": extraction.model_dump_json(),
         }
-        fresh: dict[int, ArticleExtraction] = {}
-        new_id = None
-        try:
-            with unavailable_on_error(), self.engine.begin() as connection:
-                self._lock(connection)
-                new_id = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
-                if new_id is None:
-                    existing = connection.execute(
-                        select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
-                    ).scalar_one()
-                    return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
-                fresh = self._read_new_extractions(connection)
-                self._learn({i: e for i, e in fresh.items() if i != new_id})  # the store as it was before this one
-                replaced = self._newest.get(extraction.article_id)
-                self._learn({new_id: fresh[new_id]}, keep=replaced)
-                # Everything linked to the new extraction, or to the one it replaces (its events change too).
-                component = self._component({new_id} if replaced is None else {new_id, replaced})
-                self._read_event_changes(connection)
-                before = {event_id for i in component if i != new_id for event_id in self._events_of.get(self._known[i].article_id, ())}
-                after = reconcile_events(self._known[i] for i in component if i != replaced)
-                self._replace_events(connection, before, after)
-                if replaced is not None:
-                    self._forget(replaced)
-        except BaseException:
-            if new_id is not None:
-                self._reset_index()  # rolled back: read the store afresh on the next save
-            raise
-        if fresh:
-            self._known_up_to = max(self._known_up_to, max(fresh))
-        return StoredExtraction(extraction, created=True)
+        self.last_plan = None
+        locks: frozenset[int] = frozenset()  # block locks to take, in order, before reading (a retry's)
+        everything = False  # the region would not settle: reconcile every stored extraction
+        for attempt in itertools.count(1):
+            alone = everything or attempt > _MAX_ATTEMPTS
+            try:
+                with unavailable_on_error(), self.engine.begin() as connection:
+                    new_id = connection.execute(self._insert_if_new(row)).scalar_one_or_none()
+                    if new_id is None:
+                        existing = connection.execute(
+                            select(extractions_table.c.record).where(extractions_table.c.storage_key == key)
+                        ).scalar_one()
+                        return StoredExtraction(ArticleExtraction.model_validate_json(existing), created=False)
+                    guard = self._guard(connection, locks, alone=alone)
+                    self._reconcile(connection, guard, extraction, new_id, everything=everything)
+                return StoredExtraction(extraction, created=True)
+            except _Busy as busy:  # rolled back: take what it needed, in order, and start again
+                locks = busy.locks
+            except RegionTooLarge:
+                everything = True
+        raise AssertionError("unreachable")
 
-    def _lock(self, connection: Connection) -> None:
-        # SQLite: the transaction began IMMEDIATE, which already excludes every other writer.
+    def _reconcile(self, connection: Connection, guard: Guard, extraction: ArticleExtraction, new_id: int, *, everything: bool) -> None:
+        index = StoreIndex(connection, guard)
+        guard.articles([extraction.article_id])  # before reading which extraction it replaces
+        previous = index.previous(extraction.article_id, new_id)
+        if previous is not None and previous[0] > new_id:
+            return  # a newer extraction of the article was stored meanwhile: its events stand
+        if everything:
+            self._write(connection, live_event_ids(connection), all_records(newest_extractions(connection)))
+            return
+        self.last_plan = plan = plan_save(index, extraction, None if previous is None else previous[1])
+        self._write(connection, plan.removed, plan.written)
+
+    def _write(self, connection: Connection, removed: Collection[str], written: Collection[EventRecord]) -> None:
         if self._dialect == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RECONCILE_LOCK})
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REVISION_LOCK})
+        write_events(connection, removed, written)
+
+    def _guard(self, connection: Connection, locks: frozenset[int], *, alone: bool) -> Guard:
+        # SQLite: the transaction began IMMEDIATE, which already excludes every other writer.
+        if self._dialect != "postgresql":
+            return NoGuard()
+        if alone:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORE_LOCK})
+            return NoGuard()
+        connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _STORE_LOCK})
+        return _BlockLocks(connection, locks)
 
     def _insert_if_new(self, row: dict):
         dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
@@ -261,105 +255,52 @@ class EventStore:
             .returning(extractions_table.c.id)
         )
 
-    def _read_new_extractions(self, connection: Connection) -> dict[int, ArticleExtraction]:
-        # Under the lock, every extraction committed by anyone is visible, and rows are inserted
-        # only under the lock, so ids grow in commit order: reading past the highest known id
-        # finds exactly the ones not yet parsed.
-        rows = connection.execute(
-            select(extractions_table.c.id, extractions_table.c.record)
-            .where(extractions_table.c.id > self._known_up_to)
-            .order_by(extractions_table.c.id)
-        )
-        return {row.id: ArticleExtraction.model_validate_json(row.record) for row in rows}
 
-    # -- the component index --------------------------------------------------------------------
+class _Busy(Exception):
+    """Another save holds a block lock this one needs: roll back, then take ``locks`` in order."""
 
-    def _learn(self, fresh: dict[int, ArticleExtraction], *, keep: int | None = None) -> None:
-        """Index extractions (in id order): each replaces its article's earlier one, which is
-        forgotten, unless it is ``keep`` (still needed to reconcile the store as it was)."""
-        for row_id, extraction in sorted(fresh.items()):
-            if row_id in self._known:
-                continue
-            older = self._newest.get(extraction.article_id)
-            if older is not None and older != keep:
-                self._forget(older)
-            self._newest[extraction.article_id] = row_id
-            self._known[row_id] = extraction
-            links = {("article", extraction.article_id)}
-            links.update(("person", person) for row in flatten([extraction]) for person in row.persons)
-            self._links[row_id] = links
-            for link in links:
-                self._holders.setdefault(link, set()).add(row_id)
+    def __init__(self, locks: frozenset[int]):
+        super().__init__(f"{len(locks)} block locks")
+        self.locks = locks
 
-    def _forget(self, row_id: int) -> None:
-        self._known.pop(row_id, None)
-        for link in self._links.pop(row_id, ()):
-            self._holders.get(link, set()).discard(row_id)
 
-    def _reset_index(self) -> None:
-        self._known.clear()
-        self._links.clear()
-        self._holders.clear()
-        self._newest.clear()
-        self._known_up_to = 0
-        self._events_of.clear()
-        self._articles_of.clear()
-        self._events_up_to = 0
+class _BlockLocks:
+    """PostgreSQL advisory locks on the persons and articles a save reads through (index.Guard).
 
-    def _read_event_changes(self, connection: Connection) -> None:
-        """Bring the article → stored events index up to date: only events written since the last look."""
-        rows = connection.execute(
-            select(events_table.c.event_id, events_table.c.record, events_table.c.removed, events_table.c.revision).where(
-                events_table.c.revision > self._events_up_to
-            )
-        )
-        for row in rows:
-            for article_id in self._articles_of.pop(row.event_id, ()):
-                self._events_of.get(article_id, set()).discard(row.event_id)
-            if not row.removed:
-                articles = {mention["article_id"] for mention in json.loads(row.record)["mentions"]}
-                self._articles_of[row.event_id] = articles
-                for article_id in articles:
-                    self._events_of.setdefault(article_id, set()).add(row.event_id)
-            self._events_up_to = max(self._events_up_to, row.revision)
+    A retry first waits for the locks its last attempt needed, in one sorted order; every other
+    lock is only *tried*, and one held elsewhere sends the save back to the start (``_Busy``).
+    Nobody waits while holding locks out of order, so two saves cannot deadlock.
+    """
 
-    def _component(self, start: set[int]) -> set[int]:
-        """Every extraction linked to these through shared people or article ids."""
-        seen, todo, links_seen = set(start), list(start), set()
-        while todo:
-            for link in self._links[todo.pop()]:
-                if link in links_seen:
-                    continue
-                links_seen.add(link)
-                for other in self._holders[link]:
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
-        return seen
+    def __init__(self, connection: Connection, locks: frozenset[int]):
+        self.connection = connection
+        self.held: set[int] = set()
+        if locks:
+            statement = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(CAST(:keys AS integer[])) AS k")
+            connection.execute(statement, {"space": _BLOCK_SPACE, "keys": sorted(locks)})
+            self.held.update(locks)
 
-    def _replace_events(self, connection: Connection, before: set[str], after: list[Event]) -> None:
-        """Write the component's events as they are now (``after``); mark those merged away as removed
-        (ids in ``before``, the component's stored events, that ``after`` no longer has)."""
-        ids = sorted(before | {e.event_id for e in after})
-        stored: dict[str, Any] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            query = select(events_table.c.event_id, events_table.c.record, events_table.c.removed).where(events_table.c.event_id.in_(chunk))
-            stored.update((row.event_id, row) for row in connection.execute(query))
-        revision = connection.execute(select(func.coalesce(func.max(events_table.c.revision), 0))).scalar_one() + 1
-        for event in after:
-            line = event_line(event)
-            values = dict(record=line, sort_date=event.date or "", sort_title=event.title, revision=revision, removed=False)
-            old = stored.get(event.event_id)
-            if old is None:
-                connection.execute(events_table.insert().values(event_id=event.event_id, **values))
-            elif old.record != line or old.removed:
-                connection.execute(update(events_table).where(events_table.c.event_id == event.event_id).values(**values))
-        current = {e.event_id for e in after}
-        for event_id in sorted(before - current):
-            old = stored.get(event_id)
-            if old is not None and not old.removed:
-                connection.execute(update(events_table).where(events_table.c.event_id == event_id).values(removed=True, revision=revision))
+    def persons(self, persons: Collection[str]) -> None:
+        self._take({_block("person", person) for person in persons})
+
+    def articles(self, articles: Collection[str]) -> None:
+        self._take({_block("article", article) for article in articles})
+
+    def _take(self, keys: set[int]) -> None:
+        todo = keys - self.held
+        if not todo:
+            return
+        statement = text("SELECT k FROM unnest(CAST(:keys AS integer[])) AS k WHERE NOT pg_try_advisory_xact_lock(:space, k)")
+        busy = set(self.connection.execute(statement, {"space": _BLOCK_SPACE, "keys": sorted(todo)}).scalars())
+        self.held |= todo - busy
+        if busy:
+            raise _Busy(frozenset(self.held | todo))
+
+
+def _block(kind: str, value: str) -> int:
+    """A block's lock key: a signed 32-bit hash (two blocks that collide only wait for each other)."""
+    digest = hashlib.blake2b(f"{kind}\x1f{value}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _order(row) -> tuple[str, str, str]:

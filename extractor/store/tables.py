@@ -34,3 +34,23 @@ events = Table(
     Column("revision", BigInteger().with_variant(Integer, "sqlite"), nullable=False, index=True),
     Column("removed", Boolean, nullable=False, default=False),
 )
+
+# The index a save reads instead of the whole store (store/incremental.py), kept for the live
+# events only. Which event each stored mention (article, summit index) is in: an event's
+# mentions, and an article's events, without parsing the events' JSON.
+event_mentions = Table(
+    "event_mentions",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("summit_index", Integer, primary_key=True),
+    Column("event_id", String(32), nullable=False, index=True),
+)
+
+# The person keys (reconcile.link_keys) of each live event's mentions: the events a mention of
+# these people can meet.
+event_keys = Table(
+    "event_keys",
+    metadata,
+    Column("person", Text, primary_key=True),
+    Column("event_id", String(32), primary_key=True, index=True),
+)
