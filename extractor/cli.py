@@ -300,6 +300,11 @@ def model_options(func):
         ),
         click.option("--no-cache", is_flag=True, help="Ignore and do not update the extraction cache."),
         click.option(
+            "--replies-only",
+            is_flag=True,
+            help="Never start or call the model: answer every request from the kept replies (the reply cache); an article asking anything new fails.",
+        ),
+        click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
             envvar="SUMMIT_CACHE_DIR",
@@ -331,7 +336,10 @@ def model_options(func):
 
 
 def _settings(options: dict) -> Settings:
+    from extractor.rules import rules_off
+
     register_secret(options["api_key"])
+    rules_off()  # one line and exit 2 for a name in $SUMMIT_RULES_OFF that is no rule
     if options["base_url"]:
         from extractor.model.endpoint_url import split_base_url
 
@@ -354,11 +362,22 @@ def _settings(options: dict) -> Settings:
         cache_dir=options["cache_dir"],
         prompt_name=options["prompt_name"],
         background_pass=options["background_pass"],
+        replies_only=options["replies_only"],
     )
 
 
 def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction, articles: list[Article] | None = None) -> BatchSummary:
-    """Extract the inputs; ``articles``, when given, receives the articles read (for the report)."""
+    """Extract the inputs; ``articles``, when given, receives the articles read (for the report).
+    The rules named by ``--without`` are off while they are extracted."""
+    from extractor.rules import switched_off
+
+    with switched_off(options.get("without") or "", where="--without"):
+        return _extract_with_the_rules_on(inputs, max_chars, options, on_extraction, articles)
+
+
+def _extract_with_the_rules_on(
+    inputs: tuple[str, ...], max_chars: int, options: dict, on_extraction, articles: list[Article] | None
+) -> BatchSummary:
     # Imported here so that --help, schema and ingest start without loading the model client.
     from extractor.runtime.pipeline import extract_batch
 
@@ -390,10 +409,19 @@ def _extract(inputs: tuple[str, ...], max_chars: int, options: dict, on_extracti
             failures_file.close()
 
 
+_without = click.option(
+    "--without",
+    metavar="RULE[,RULE...]",
+    default="",
+    help="Switch these post-model rules off (names as `summit-extract rules` lists them), besides those in $SUMMIT_RULES_OFF.",
+)
+
+
 @cli.command()
 @_inputs
 @_max_chars
 @model_options
+@_without
 def extract(inputs: tuple[str, ...], max_chars: int, **options) -> None:
     """Extract summits, pledges and actors: one JSON document for one article, JSONL for several.
 
@@ -494,6 +522,7 @@ def reconcile(extractions: Path) -> None:
 @_inputs
 @_max_chars
 @model_options
+@_without
 @click.option(
     "--extractions",
     "extractions_path",
@@ -570,6 +599,24 @@ def report(events_path: Path, extractions_path: Path | None, article_paths: tupl
         sys.exit(EXIT_SOME_FAILED)
 
 
+# -- rules -----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--reasons", is_flag=True, help="List the reasons a value is dropped for, each with the rule that drops it, instead.")
+def rules(reasons: bool) -> None:
+    """The post-model rules in the order they apply, one JSON line each: name, field, the
+    pattern it handles, and whether it is on ($SUMMIT_RULES_OFF, --without switch rules off)."""
+    from extractor.rules import RULES, DropReason, rule_on
+
+    if reasons:
+        for reason in DropReason:
+            _emit_jsonl({"reason": reason.name.lower(), "words": reason.template, "rule": reason.rule.name if reason.rule else None})
+        return
+    for rule in RULES:
+        _emit_jsonl({"name": rule.name, "field": rule.field, "statement": rule.statement, "on": rule_on(rule)})
+
+
 # -- evaluate --------------------------------------------------------------------------------------
 
 
@@ -593,6 +640,7 @@ def report(events_path: Path, extractions_path: Path | None, article_paths: tupl
 @_inputs
 @_max_chars
 @model_options
+@_without
 def evaluate(
     gold_path: Path, extractions_path: Path | None, gold_mentions: bool, as_json: bool, inputs: tuple[str, ...], max_chars: int, **options
 ) -> None:
@@ -605,12 +653,18 @@ def evaluate(
     from extractor.evaluate.gold import gold_to_extractions, load_gold
     from extractor.evaluate.score import render_table, score_extractions
     from extractor.reconcile import reconcile_events
+    from extractor.rules import parse_names
 
+    parse_names(options["without"], where="--without")  # a misspelt rule: one line, before any work
     gold = load_gold(gold_path)
     summary = None
     unreadable = 0
     if gold_mentions and (extractions_path or inputs):
         raise InputError("--gold-mentions scores the gold's own mentions: give no article files and no --extractions")
+    if options["without"] and (gold_mentions or extractions_path):
+        raise InputError(
+            "--without switches rules off while extracting: give the gold's article files, not --extractions or --gold-mentions"
+        )
     if gold_mentions:
         records = gold_to_extractions(gold)
     elif extractions_path:

@@ -35,6 +35,16 @@ class ModelError(SummitError):
     kind = "model"
 
 
+class ModelUnavailable(ModelError):
+    """The model server is down, overloaded or slow (refused, unreachable, HTTP 5xx, 429, 408, a
+    timeout): nothing about the article. A worker waits for it to come back rather than count an
+    attempt against the message."""
+
+
+class ReplyMissing(ModelError):
+    """Asked to answer from the kept replies only (``--replies-only``), a request had none."""
+
+
 class ExtractionError(SummitError):
     """The model answered, but no valid, grounded record could be made of the answer."""
 

@@ -52,6 +52,8 @@ class Settings:
     prompt_name: str = "extract"
     # A second model call for the other meetings an article mentions (prompts/background.md).
     background_pass: bool = False
+    # Never start or call the model: answer every request from the reply cache, fail on a miss.
+    replies_only: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:

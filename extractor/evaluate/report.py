@@ -180,6 +180,12 @@ class Report(BaseModel):
     reconciliation: ReconciliationScore | None = None
     seconds_per_article: ModelSeconds = Field(default_factory=ModelSeconds)
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def articles_missing(self) -> int:
+        """How many gold articles have no extraction, for a reader of the totals alone."""
+        return len(self.missing_files)
+
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 

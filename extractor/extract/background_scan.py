@@ -31,6 +31,8 @@ from extractor.normalize.dates import Dateline, counted_from, dated_after_public
 from extractor.normalize.names import fold_name, known_actor, known_actors, surname_of
 from extractor.normalize.partial_dates import date_parts, parts_agree
 from extractor.normalize.venues import venue_city
+from extractor.rules import rule_on
+from extractor.rules.registry import BACKGROUND_SCAN
 from schemas import Evidence, Location, Summit
 
 MEETING_WORDS = re.compile(
@@ -204,7 +206,7 @@ def scan_background(text: str, published: str | None, summits: list[Summit], dat
     ``dateline``: the article's year-less dateline, which dates relative words when ``published`` is None.
     """
     primary = next((s for s in summits if s.mention == "primary"), None)
-    if primary is None:
+    if primary is None or not rule_on(BACKGROUND_SCAN):
         return []
     named = [p for s in summits for p in s.participants]
     people = people_named(text, named, titled=True)

@@ -25,6 +25,8 @@ from extractor.grounding.titles import stated_title, titled_people
 from extractor.normalize.countries import to_alpha2
 from extractor.normalize.dates import ON_WEEKDAY, Dateline, find_date_phrases, resolve_date
 from extractor.normalize.names import known_actor, known_actors, surname_of
+from extractor.rules import rule_on
+from extractor.rules.registry import COUNTRY_PAIR_MEETINGS
 from schemas import Evidence, Location, Summit
 
 # One side: "Korea", "South Korea", "S. Korea", "U.S.", "Japan".
@@ -70,6 +72,8 @@ def meetings_named_by_countries(
 ) -> list[Summit]:
     """Leaders' meetings named by their two countries that ``summits`` lack (none with the same people)."""
     found: list[Summit] = []
+    if not rule_on(COUNTRY_PAIR_MEETINGS):
+        return found
     heads_of: dict[str, str | None] = {}  # each country's head looked up once: a long text may repeat the phrase
     for m in _PAIR_MEETING.finditer(text):
         first, second = to_alpha2(m["a"]), to_alpha2(m["b"])

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from extractor.rules import rule_on
+from extractor.rules.registry import KIND_FROM_ROLES
+
 # Heads of state or government; a vice president or deputy premier is not one.
 _HEAD = re.compile(
     r"(?<!vice )(?<!vice-)(?<!deputy )\b(president|prime minister|premier|chancellor|king|queen|emperor|emir|sultan|chief adviser|general secretary|supreme leader|crown prince|head of (?:state|government))\b",
@@ -36,6 +39,8 @@ def kind_from_roles(kind: str, roles: list[str | None]) -> str:
     people whose roles the article or the known-actor table gives decide: heads of state or
     government hold a summit; ministers, envoys and other officials a ministerial meeting; a head
     received by someone of another rank, another kind of meeting."""
+    if not rule_on(KIND_FROM_ROLES):
+        return kind
     ranks = [rank(role) for role in roles]
     known = [r for r in ranks if r is not None]
     if not known:

@@ -38,6 +38,8 @@ from extractor.grounding.evidence import sentence_spans
 from extractor.normalize.countries import country_leading
 from extractor.normalize.names import fold_name
 from extractor.normalize.partial_dates import date_parts, parts_agree
+from extractor.rules import DropReason, rule_on
+from extractor.rules.registry import PASSAGE_CHECK, PASSAGE_PEOPLE, REPEATS_LESS_PRECISELY
 from schemas import Evidence, Location, Summit
 
 # Where one clause of a sentence ends and the next, possibly about another meeting, begins.
@@ -73,7 +75,7 @@ def check_background(text: str, summits: list[Summit]) -> list[PassageCheck]:
     checks = []
     for summit in summits:
         narrowed = _people_of_its_sentences(text, summit, people, spans)
-        if summit.mention == "background" and summit.evidence:
+        if summit.mention == "background" and summit.evidence and rule_on(PASSAGE_CHECK):
             check = _check(text, narrowed.summit or summit, people, excluded, spans)
             checks.append(PassageCheck(check.summit, narrowed.changes + check.changes))
         else:
@@ -85,7 +87,7 @@ def _people_of_its_sentences(text: str, summit: Summit, people: list[Person], sp
     """A meeting the model gave more than two people, narrowed to those named in the sentence
     that states its date (else its place), when at least two of them are: asked for names only, a
     small model may list everyone the article names in every meeting it lists."""
-    if len(summit.participants) <= 2 or not summit.evidence:
+    if len(summit.participants) <= 2 or not summit.evidence or not rule_on(PASSAGE_PEOPLE):
         return PassageCheck(summit, [])
     # The sentence that states its date, else its place (as for the rest of the passage rules).
     anchor = next((e for e in summit.evidence if summit.date_text and e.quote == summit.date_text), summit.evidence[0])
@@ -95,7 +97,7 @@ def _people_of_its_sentences(text: str, summit: Summit, people: list[Person], sp
     if not 2 <= len(named) < len(summit.participants):
         return PassageCheck(summit, [])
     left_out = [n for n in summit.participants if n not in named]
-    change = f"participants {', '.join(left_out)}: not named where the meeting is dated or placed"
+    change = DropReason.NOT_NAMED_NEAR_DATE.words(people=", ".join(left_out))
     return PassageCheck(summit.model_copy(update={"participants": named}), [change])
 
 
@@ -113,7 +115,7 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
     named_here = [p for p in people if named_in(clause, p)]
     participants = _clause_people(summit, people, [p.canonical for p in named_here], sentence[:lo])
     if participants != summit.participants:
-        changes.append(f"participants {', '.join(summit.participants)}: not the people its own passage names")
+        changes.append(DropReason.NOT_THE_PASSAGE_PEOPLE.words(people=", ".join(summit.participants)))
     # The meeting word must be in the date's own clause; the people may be named anywhere in its
     # sentence ("The two leaders last met in X, a sideline encounter at the … summit in November"),
     # and a sentence naming nobody ("The meeting follows talks in September in Seoul.") speaks of
@@ -125,7 +127,7 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
         or not any(named_in(sentence, p) for p in people)
     )
     if date_ev is not None and not (MEETING_WORDS.search(_NAMED_GATHERING.sub(" ", clause)) and refers):
-        return PassageCheck(None, [f"its date '{date_ev.quote}' dates no meeting of theirs (\"{clause.strip()}\")"])
+        return PassageCheck(None, [DropReason.DATES_NO_MEETING.words(date=date_ev.quote, clause=clause.strip())])
 
     location, evidence = summit.location, list(summit.evidence)
     if date_ev is not None and city_ev is not None:
@@ -138,7 +140,7 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
             evidence = [date_ev, Evidence(quote=city_ev.quote, start=at, end=at + len(city_ev.quote))]
         else:
             places = places_in(clause, excluded)
-            changes.append(f"city {location.city}: not named where the meeting is dated")
+            changes.append(DropReason.CITY_NOT_NEAR_DATE.words(city=location.city))
             if places:
                 name, country, p_start, p_end = places[0]
                 at = s_start + lo + p_start
@@ -148,7 +150,7 @@ def _check(text: str, summit: Summit, people: list[Person], excluded: set[str], 
                 location, evidence = Location(city=None, country=None), [date_ev]
     if location.city is None and location.country is None and (stated := _country_in(clause)):
         location = Location(city=None, country=stated)  # "Lee's trip to Japan last month"
-        changes.append(f"country {stated}: named where the meeting is dated")
+        changes.append(DropReason.COUNTRY_NEAR_DATE.words(country=stated))
     if not changes:
         return PassageCheck(summit, [])
     updated = summit.model_copy(
@@ -224,11 +226,11 @@ def _without_repeats(checks: list[PassageCheck]) -> list[PassageCheck]:
     result = []
     for i, check in enumerate(checks):
         summit = check.summit
-        if summit is not None and summit.mention == "background":
+        if summit is not None and summit.mention == "background" and rule_on(REPEATS_LESS_PRECISELY):
             better = next((other for j, other in enumerate(kept) if j != i and other is not None and _repeats(summit, other, j < i)), None)
             if better is not None:
                 kept[i] = None
-                result.append(PassageCheck(None, [*check.changes, f"repeats '{better.title}' less precisely"]))
+                result.append(PassageCheck(None, [*check.changes, DropReason.REPEATS_LESS_PRECISELY.words(title=better.title)]))
                 continue
         result.append(check)
     return result

@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from extractor.grounding.evidence import sentence_spans
 from extractor.normalize.domains import to_domain
 from extractor.normalize.names import surname_of
+from extractor.rules import rule_on
+from extractor.rules.registry import PLEDGE_SCAN
 from schemas import Evidence, Pledge
 
 # Commitment words. "sign" only as a verb ("a sign that" is a noun), "concluded" only with what
@@ -236,6 +238,8 @@ def scan_pledges(
     keyword table would read as economic_security). A clause of a longer description is read: the
     model gives one domain to "defense and economic security policies".
     """
+    if not rule_on(PLEDGE_SCAN):
+        return []
     covered = list(covered)
     domains = {p.domain for p in covered}
     described = [_words(p.description) for p in covered]

@@ -34,6 +34,17 @@ from extractor.normalize.countries import country_leading, country_of_city
 from extractor.normalize.dates import ON_WEEKDAY, ResolvedDate, find_date_phrases
 from extractor.normalize.names import fold_name, known_actor, surname_of
 from extractor.normalize.partial_dates import common_parts, date_parts, format_parts, parts_agree, precision_label
+from extractor.rules import DropReason, rule_on
+from extractor.rules.registry import (
+    PRIMARY_CITY_FROM_REPORTS,
+    PRIMARY_COUNTERPARTS,
+    PRIMARY_COUNTRY_FROM_REPORTS,
+    PRIMARY_DATE_FROM_REPORTS,
+    PRIMARY_DATE_OF_TALKS,
+    PRIMARY_DATE_STAMP,
+    PRIMARY_DATELINE_CITY,
+    PRIMARY_ONLY_AHEAD,
+)
 from schemas import DroppedValue, Evidence, Location, Summit
 
 # The main meeting's people referred to together ("the two leaders", "both sides").
@@ -51,26 +62,34 @@ class SettledPrimary:
 
 
 def settle_primary(text: str, primary: Summit, published: str | None, path: str) -> SettledPrimary:
-    """Apply the module's three rules to the article's one main meeting (``path``: its place in the draft)."""
+    """Apply the module's rules to the article's one main meeting (``path``: its place in the draft)."""
     summit, dropped = primary, []
-    if len(summit.participants) == 1 and (found := counterparts(text, summit)):
-        reason = f"one person does not meet alone: added {', '.join(found)}, named with them where the meeting is reported"
+    if len(summit.participants) == 1 and rule_on(PRIMARY_COUNTERPARTS) and (found := counterparts(text, summit)):
+        reason = DropReason.NOT_ALONE.words(people=", ".join(found))
         dropped.append(DroppedValue(path=f"{path}.participants", value=summit.participants[0], reason=reason))
         summit = summit.model_copy(update={"participants": [*summit.participants, *found]})
-    if (destination := destination_beyond_dateline(text, summit)) is not None or where_the_reporter_is(text, summit):
+    if rule_on(PRIMARY_DATELINE_CITY) and (
+        (destination := destination_beyond_dateline(text, summit)) is not None or where_the_reporter_is(text, summit)
+    ):
         city = summit.location.city or ""
-        reason = "named only in the dateline" + ("; the article sends them to another country" if destination else " or as a government")
-        dropped.append(DroppedValue(path=f"{path}.city", value=city, reason=reason))
+        why = DropReason.DATELINE_DESTINATION if destination else DropReason.DATELINE_OR_GOVERNMENT
+        dropped.append(DroppedValue(path=f"{path}.city", value=city, reason=why.words()))
         evidence = [e for e in summit.evidence if e.quote.casefold() != city.casefold()]
         summit = summit.model_copy(update={"location": Location(city=None, country=destination), "evidence": evidence})
-    if (stamp := _dated_by_the_stamp(text, summit)) is not None and (reported := date_of_the_reports(text, stamp, published)):
+    if (
+        rule_on(PRIMARY_DATE_STAMP)
+        and (stamp := _dated_by_the_stamp(text, summit)) is not None
+        and (reported := date_of_the_reports(text, stamp, published))
+    ):
         # The model copied the page's date stamp (" date 2026-02-01 Seoul: …"): when the article
         # was filed. Its reports date the meeting ("held talks in Yokosuka on Friday").
-        dropped.append(
-            DroppedValue(path=f"{path}.date_text", value=summit.date_text or "", reason="the article's date stamp, not the meeting's date")
-        )
+        dropped.append(DroppedValue(path=f"{path}.date_text", value=summit.date_text or "", reason=DropReason.DATE_STAMP.words()))
         summit = _dated(stamp, *reported)
-    if summit.location.city is None and (found_city := city_of_the_reports(text, summit)) is not None:
+    if (
+        summit.location.city is None
+        and rule_on(PRIMARY_CITY_FROM_REPORTS)
+        and (found_city := city_of_the_reports(text, summit)) is not None
+    ):
         # Nothing of the model's is dropped here: the city is added, with its quote as evidence.
         name, country, quote = found_city
         summit = summit.model_copy(
@@ -79,28 +98,31 @@ def settle_primary(text: str, primary: Summit, published: str | None, path: str)
                 "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start),
             }
         )
-    if summit.location.city is None and summit.location.country is None and (found_country := country_of_the_reports(text, summit)):
+    if (
+        summit.location.city is None
+        and summit.location.country is None
+        and rule_on(PRIMARY_COUNTRY_FROM_REPORTS)
+        and (found_country := country_of_the_reports(text, summit))
+    ):
         code, quote = found_country
         summit = summit.model_copy(
             update={"location": Location(city=None, country=code), "evidence": sorted([*summit.evidence, quote], key=lambda e: e.start)}
         )
-    if (talks := date_of_the_talks(text, summit, published)) is not None:
+    if rule_on(PRIMARY_DATE_OF_TALKS) and (talks := date_of_the_talks(text, summit, published)) is not None:
         words, resolved = talks
         old = summit.date_text or ""
-        dropped.append(
-            DroppedValue(path=f"{path}.date_text", value=old, reason=f"the day of the journey; the meeting is dated '{words.quote}'")
-        )
+        dropped.append(DroppedValue(path=f"{path}.date_text", value=old, reason=DropReason.JOURNEY_DAY.words(date=words.quote)))
         evidence = sorted([*(e for e in summit.evidence if e.quote != old), words], key=lambda e: e.start)
         summit = summit.model_copy(
             update={"date": resolved.date, "date_precision": resolved.precision, "date_text": resolved.text, "evidence": evidence}
         )
-    if (reported := date_of_the_reports(text, summit, published)) is not None:
+    if rule_on(PRIMARY_DATE_FROM_REPORTS) and (reported := date_of_the_reports(text, summit, published)) is not None:
         # Nothing of the model's is dropped here: the date is added, with its words as evidence.
         summit = _dated(summit, *reported)
-    if summit.status == "held" and only_looked_forward_to(text, summit, published):
-        dropped.append(DroppedValue(path=f"{path}.status", value="held", reason="every report of it looks ahead to it"))
+    if summit.status == "held" and rule_on(PRIMARY_ONLY_AHEAD) and only_looked_forward_to(text, summit, published):
+        dropped.append(DroppedValue(path=f"{path}.status", value="held", reason=DropReason.ONLY_AHEAD.words()))
         dropped += [
-            DroppedValue(path=f"{path}.pledges", value=p.description, reason="the meeting is planned: nothing has been agreed there yet")
+            DroppedValue(path=f"{path}.pledges", value=p.description, reason=DropReason.PLANNED_AGREED_NOTHING.words())
             for p in summit.pledges
         ]
         summit = summit.model_copy(update={"status": "planned", "pledges": []})

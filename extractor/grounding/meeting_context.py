@@ -22,6 +22,8 @@ import functools
 import re
 
 from extractor.grounding.evidence import TEXTS_CACHED, name_mentions, sentence_spans
+from extractor.rules import rule_on
+from extractor.rules.registry import INJECTED_PASSAGES
 from schemas import Evidence
 
 _INSTRUCTION = re.compile(
@@ -45,8 +47,9 @@ _MEETING = re.compile(
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every instruction-like span: from its sentence's start to its paragraph's end."""
-    return list(_instruction_spans(text))
+    """(start, end) of every instruction-like span: from its sentence's start to its paragraph's end
+    (none while the rule that finds them is switched off)."""
+    return list(_instruction_spans(text)) if rule_on(INJECTED_PASSAGES) else []
 
 
 @functools.lru_cache(maxsize=TEXTS_CACHED)  # asked for per participant: found once per article
@@ -67,7 +70,7 @@ def reports_meeting(sentence: str, other_participants: list[str]) -> bool:
 
 def participant_supported(text: str, mentions: list[Evidence], other_participants: list[str]) -> bool:
     """Whether some mention lies outside every instruction-like span, in a sentence reporting a meeting."""
-    injected = _instruction_spans(text)
+    injected = instruction_spans(text)
     sentences = sentence_spans(text)
     for mention in mentions:
         if any(start <= mention.start < end for start, end in injected):
@@ -82,13 +85,17 @@ def participant_supported(text: str, mentions: list[Evidence], other_participant
     return False
 
 
-@functools.lru_cache(maxsize=TEXTS_CACHED)
 def outside_instructions(text: str) -> str:
     """``text`` with every instruction-like span blanked (spaces; line breaks kept).
 
     Same length, so an offset found in it points at the same characters of ``text``; and since
     only the spans change, a quote found outside them is the article's text.
     """
+    return _outside_instructions(text) if rule_on(INJECTED_PASSAGES) else text
+
+
+@functools.lru_cache(maxsize=TEXTS_CACHED)
+def _outside_instructions(text: str) -> str:
     spans = _instruction_spans(text)
     if not spans:
         return text

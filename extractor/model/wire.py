@@ -22,7 +22,7 @@ import openai
 from instructor.core.exceptions import InstructorRetryException
 from pydantic import ValidationError
 
-from extractor.errors import ExtractionError, ModelError, first_problem
+from extractor.errors import ExtractionError, ModelError, ModelUnavailable, first_problem
 from extractor.logs import redact
 from extractor.model import instructor_once
 from extractor.model.draft import DraftExtraction, GroundingCheck, grounding_check
@@ -150,8 +150,10 @@ def public_url(url: str | None) -> str | None:
 
 
 def model_error(error: BaseException, base_url: str | None, secret: str | None) -> ModelError:
-    """Turn an openai exception into one line a user can act on."""
+    """Turn an openai exception into one line a user can act on; ``ModelUnavailable`` when the
+    server is down, overloaded or slow rather than refusing this request."""
     where = f" at {public_url(base_url)}" if base_url else ""
+    unavailable = False
     if isinstance(error, openai.AuthenticationError):
         text = f"the model server{where} refused the API key (HTTP 401); set OPENAI_API_KEY or --api-key"
     elif isinstance(error, openai.PermissionDeniedError):
@@ -160,18 +162,20 @@ def model_error(error: BaseException, base_url: str | None, secret: str | None) 
         text = f"the model server{where} answered HTTP 404: is the model name right? ({_server_message(error)})"
     elif isinstance(error, openai.APIStatusError):
         text = f"the model server{where} answered HTTP {error.status_code}: {_server_message(error)}"
+        unavailable = 500 <= error.status_code < 600 or error.status_code in (408, 429)
     elif isinstance(error, openai.APITimeoutError):
         text = f"the model server{where} did not answer in time (raise --timeout)"
+        unavailable = True
     elif isinstance(error, openai.APIConnectionError):
         if isinstance(error.__cause__, CircuitOpen):
-            text = f"cannot reach the model server{where}: {error.__cause__}"
+            text, unavailable = f"cannot reach the model server{where}: {error.__cause__}", True
         elif isinstance(error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)) or error.__cause__ is None:
-            text = f"cannot reach the model server{where}"
+            text, unavailable = f"cannot reach the model server{where}", True
         else:  # connected, then the reply broke off (dropped connection, protocol error)
             text = f"the model server{where} broke off its reply ({_one_line(str(error.__cause__), 120)})"
     else:
         text = f"the model call failed: {_one_line(str(error))}"
-    return ModelError(redact(text, secret))
+    return (ModelUnavailable if unavailable else ModelError)(redact(text, secret))
 
 
 def _api_error_in(error: BaseException | None) -> openai.OpenAIError | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from extractor.normalize.names import fold_place
+from extractor.rules import rule_on
+from extractor.rules.registry import VENUE_CITY
 
 # Venue (as the press writes it, without "the") -> (city, ISO alpha-2).
 _VENUES: dict[str, tuple[str, str]] = {
@@ -81,7 +83,7 @@ _INDEX = {_key(name): place for name, place in _VENUES.items()}
 def venue_city(name: str | None) -> tuple[str, str] | None:
     """(city, alpha-2) of a venue the press names in place of a city; None for an unknown name or a
     venue every capital has ("the Presidential Palace")."""
-    if not name:
+    if not name or not rule_on(VENUE_CITY):
         return None
     place = _INDEX.get(_key(name))
     return place if place and place[0] else None

@@ -3,7 +3,7 @@
 The key holds everything the extraction depends on: the article's text (its hash) and its
 publication date (relative dates resolve against it), the model and where it is served from,
 the prompt versions (the background pass's too, when it runs), the instructor mode, the schema version
-and the package's own code (``code_identity``). SQLite, in the cache directory;
+and the package's own code with the rules switched off (``code_identity``). SQLite, in the cache directory;
 safe for several processes (WAL mode, short transactions).
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from extractor.errors import ConfigError
 from extractor.normalize.names import actors_file
+from extractor.rules import rules_off
 from schemas import SCHEMA_VERSION, ArticleExtraction
 
 
@@ -24,11 +25,20 @@ def cache_key(article_id: str, published: str | None, model_identity: str, promp
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-@functools.cache
 def code_identity() -> str:
-    """A hash of the package's own code and data. The cache holds finished records, which the
-    grounding and normalisation rules shape as much as the model does: after an upgrade (or any
-    edit) the old records are not served as the new code's."""
+    """A hash of the package's own code and data, and of the rules switched off. The cache holds
+    finished records, which the grounding and normalisation rules shape as much as the model does:
+    after an upgrade (or any edit) the old records are not served as the new code's, nor records
+    made with other rules switched off (``$SUMMIT_RULES_OFF``, ``--without``) as these."""
+    off = rules_off()
+    if not off:
+        return _code_and_data()
+    names = ",".join(sorted(off)).encode("utf-8")
+    return hashlib.sha256(_code_and_data().encode("ascii") + b"\0rules-off\0" + names).hexdigest()[:16]
+
+
+@functools.cache
+def _code_and_data() -> str:
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):

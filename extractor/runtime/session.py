@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, replace
 from types import TracebackType
 
-from extractor.errors import InternalError, ModelError, SummitError
+from extractor.errors import ConfigError, InternalError, ModelError, ModelUnavailable, ReplyMissing, SummitError
 from extractor.extract.extractor import Extractor, source_meta
 from extractor.ingest.articles import Article, InputFailure
 from extractor.logs import redact
@@ -28,7 +28,7 @@ from extractor.model.client import make_async_client, make_client
 from extractor.model.client import probe_mode as _probe
 from extractor.model.prompting import PromptTemplate, load_prompt
 from extractor.model.reply_cache import ReplyCache
-from extractor.providers import Endpoint, OpenAICompatible, Provider, provider_for
+from extractor.providers import Endpoint, OpenAICompatible, Provider, RepliesOnly, provider_for
 from extractor.runtime.cache import ExtractionCache, cache_key
 from extractor.settings import Settings
 from schemas import ArticleExtraction, ExtractionFailure, SourceMeta
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 class Outcome:
     extraction: ArticleExtraction | None = None
     failure: ExtractionFailure | None = None
+    # The failure is the model server's being down, overloaded or slow (``ModelUnavailable``),
+    # nothing about the article: a worker waits for the server instead of failing the message.
+    model_unavailable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,8 @@ class ExtractionSession:
     def __init__(self, settings: Settings, *, provider: Provider | None = None):
         """``provider``: who serves the model; by default the one the settings name."""
         self.settings = settings
+        if settings.replies_only and not settings.use_cache:
+            raise ConfigError("--replies-only answers from the reply cache: it cannot go with --no-cache")
         self.provider = provider if provider is not None else provider_for(settings)
         self.prompt = load_prompt(settings.prompt_name)
         self._run_settings = replace(settings, retry=self.provider.retry_policy(settings.retry))
@@ -146,6 +151,11 @@ class ExtractionSession:
 
     # -- the endpoint and its clients ----------------------------------------------------------
 
+    @property
+    def base_url(self) -> str | None:
+        """Where the model answers: the endpoint's URL once it has started, else None."""
+        return self._endpoint.base_url if self._endpoint is not None else None
+
     def _endpoint_once(self) -> Endpoint:
         """The endpoint, started on first use; a failed start fails every later call the same way."""
         with self._start_lock:
@@ -201,7 +211,7 @@ class ExtractionSession:
         try:
             extraction = self._sync_extractor().extract(article)
         except Exception as error:  # noqa: BLE001 - see _failed
-            return _failed(article, error)
+            return _failed(article, self._missing_reply(error))
         self._store(extraction)
         return Outcome(extraction=extraction)
 
@@ -214,9 +224,16 @@ class ExtractionSession:
             extractor = await self._async_extractor()
             extraction = await extractor.extract_async(article)
         except Exception as error:  # noqa: BLE001 - see _failed
-            return _failed(article, error)
+            return _failed(article, self._missing_reply(error))
         self._store(extraction)
         return Outcome(extraction=extraction)
+
+    def _missing_reply(self, error: Exception) -> Exception:
+        """With the kept replies only, the model's address is nowhere: a model error there is a
+        request the reply cache does not hold, and says so."""
+        if isinstance(self.provider, RepliesOnly) and isinstance(error, ModelError):
+            return ReplyMissing("a request of this article has no kept reply (--replies-only never calls the model)")
+        return error
 
 
 def _internal_error(error: Exception) -> InternalError:
@@ -232,4 +249,4 @@ def _failed(article: Article, error: Exception) -> Outcome:
     # The caller reports the failure (it is in the Outcome): logging it here too printed
     # every failure twice on the CLI.
     log.debug("%s: %s", article.file or article.article_id, error)
-    return Outcome(failure=article_failure(article, error))
+    return Outcome(failure=article_failure(article, error), model_unavailable=isinstance(error, ModelUnavailable))

@@ -7,24 +7,12 @@ depends on, as the CLI's cache key says it) and the health check's URL.
 
 from __future__ import annotations
 
-import re
-
 from extractor.ingest import Article
 from extractor.model.wire import public_url
 from extractor.runtime.cache import code_identity
 from extractor.runtime.session import ExtractionSession, Outcome, prompt_identity
 from extractor.settings import Settings
 from extractor.store import storage_key
-from schemas import ExtractionFailure
-
-# A model failure that says nothing about the article: the server is down, overloaded or slow.
-# The worker waits for it rather than counting an attempt against the message. The phrases are
-# those extractor.model.wire.model_error writes (one owner for them).
-_OUTAGE = re.compile(r"cannot reach the model server|answered HTTP (?:5\d\d|429|408)\b|did not answer in time")
-
-
-def is_model_outage(failure: ExtractionFailure) -> bool:
-    return failure.error == "model" and bool(_OUTAGE.search(failure.message))
 
 
 def public_identity(identity: str, base_url: str | None) -> str:
@@ -71,10 +59,7 @@ class ArticleHandler:
     def base_url(self) -> str | None:
         """Where the model answers (for the health check): the configured server, or the
         embedded one once it has started."""
-        if self.settings.base_url:
-            return self.settings.base_url
-        endpoint = getattr(self.session, "_endpoint", None)
-        return endpoint.base_url if endpoint else None
+        return self.settings.base_url or self.session.base_url
 
     async def extract(self, article: Article) -> Outcome:
         return await self.session.extract_async(article)

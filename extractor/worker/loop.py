@@ -40,7 +40,7 @@ from extractor.model.endpoint_url import split_base_url
 from extractor.runtime.session import Outcome
 from extractor.store import EventStore, StoreUnavailable
 from extractor.worker.broker import Broker, BrokerUnavailable, HandedBack
-from extractor.worker.handler import ArticleHandler, is_model_outage
+from extractor.worker.handler import ArticleHandler
 from extractor.worker.messages import BadMessage, Delivery, decode_article
 from extractor.worker.metrics import WorkerMetrics
 from extractor.worker.outages import Backoff, Dependency
@@ -218,7 +218,7 @@ class Worker:
         backoff = Backoff(self.options.backoff_initial, self.options.backoff_max)
         while True:
             outcome = await self.handler.extract(article)
-            if outcome.failure is None or not is_model_outage(outcome.failure):
+            if outcome.failure is None or not outcome.model_unavailable:
                 self.model.answered()
                 return outcome
             self.model.failed(outcome.failure.message)

@@ -38,6 +38,11 @@ class EmbeddedModel:
         except OSError:
             return f"gguf|{self.engine}|{self.gguf}"  # the server start will say what is wrong with it
 
+    @property
+    def served_name(self) -> str:
+        """The model name the server answers to, and the requests carry."""
+        return self.alias or (self.gguf.stem if self.gguf is not None else MODEL_NAME)
+
     @contextlib.contextmanager
     def endpoint(self) -> Iterator[Endpoint]:
         if self.gguf is not None:
