@@ -148,6 +148,13 @@ class _GroundedSummit:
     issues: list[str]
     path: str = ""  # "summits[i]" in the draft
 
+    @property
+    def kept(self) -> Summit:
+        """The summit, of a draft summit that stands (only those are kept in the records)."""
+        if self.summit is None:
+            raise ValueError(f"{self.path}: dropped, not kept")
+        return self.summit
+
 
 class DraftGrounding:
     """One article's drafts grounded in its text, each draft summit once.
@@ -210,10 +217,10 @@ def assemble_records(draft: DraftExtraction, text: str, published: str | None, g
             records.summits.append(grounded.summit)
             kept.append(grounded)
     kept = _without_echoes(kept, records)
-    records.summits = [g.summit for g in kept]
+    records.summits = [g.kept for g in kept]
     kept = _checked_against_passages(kept, facts, records)
     kept = _not_placed_by_the_dateline(kept, facts, records)
-    records.summits = [g.summit for g in kept]
+    records.summits = [g.kept for g in kept]
     primaries = [s for s in records.summits if s.mention == "primary"]
     if len(primaries) == 1:  # with several main meetings, a sentence's pledge has no clear owner
         primary = primaries[0]
@@ -290,11 +297,11 @@ def _without_echoes(kept: list[_GroundedSummit], records: AssembledRecords) -> l
     as a background or planned one, with no date and no other place. Such an echo has the
     primary's people and adds neither a date nor a different city.
     """
-    primaries = [g.summit for g in kept if g.summit.mention == "primary"]
+    primaries = [g.kept for g in kept if g.kept.mention == "primary"]
     result: list[_GroundedSummit] = []
     for grounded in kept:
-        summit = grounded.summit
-        repeated = rule_on(LISTED_TWICE) and any(_same_meeting(summit, earlier.summit) for earlier in result)
+        summit = grounded.kept
+        repeated = rule_on(LISTED_TWICE) and any(_same_meeting(summit, earlier.kept) for earlier in result)
         echo = repeated or (rule_on(ECHO_OF_PRIMARY) and any(_repeats_primary(summit, p) for p in primaries))
         if echo:
             reason = DropReason.LISTED_TWICE if repeated else DropReason.REPEATS_PRIMARY
@@ -338,8 +345,9 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
     # participants are checked against the whole text (participant_supported says why not).
     facts = outside_instructions(text)
 
-    def drop(path: str, value: str, reason: str, issue: str | None = None) -> None:
-        dropped.append(DroppedValue(path=path, value=value, reason=reason))
+    def drop(path: str, value: str | None, reason: str, issue: str | None = None) -> None:
+        # ``value``: the draft's, present wherever something is dropped (each call is under a test of it).
+        dropped.append(DroppedValue(path=path, value=value or "", reason=reason))
         if issue:
             issues.append(f"{at}: {issue}")
 
@@ -515,8 +523,8 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
 def _checked_against_passages(kept: list[_GroundedSummit], facts: str, records: AssembledRecords) -> list[_GroundedSummit]:
     """Background meetings with the people, place and date of their own passage (extract.passages)."""
     result = []
-    for grounded, check in zip(kept, check_background(facts, [g.summit for g in kept])):
-        records.dropped += [DroppedValue(path=grounded.path, value=grounded.summit.title, reason=change) for change in check.changes]
+    for grounded, check in zip(kept, check_background(facts, [g.kept for g in kept])):
+        records.dropped += [DroppedValue(path=grounded.path, value=grounded.kept.title, reason=change) for change in check.changes]
         if check.summit is None:
             continue
         if check.summit is not grounded.summit:
@@ -533,7 +541,7 @@ def _not_placed_by_the_dateline(kept: list[_GroundedSummit], facts: str, records
         return kept
     result = []
     for grounded in kept:
-        summit = grounded.summit
+        summit = grounded.kept
         if summit.mention != "background" or not where_the_reporter_is(facts, summit, capitals=True):
             result.append(grounded)
             continue
