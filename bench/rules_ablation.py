@@ -47,6 +47,8 @@ METRICS = [
     ("primary_mentions.f1", "primary F1"),
     ("fields.status.accuracy", "status"),
     ("fields.date.accuracy", "date"),
+    ("fields.kind.accuracy", "kind"),
+    ("fields.city.accuracy", "city"),
     ("participants.f1", "participants F1"),
     ("pledge_domains.f1", "pledge F1"),
 ]

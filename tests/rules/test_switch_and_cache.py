@@ -104,3 +104,14 @@ def test_a_server_that_is_down_is_a_typed_outage_a_refusal_is_not(tmp_path):
         refused = session.extract(ARTICLE)
     assert (refused.ok, refused.model_unavailable) == (False, False)
     assert issubclass(ModelUnavailable, extractor.errors.ModelError)
+
+
+def test_the_workers_storage_key_changes_with_the_rules_switched_off(tmp_path):
+    from extractor.worker.handler import ArticleHandler
+
+    settings = Settings(base_url="http://127.0.0.1:9/v1", model="fake-model", cache_dir=tmp_path)
+    with ArticleHandler(settings) as every_rule:
+        key = every_rule.storage_key(ARTICLE)
+    with switched_off("venue_city"), ArticleHandler(settings) as without_venues:
+        other = without_venues.storage_key(ARTICLE)
+    assert key != other  # the worker extracts again, rather than serve the record the other rules made
