@@ -62,6 +62,7 @@ class Run:
     totals: dict[str, float]
     extractions: dict[str, dict[str, Any]] | None  # None for the sealed set: totals only
     misses: int
+    errors: int = 0  # articles failed for another reason than a missing reply (a bug: should be none)
 
 
 def _flatten(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
@@ -117,6 +118,7 @@ def _open_set(name: str, without: str | None, cache_dir: Path, work: Path) -> Ru
         totals=_flatten(json.loads(scored.stdout)),
         extractions={r["source"]["file"]: _comparable(r) for r in records},
         misses=sum(MISSING_REPLY in f["message"] for f in failed),
+        errors=sum(MISSING_REPLY not in f["message"] for f in failed),
     )
 
 
@@ -255,6 +257,7 @@ def main() -> None:
                     s: {
                         "articles_changed": _changed(baseline[s], runs[(rule["name"], s)]),
                         "misses": runs[(rule["name"], s)].misses - baseline[s].misses,
+                        "errors": runs[(rule["name"], s)].errors,
                         "deltas": {k: _delta(baseline[s], runs[(rule["name"], s)], k) for k, _ in METRICS},
                     }
                     for s in sets
@@ -263,6 +266,12 @@ def main() -> None:
             for rule in rules
         ],
     }
+    for (name, s), run in runs.items():
+        if run.errors:
+            print(
+                f"rules_ablation: without {name}, {run.errors} article(s) of {s} failed for another reason than a missing reply",
+                file=sys.stderr,
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(markdown(result))

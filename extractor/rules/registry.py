@@ -75,15 +75,15 @@ PASSING_NEEDS_COUNTERPART = Rule(
 
 # -- its city ----------------------------------------------------------------------------------------
 
-CITY_IN_DATE_WORDS = Rule(
-    "city_in_date_words",
-    "city",
-    "A place the model wrote into the date words ('September in <city>') is the meeting's city, when the article names that city.",
-)
 CITY_WITHOUT_TAIL = Rule(
     "city_without_tail",
     "city",
     "'<city>, <country>' is a city and its country; a province or a description after the city's name is not part of it; '<name> City' is <name>.",
+)
+CITY_IN_DATE_WORDS = Rule(
+    "city_in_date_words",
+    "city",
+    "A place the model wrote into the date words ('September in <city>') is the meeting's city, when the article names that city.",
 )
 CITY_NOT_SITUATION = Rule(
     "city_not_situation",
@@ -308,8 +308,8 @@ RULES: tuple[Rule, ...] = (
     NAMED_WHERE_MEETING_REPORTED,
     BRIEFER_NOT_PARTICIPANT,
     STATED_TITLE,
-    CITY_IN_DATE_WORDS,
     CITY_WITHOUT_TAIL,
+    CITY_IN_DATE_WORDS,
     CITY_NOT_SITUATION,
     CITY_NOT_GOVERNMENT,
     VENUE_CITY,
