@@ -94,6 +94,7 @@ from extractor.rules.registry import (
     HELD_AFTER_PUBLICATION,
     KNOWN_CITY_ONLY,
     LISTED_TWICE,
+    MISSPELT_PLACE,
     NAMED_WHERE_MEETING_REPORTED,
     NOT_A_DATE,
     ONE_PLEDGE_PER_DOMAIN,
@@ -395,9 +396,10 @@ def _ground_summit(index: int, draft: DraftSummit, text: str, published: str | N
         if draft_city:
             draft = draft.model_copy(update={"date_text": date_text, "country": None})
     # A place the model misspelt ("Kanaskis") stands as the article spells it ("Kananaskis").
-    city_evidence = (
-        _named_as_a_place(facts, locate_phrase(facts, draft_city) or locate_misspelt_place(facts, draft_city)) if draft_city else None
-    )
+    city_evidence = None
+    if draft_city:
+        found = locate_phrase(facts, draft_city) or (locate_misspelt_place(facts, draft_city) if rule_on(MISSPELT_PLACE) else None)
+        city_evidence = _named_as_a_place(facts, found)
     if draft_city and city_evidence is None:
         # Dropped, not re-asked (unless planted in an instruction-like passage): measured on the
         # dev set, a re-ask about a place or date words cost a whole generation (~30-50 s here)

@@ -85,6 +85,11 @@ CITY_IN_DATE_WORDS = Rule(
     "city",
     "A place the model wrote into the date words ('September in <city>') is the meeting's city, when the article names that city.",
 )
+MISSPELT_PLACE = Rule(
+    "misspelt_place",
+    "city",
+    "A place the model misspelt stands as the article spells it: the closest capitalised run of its first letter and length (fuzzy, five letters up).",
+)
 CITY_NOT_SITUATION = Rule(
     "city_not_situation",
     "city",
@@ -310,6 +315,7 @@ RULES: tuple[Rule, ...] = (
     STATED_TITLE,
     CITY_WITHOUT_TAIL,
     CITY_IN_DATE_WORDS,
+    MISSPELT_PLACE,
     CITY_NOT_SITUATION,
     CITY_NOT_GOVERNMENT,
     VENUE_CITY,

@@ -115,3 +115,18 @@ def test_the_workers_storage_key_changes_with_the_rules_switched_off(tmp_path):
     with switched_off("venue_city"), ArticleHandler(settings) as without_venues:
         other = without_venues.storage_key(ARTICLE)
     assert key != other  # the worker extracts again, rather than serve the record the other rules made
+
+
+def test_a_misspelt_place_is_read_as_the_article_spells_it_unless_that_rule_is_off():
+    from extractor.extract.assemble import assemble_records
+    from extractor.model.draft import DraftExtraction
+
+    text = "President Ana Soto met Prime Minister Erik Berg in Limassol on Tuesday."
+    draft = DraftExtraction.model_validate({"summits": [{**VENUE_DRAFT["summits"][0], "city": "Limasol", "date_text": "on Tuesday"}]})
+    found = assemble_records(draft, text, "2026-03-05")
+    assert (found.summits[0].location.city, found.dropped) == ("Limassol", [])
+    with switched_off("misspelt_place"):
+        records = assemble_records(draft, text, "2026-03-05")
+    assert [(d.path, d.value, d.reason) for d in records.dropped] == [("summits[0].city", "Limasol", "not found in the article")]
+    with switched_off("misspelt_place,primary_city_from_reports"):  # which would find it again in the reports
+        assert assemble_records(draft, text, "2026-03-05").summits[0].location.city is None
