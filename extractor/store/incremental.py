@@ -9,36 +9,39 @@ Exactness does not need the whole component, only every mention whose decision c
 reconciler places mentions greedily, one at a time in a canonical order, and a mention's decision
 depends only on the events it is compared with and on its own article's story (its main report's
 event, for an article with no publication date). It is compared only with events that share one
-of its people (their person keys: link_keys), and it can join one only when one's people are
+of its people (their person keys: link_keys), and it can fit one only when one's people are
 within the other's, names matched by spelling allowed (``participants_fit``, at every stage of the
-event). So a change spreads from an event only to mentions that can meet it, and from them only if
+event). So a change spreads from an event only to mentions that may fit it, and from them only if
 they decide otherwise: through events that really change, not through every shared person. A save
 therefore works on a *region* of stored events, grown until it holds that spread:
 
-* **The seed**: the events of the article's earlier extraction (it is replaced), and the events of
-  the new extraction's people.
+* **The seed**: the events of the article's earlier extraction (it is replaced), and the stored
+  events each new mention may fit (sharing a person, people nested).
 * **Stories**: for an article with no publication date among the region's, the event of its main
   report comes in too.
 * **Before and after**: the region's mentions are reconciled as the store had them, and with the
   new extraction. The first run must give back exactly the stored events of the region; if not, a
   decision in it was made by an event outside it, the events of the people concerned (and of
   their counterparts) come in, and the round starts again.
-* **The change**: the events that differ between the two runs. Every event sharing a person with
-  one of them must be in the region; those with a mention that can meet one (people nested, as
-  above, spellings allowed: two spellings of a person share a variant key) decide again, so every
-  event of *their* people must be in too, lest they be judged on a partial picture; and when a
-  main report's event changes, its article's passing references decide again, with their events
-  and every event of their people. Whatever is missing comes in and the round starts again; when
-  nothing is, the change is the one the batch reconciler makes.
+* **The change**: the events that differ between the two runs. A stored mention that may fit one
+  of them may decide otherwise, so its event comes in; that event may then change, if only in
+  when it grew, so mentions that may fit *it* come in too, and so on. Each of those mentions, and
+  each new one, is then decided with every stored event it may fit present, lest it be judged
+  on a partial picture. When a main report's event changes, its article's passing references
+  decide again too. Whatever is missing comes in and the round starts again; when nothing is,
+  the change is the one the batch reconciler makes.
+
+The index keeps each stored mention's people (store/index.py), so which mentions may fit which
+events is worked out from it, without reading their extractions; only the region's are read.
 
 An article only partly in the region keeps its other summits as placeholders that name nobody
 (a mention naming nobody stands alone and meets no event), so every mention keeps its summit
 index, hence its event's id, and the rest of the article stays out of the region.
 
-What this costs depends on how many events the new extraction's people, and those they meet in
-the same events, have: not on the size of the store (``bench/store_bench.py``). A region that will
-not settle, or grows past ``MAX_REGION_MENTIONS``, raises ``RegionTooLarge``: the store then
-reconciles everything once (exact, slow, and not seen on the benchmark's data).
+What this costs depends on how many meetings the new extraction's people had together (and how
+many mentions name one of them alone), not on the size of the store (``bench/store_bench.py``).
+A region that will not settle, or grows past ``MAX_REGION_MENTIONS``, raises ``RegionTooLarge``:
+the store then reconciles everything once (exact, slow, and not seen on the benchmark's data).
 
 This leans on how the reconciler decides (above) more than ``link_keys`` states: a change there
 that lets a mention meet an event on other grounds must come with a change here. The tests that
@@ -60,7 +63,7 @@ from extractor.reconcile.grouping import group_mentions
 from extractor.reconcile.identity import variant_keys
 from extractor.reconcile.matching import Cluster
 from extractor.reconcile.mentions import MentionRow, flatten
-from extractor.store.index import EventRecord, MentionKey, StoreIndex
+from extractor.store.index import EventRecord, MentionKey, Shape, StoreIndex
 from schemas import ArticleExtraction, Summit
 
 # A region past this many stored mentions is not worth growing: everything is reconciled instead.
@@ -113,7 +116,7 @@ def _group_rows(rows: list[MentionRow]) -> dict[str, Cluster]:
 def event_record(cluster: Cluster) -> EventRecord:
     with _cyclic_gc_paused():
         event = build_event(pending_event(cluster))
-    return EventRecord(event, frozenset(_mentions(cluster)), frozenset(p for row in cluster.rows for p in row.persons))
+    return EventRecord(event, {(row.article_id, row.summit_index): row.persons for row in cluster.rows})
 
 
 def all_records(extractions: Iterable[ArticleExtraction]) -> list[EventRecord]:
@@ -121,8 +124,12 @@ def all_records(extractions: Iterable[ArticleExtraction]) -> list[EventRecord]:
     return [event_record(cluster) for cluster in group(extractions).values()]
 
 
-def _persons(clusters: Iterable[Cluster]) -> set[str]:
-    return {person for cluster in clusters for row in cluster.rows for person in row.persons}
+def _persons(shapes: Iterable[Shape]) -> set[str]:
+    return {person for shape in shapes for names in shape.values() for person in names}
+
+
+def _shape(cluster: Cluster) -> Shape:
+    return {(row.article_id, row.summit_index): row.persons for row in cluster.rows}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -140,13 +147,15 @@ def _within(names: frozenset[str], others: frozenset[str]) -> bool:
     return all(not spelled.isdisjoint(_spellings(name)) for name in missing)
 
 
-def _may_meet(row: MentionRow, cluster: Cluster) -> bool:
-    """Whether the mention can fit the event at some stage of it: they share a person, and the
-    mention's people are within the event's or a stage of the event (its first member's people,
-    at least) within the mention's."""
-    if row.persons.isdisjoint(cluster.persons):
+def _may_meet(names: frozenset[str], event: Shape) -> bool:
+    """Whether a mention of these people can fit the event at some stage of it: they share a
+    person, and the mention's people are within the event's, or a stage of the event (its first
+    member's people, at least) is within the mention's (``participants_fit``, names matched by
+    spelling allowed)."""
+    everyone = frozenset().union(*event.values())
+    if names.isdisjoint(everyone):
         return False
-    return _within(row.persons, cluster.persons) or any(names and _within(names, row.persons) for names in cluster.name_sets)
+    return _within(names, everyone) or any(member and _within(member, names) for member in event.values())
 
 
 def _placeholder(summit: Summit) -> Summit:
@@ -160,13 +169,14 @@ class _Region:
         self.index, self.new, self.old = index, new, old
         self.persons: dict[str, frozenset[str]] = {}  # event id → the persons of its mentions
         self.holders_of: dict[str, set[str]] = {}  # person → the events naming them
-        self.mentions: dict[str, frozenset[MentionKey]] = {}
+        self.shapes: dict[str, Shape] = {}  # event id → its mentions and their people
         self.extractions: dict[str, ArticleExtraction] = {} if old is None else {new.article_id: old}
         self.storied: set[str] = set()  # undated articles whose main reports' events are in
         # Flattened once, for both runs of every round: (article, its summits in the region) → rows.
         self.flat: dict[tuple[str, frozenset[int]], list[MentionRow]] = {}
 
     def holders(self, persons: Collection[str]) -> set[str]:
+        """The stored events naming one of these people."""
         todo = set(persons) - self.holders_of.keys()
         if todo:
             found = self.index.holders(todo)
@@ -183,6 +193,37 @@ class _Region:
         first = self.holders(persons)
         return first | self.holders({person for event in first for person in self.persons[event]})
 
+    def shape(self, events: Collection[str]) -> dict[str, Shape]:
+        todo = [event for event in events if event not in self.shapes]
+        if todo:
+            self.shapes.update(self.index.mentions(todo))
+        return {event: self.shapes[event] for event in events}
+
+    def meeting(self, names: Iterable[frozenset[str]]) -> set[str]:
+        """The stored events a mention of each of these sets of people may fit (its candidates)."""
+        sets = [n for n in set(names) if n]
+        near = self.shape(self.holders(set().union(*sets)))
+        return {event for event, shape in near.items() if any(_may_meet(n, shape) for n in sets)}
+
+    def deciding(self, changed: list[Shape]) -> tuple[set[str], list[frozenset[str]]]:
+        """The stored events with a mention that may fit a changed event, and the people of those
+        mentions. Such a mention may decide otherwise; its event then changes, if only in when it
+        grew, so mentions that may fit *it* count too, and so on."""
+        found: set[str] = set()
+        movers: list[frozenset[str]] = []
+        watched = changed
+        while watched:
+            near = self.shape(self.holders(_persons(watched)) - found)
+            fresh = {}
+            for event, shape in near.items():
+                names = [n for n in shape.values() if n and any(_may_meet(n, w) for w in watched)]
+                if names:
+                    fresh[event] = shape
+                    movers += names
+            found |= fresh.keys()
+            watched = list(fresh.values())
+        return found, movers
+
     def of_articles(self, articles: Collection[str]) -> dict[MentionKey, str]:
         found, persons = self.index.events_of(articles)
         self.persons.update(persons)
@@ -190,10 +231,7 @@ class _Region:
 
     def rows(self, events: Collection[str]) -> set[MentionKey]:
         """The stored mentions of these events; their articles' extractions are read too."""
-        todo = [event for event in events if event not in self.mentions]
-        if todo:
-            self.mentions.update(self.index.mentions(todo))
-        rows = {key for event in events for key in self.mentions[event]}
+        rows = {key for shape in self.shape(events).values() for key in shape}
         articles = {article for article, _ in rows} - self.extractions.keys() - {self.new.article_id}
         if articles:
             self.extractions.update(self.index.newest(articles))
@@ -253,20 +291,20 @@ def plan_save(index: StoreIndex, new: ArticleExtraction, old: ArticleExtraction 
 def _plan(index: StoreIndex, new: ArticleExtraction, old: ArticleExtraction | None) -> SavePlan:
     region = _Region(index, new, old)
     seed = set(region.of_articles([new.article_id]).values()) if old is not None else set()
-    persons = {person for row in flatten([new]) for person in row.persons}
-    events = seed | region.holders(persons | {person for event in seed for person in region.persons[event]})
+    new_names = [row.persons for row in flatten([new])]
+    events = seed | region.meeting(new_names)
     for rounds in range(1, MAX_ROUNDS + 1):
         events = region.with_stories(events)
         rows = region.rows(events)
         if len(rows) > MAX_REGION_MENTIONS:
             raise RegionTooLarge(f"{len(rows)} stored mentions")
-        before_rows = region.mention_rows(rows, after=False)
-        before = {i: c for i, c in _group_rows(before_rows).items() if all(key in rows for key in _mentions(c))}
+        before = {i: c for i, c in _group_rows(region.mention_rows(rows, after=False)).items() if all(key in rows for key in _mentions(c))}
         if before.keys() != events:
             # The region alone does not give back the stored events: a decision in it was made by
-            # an event outside it. Bring in the events of the people concerned, and start over.
-            stored = {person for event in events - before.keys() for person in region.persons[event]}
-            more = region.ring(stored | _persons(before[event] for event in before.keys() - events)) - events
+            # an event outside it. Bring in the events of the people concerned, and of everyone
+            # those events name, and start over.
+            stored = _persons(region.shape(events - before.keys()).values())
+            more = region.ring(stored | _persons(_shape(before[event]) for event in before.keys() - events)) - events
             if not more:
                 raise RegionTooLarge("the region does not give back the stored events")
             events |= more
@@ -282,22 +320,25 @@ def _plan(index: StoreIndex, new: ArticleExtraction, old: ArticleExtraction | No
 
         removed = {i for i, c in before.items() if i not in after or touched(c)}
         written = {i for i, c in after.items() if i not in before or touched(c)}
-        changed = [before[i] for i in removed] + [after[i] for i in written]
-        # The events that may hold a mention able to meet a changed event (they share a person).
-        needed = region.holders(_persons(changed))
-        if needed <= events:
-            # Those that do (people nested, as ``participants_fit`` demands at every stage of an
-            # event) may now decide otherwise: with every event of their people present.
-            row_of = {(row.article_id, row.summit_index): row for row in before_rows}
-            meeting = {event for event in needed if any(_may_meet(row_of[key], c) for key in region.mentions[event] for c in changed)}
-            needed |= region.holders({person for event in meeting for person in region.persons[event]})
+        changed = [_shape(before[i]) for i in removed] + [_shape(after[i]) for i in written]
+        # The mentions that may decide otherwise, in events of their own; then every event each
+        # of them, and each new mention, may fit, so that none is judged on a partial picture.
+        deciding, movers = region.deciding(changed)
         # An article with no publication date dates its passing references by the event of its
-        # main report: when that event changes, they may decide otherwise, among their own events.
-        told = {row.article_id for c in changed for row in c.rows if row.primary and row.published_day is None} - {new.article_id}
+        # main report: when that event changes, they may decide otherwise.
+        told = {a for shape in changed for (a, i) in shape if a != new.article_id and _undated_primary(region, a, i)}
         if told:
             theirs = set(region.of_articles(told).values())
-            needed |= theirs | region.holders({person for event in theirs for person in region.persons[event]})
+            deciding |= theirs
+            movers += [names for shape in region.shape(theirs).values() for names in shape.values()]
+        needed = deciding | region.meeting(movers + new_names)
         if needed <= events:
             return SavePlan(frozenset(removed), tuple(event_record(after[i]) for i in sorted(written)), len(events), len(rows), rounds)
         events |= needed
     raise RegionTooLarge(f"still growing after {MAX_ROUNDS} rounds")
+
+
+def _undated_primary(region: _Region, article: str, index: int) -> bool:
+    """The mention is the main report of an article with no publication date (its story)."""
+    extraction = region.extractions[article]
+    return extraction.summits[index].mention == "primary" and parse_iso_day(extraction.source.published) is None

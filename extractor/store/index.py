@@ -1,9 +1,9 @@
 """The stored events and their index: what a save reads (events by person key, by article) and writes.
 
 Two tables beside ``events`` hold, for the live events only, which mentions each event is made of
-(``event_mentions``: article id and summit index) and the person keys of those mentions
-(``event_keys``). A save finds the events a new mention can meet through them, and reads the
-extractions of those events' articles: never the whole store.
+(``event_mentions``: article id and summit index, and the mention's people) and the person keys of
+each event (``event_keys``). A save finds the events a new mention can meet through them, and
+reads the extractions of the few it reconciles again: never the whole store.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from schemas import ArticleExtraction, Event
 
 # (article id, summit index): one mention, as an event's ``mentions`` name it.
 MentionKey = tuple[str, int]
+# A stored event's mentions, each with its people (person keys).
+Shape = dict[MentionKey, frozenset[str]]
+
+_SEPARATOR = "\x1f"
 
 # Ids per ``IN (…)`` list: under SQLite's limit of bound parameters (32,766), and PostgreSQL's.
 IN_CHUNK = 5000
@@ -35,8 +39,11 @@ class EventRecord:
     """An event to store, with what the index keeps of it."""
 
     event: Event
-    mentions: frozenset[MentionKey]
-    persons: frozenset[str]
+    mentions: Shape
+
+    @property
+    def persons(self) -> frozenset[str]:
+        return frozenset().union(*self.mentions.values())
 
 
 class Guard(Protocol):
@@ -94,15 +101,16 @@ class StoreIndex:
                 found[row.event_id].add(row.person)
         return {event_id: frozenset(persons) for event_id, persons in found.items()}
 
-    def mentions(self, event_ids: Collection[str]) -> dict[str, frozenset[MentionKey]]:
-        found: dict[str, set[MentionKey]] = {event_id: set() for event_id in event_ids}
+    def mentions(self, event_ids: Collection[str]) -> dict[str, Shape]:
+        """Each event's mentions, with their people."""
+        found: dict[str, Shape] = {event_id: {} for event_id in event_ids}
         for chunk in _chunks(event_ids):
-            query = select(event_mentions.c.event_id, event_mentions.c.article_id, event_mentions.c.summit_index).where(
-                event_mentions.c.event_id.in_(chunk)
-            )
+            query = select(
+                event_mentions.c.event_id, event_mentions.c.article_id, event_mentions.c.summit_index, event_mentions.c.persons
+            ).where(event_mentions.c.event_id.in_(chunk))
             for row in self.connection.execute(query):
-                found[row.event_id].add((row.article_id, row.summit_index))
-        return {event_id: frozenset(keys) for event_id, keys in found.items()}
+                found[row.event_id][(row.article_id, row.summit_index)] = frozenset(row.persons.split(_SEPARATOR)) - {""}
+        return found
 
     def events_of(self, article_ids: Collection[str]) -> tuple[dict[MentionKey, str], dict[str, frozenset[str]]]:
         """Which live event each stored mention of these articles is in, and those events' persons."""
@@ -189,9 +197,9 @@ def write_events(connection: Connection, removed: Collection[str], written: Coll
         if old is not None and not old.removed:
             connection.execute(update(events).where(events.c.event_id == event_id).values(removed=True, revision=revision))
     mention_rows = [
-        {"article_id": article_id, "summit_index": index, "event_id": record.event.event_id}
+        {"article_id": article_id, "summit_index": index, "event_id": record.event.event_id, "persons": _SEPARATOR.join(sorted(persons))}
         for record in written
-        for article_id, index in sorted(record.mentions)
+        for (article_id, index), persons in sorted(record.mentions.items())
     ]
     key_rows = [{"person": person, "event_id": record.event.event_id} for record in written for person in sorted(record.persons)]
     for rows, table in ((mention_rows, event_mentions), (key_rows, event_keys)):

@@ -36,14 +36,16 @@ events = Table(
 )
 
 # The index a save reads instead of the whole store (store/incremental.py), kept for the live
-# events only. Which event each stored mention (article, summit index) is in: an event's
-# mentions, and an article's events, without parsing the events' JSON.
+# events only. Which event each stored mention (article, summit index) is in, and its people
+# (their person keys, joined by U+001F): an event's mentions, and an article's events, without
+# parsing the events' JSON or the extractions.
 event_mentions = Table(
     "event_mentions",
     metadata,
     Column("article_id", String(64), primary_key=True),
     Column("summit_index", Integer, primary_key=True),
     Column("event_id", String(32), nullable=False, index=True),
+    Column("persons", Text, nullable=False),
 )
 
 # The person keys (reconcile.link_keys) of each live event's mentions: the events a mention of
