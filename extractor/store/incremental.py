@@ -133,29 +133,41 @@ def _shape(cluster: Cluster) -> Shape:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _spellings(person: str) -> frozenset[str]:
-    return frozenset(variant_keys(person))
+def _spellings(names: frozenset[str]) -> frozenset[str]:
+    """The variant keys of these names (two spellings of a person share one: identity.same_person)."""
+    return frozenset(key for name in names for key in variant_keys(name))
 
 
 def _within(names: frozenset[str], others: frozenset[str]) -> bool:
-    """Every name is one of the others, or may be another spelling of one (two spellings of a
-    person share a variant key: identity.same_person)."""
+    """Every name is one of the others, or may be another spelling of one."""
     missing = names - others
     if not missing:
         return True
-    spelled = frozenset().union(*map(_spellings, others))
-    return all(not spelled.isdisjoint(_spellings(name)) for name in missing)
+    spelled = _spellings(others)
+    return all(not spelled.isdisjoint(_spellings(frozenset((name,)))) for name in missing)
 
 
-def _may_meet(names: frozenset[str], event: Shape) -> bool:
+@dataclass(frozen=True)
+class _People:
+    """An event as ``_may_meet`` sees it: everyone in it, and each member's people."""
+
+    everyone: frozenset[str]
+    members: frozenset[frozenset[str]]
+
+    @classmethod
+    def of(cls, shape: Shape) -> _People:
+        members = frozenset(names for names in shape.values() if names)
+        return cls(frozenset().union(*members), members)
+
+
+def _may_meet(names: frozenset[str], event: _People) -> bool:
     """Whether a mention of these people can fit the event at some stage of it: they share a
     person, and the mention's people are within the event's, or a stage of the event (its first
     member's people, at least) is within the mention's (``participants_fit``, names matched by
     spelling allowed)."""
-    everyone = frozenset().union(*event.values())
-    if names.isdisjoint(everyone):
+    if names.isdisjoint(event.everyone):
         return False
-    return _within(names, everyone) or any(member and _within(member, names) for member in event.values())
+    return _within(names, event.everyone) or any(_within(member, names) for member in event.members)
 
 
 def _placeholder(summit: Summit) -> Summit:
@@ -203,7 +215,8 @@ class _Region:
         """The stored events a mention of each of these sets of people may fit (its candidates)."""
         sets = [n for n in set(names) if n]
         near = self.shape(self.holders(set().union(*sets)))
-        return {event for event, shape in near.items() if any(_may_meet(n, shape) for n in sets)}
+        people = {event: _People.of(shape) for event, shape in near.items()}
+        return {event for event, them in people.items() if any(_may_meet(n, them) for n in sets)}
 
     def deciding(self, changed: list[Shape]) -> tuple[set[str], list[frozenset[str]]]:
         """The stored events with a mention that may fit a changed event, and the people of those
@@ -214,9 +227,10 @@ class _Region:
         watched = changed
         while watched:
             near = self.shape(self.holders(_persons(watched)) - found)
+            seen = [_People.of(shape) for shape in watched]
             fresh = {}
             for event, shape in near.items():
-                names = [n for n in shape.values() if n and any(_may_meet(n, w) for w in watched)]
+                names = [n for n in set(shape.values()) if n and any(_may_meet(n, w) for w in seen)]
                 if names:
                     fresh[event] = shape
                     movers += names
