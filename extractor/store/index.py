@@ -146,13 +146,14 @@ class StoreIndex:
 
     def previous(self, article_id: str, new_id: int) -> tuple[int, ArticleExtraction] | None:
         """The newest other extraction of the article (the one ``new_id`` replaces, or a newer one)."""
-        row = self.connection.execute(
-            select(extractions.c.id, extractions.c.record)
-            .where(extractions.c.article_id == article_id, extractions.c.id != new_id)
-            .order_by(extractions.c.id.desc())
-            .limit(1)
-        ).one_or_none()
-        return None if row is None else (row.id, ArticleExtraction.model_validate_json(row.record))
+        # The article's ids first, by its index: "ORDER BY id DESC LIMIT 1" lets PostgreSQL walk
+        # the primary key backwards through the whole table for an article stored for the first time.
+        ids = self.connection.execute(select(extractions.c.id).where(extractions.c.article_id == article_id)).scalars()
+        newest = max((i for i in ids if i != new_id), default=None)
+        if newest is None:
+            return None
+        record = self.connection.execute(select(extractions.c.record).where(extractions.c.id == newest)).scalar_one()
+        return newest, ArticleExtraction.model_validate_json(record)
 
 
 def newest_extractions(connection: Connection) -> list[ArticleExtraction]:
